@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title ITreasurySafe
+/// @notice A timelocked M-of-N treasury safe with strict rolling withdrawal caps and a bounded
+///         guardian freeze. This interface is the specification: every error, event and function
+///         of the safe is declared and documented here, and the implementation inherits the docs.
+/// @dev Glossary
+///      - Owner: one of 1..32 addresses whose approvals count towards the threshold. An EOA
+///        (ECDSA, low-s) or a contract answering EIP-1271 `isValidSignature`.
+///      - Threshold (M): approvals needed to queue a proposal.
+///      - Guardian: one of 0..8 addresses that may freeze the safe (once, until re-armed) and cancel
+///        queued proposals. Guardians never propose, approve, execute, configure or move funds.
+///      - Proposal: an ordered batch of calls executed atomically, a salt, and the configuration
+///        epoch it was approved under. Its id is its EIP-712 digest.
+///      - Epoch: bumped by every change to owners or threshold; approvals from an older epoch no
+///        longer count.
+///      - Delay: time between queueing and the earliest execution. Grace: how long after that a
+///        queued proposal stays executable.
+///      - Fast track: a batch made only of tightening self-calls (see `queue`) is queued with no
+///        delay; each setter then refuses to run if its change would loosen the safe.
+///      - Cap: (asset, limit C, period P). Over any interval of length P, at most C of the asset
+///        leaves the safe. Outflow is measured as the safe's balance decrease across the batch,
+///        plus allowances the batch leaves standing on capped tokens.
+///      - NATIVE_ASSET (0xEeee…EEeE) stands for the chain's native coin in caps.
+interface ITreasurySafe {
+    /*//////////////////////////////////////////////////////////////
+                                 TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice One call of a proposal's batch. Only CALL is ever performed.
+    struct Call {
+        address target;
+        uint256 value;
+        bytes data;
+    }
+
+    /// @notice An off-chain approval: the owner that signed and its signature over the proposal id.
+    /// @dev For an EOA, `data` is a 65-byte (r, s, v) ECDSA signature with low s and v in {27, 28}.
+    ///      For a contract owner, `data` is passed to its EIP-1271 `isValidSignature(id, data)`.
+    struct Signature {
+        address signer;
+        bytes data;
+    }
+
+    /// @notice A withdrawal cap as configured at initialisation or by `setCap`.
+    struct CapConfig {
+        address asset;
+        uint128 limit;
+        uint32 period;
+    }
+
+    /// @notice The initial configuration of a safe, fixed in its CREATE2 address.
+    struct InitConfig {
+        address[] owners;
+        uint256 threshold;
+        address[] guardians;
+        uint32 delay;
+        uint32 grace;
+        uint32 freezeDuration;
+        CapConfig[] caps;
+    }
+
+    /// @notice A cap and its state now.
+    struct CapView {
+        address asset;
+        uint128 limit;
+        uint32 period;
+        /// What may still leave now without exceeding the cap.
+        uint256 remaining;
+        /// When `remaining` next grows (0 when nothing is in use).
+        uint64 nextRefillAt;
+    }
+
+    /// @notice The whole configuration, as one view.
+    struct ConfigView {
+        address[] owners;
+        uint256 threshold;
+        address[] guardians;
+        bool guardiansArmed;
+        uint32 epoch;
+        uint32 delay;
+        uint32 grace;
+        uint32 freezeDuration;
+        uint64 frozenUntil;
+        CapView[] caps;
+    }
+
+    /// @notice A proposal's stored record.
+    struct ProposalView {
+        ProposalState state;
+        uint32 epoch;
+        /// Bitmap of owner indices (position in `owners()` under `epoch`) that approved on chain.
+        uint32 approvals;
+        uint64 eta;
+        uint64 expiresAt;
+        bool fastTrack;
+        bool guardianProtected;
+    }
+
+    /// @notice Lifecycle of a proposal, derived from storage and the clock by `proposalState`.
+    enum ProposalState {
+        Unknown, // never proposed on chain nor queued
+        Proposed, // proposed on chain, collecting approvals under the current epoch
+        Stale, // proposed on chain under an older epoch: can no longer be queued
+        Queued, // queued, waiting for its eta
+        Ready, // eta reached, grace not over: anyone may execute
+        Expired, // grace over without execution
+        Executed, // terminal
+        Cancelled // terminal
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Thrown when `initialize` is called by anyone but the factory that deployed the implementation.
+    error NotFactory(address caller);
+    /// @notice Thrown when `initialize` is called on a safe (or the implementation) that is already set up.
+    error AlreadyInitialized();
+    /// @notice Thrown when a function reserved to the safe's own proposals is called from outside.
+    error NotSelf(address caller);
+    /// @notice Thrown when a function reserved to owners is called by another address.
+    error NotOwner(address caller);
+    /// @notice Thrown when a function reserved to guardians (or the safe itself) is called by another address.
+    error NotGuardian(address caller);
+    /// @notice Thrown when a function is re-entered from a call made by `execute`.
+    error Reentrant();
+
+    /// @notice Thrown when an owner address is zero, the sentinel, the safe itself, or already an owner.
+    error InvalidOwner(address owner);
+    /// @notice Thrown when an address to remove or replace is not an owner.
+    error OwnerNotFound(address owner);
+    /// @notice Thrown when the owner count would leave 1..maxOwners.
+    error OwnerCountOutOfBounds(uint256 count, uint256 maxOwners);
+    /// @notice Thrown when a threshold is zero or larger than the number of owners.
+    error InvalidThreshold(uint256 threshold, uint256 ownerCount);
+    /// @notice Thrown when a guardian address is zero, the safe itself, or already a guardian.
+    error InvalidGuardian(address guardian);
+    /// @notice Thrown when an address to remove is not a guardian.
+    error GuardianNotFound(address guardian);
+    /// @notice Thrown when adding a guardian would exceed the maximum.
+    error TooManyGuardians(uint256 maxGuardians);
+    /// @notice Thrown when a delay is outside [min, max].
+    error DelayOutOfBounds(uint256 delay, uint256 min, uint256 max);
+    /// @notice Thrown when a grace period is outside [min, max].
+    error GraceOutOfBounds(uint256 grace, uint256 min, uint256 max);
+    /// @notice Thrown when a freeze duration is outside [min, max].
+    error FreezeDurationOutOfBounds(uint256 freezeDuration, uint256 min, uint256 max);
+    /// @notice Thrown when the grace period would be shorter than the freeze duration, so a freeze could expire proposals.
+    error GraceShorterThanFreeze(uint256 grace, uint256 freezeDuration);
+    /// @notice Thrown when a cap has a zero asset, a zero limit, or a period outside [min, max].
+    error InvalidCap(address asset, uint256 limit, uint256 period);
+    /// @notice Thrown when adding a cap would exceed the maximum number of capped assets.
+    error TooManyCaps(uint256 maxCaps);
+    /// @notice Thrown when removing a cap from an asset that has none.
+    error CapNotFound(address asset);
+
+    /// @notice Thrown when a proposal has no calls.
+    error EmptyBatch();
+    /// @notice Thrown when a proposal is not in a state that allows the operation.
+    error InvalidProposalState(bytes32 id, ProposalState state);
+    /// @notice Thrown when approving a proposal that was proposed under an older epoch.
+    error StaleProposal(bytes32 id, uint32 proposalEpoch, uint32 currentEpoch);
+    /// @notice Thrown when an owner approves a proposal it already approved.
+    error AlreadyApproved(bytes32 id, address owner);
+    /// @notice Thrown when a signature's signer is not an owner.
+    error SignerNotOwner(address signer);
+    /// @notice Thrown when a signature does not verify for its signer (bad, high-s, wrong length, or EIP-1271 refused).
+    error InvalidSignature(address signer);
+    /// @notice Thrown when queueing with fewer distinct owner approvals than the threshold.
+    error InsufficientApprovals(bytes32 id, uint256 approvals, uint256 threshold);
+    /// @notice Thrown when executing before the proposal's eta.
+    error NotReady(bytes32 id, uint64 eta);
+    /// @notice Thrown when executing after the proposal's grace period ended.
+    error ProposalExpired(bytes32 id, uint64 expiresAt);
+    /// @notice Thrown when queueing or executing while the safe is frozen (except unfreeze/cancel batches).
+    error Frozen(uint64 until);
+    /// @notice Thrown when unfreezing a safe that is not frozen.
+    error NotFrozen();
+    /// @notice Thrown when freezing a safe that is already frozen at least as long.
+    error AlreadyFrozen(uint64 until);
+    /// @notice Thrown when a guardian freezes after the guardians' one-shot freeze was used and not re-armed.
+    error GuardiansDisarmed();
+    /// @notice Thrown when a guardian tries to cancel a proposal whose only effect is to remove or replace guardians.
+    error GuardianCannotCancel(bytes32 id);
+    /// @notice Thrown when a call of an executed batch reverts (or a token call returns false); the whole execute reverts.
+    error CallFailed(uint256 index, address target, bytes reason);
+    /// @notice Thrown when a batch would move more of a capped asset than its cap has left.
+    error CapExceeded(address asset, uint256 wanted, uint256 left);
+    /// @notice Thrown when a batch calls a capped token with an operation whose outflow cannot be measured
+    ///         (operator or approval-for-all grants), or with malformed calldata for an allowance call.
+    error UnmeasurableCall(uint256 index, address asset, bytes4 selector);
+    /// @notice Thrown when a capped token's balance cannot be read while the batch calls that token.
+    error BalanceUnreadable(address asset);
+    /// @notice Thrown when a fast-tracked (no-delay) proposal would loosen the safe; loosening waits the full delay.
+    error LooseningNeedsDelay(bytes4 selector);
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Emitted once when the safe is initialised by the factory.
+    /// @dev Guardians and caps are announced by the GuardianAdded and CapSet events emitted alongside.
+    event SafeInitialized(
+        address[] owners, uint256 threshold, uint32 delay, uint32 grace, uint32 freezeDuration
+    );
+    /// @notice Emitted when an owner proposes on chain; carries the full calls so anyone can rebuild it.
+    event ProposalCreated(
+        bytes32 indexed id, address indexed proposer, uint32 epoch, bytes32 salt, Call[] calls
+    );
+    /// @notice Emitted when an owner approves a proposal on chain (including the proposer at creation).
+    event ProposalApproved(bytes32 indexed id, address indexed owner);
+    /// @notice Emitted when a proposal enters the queue; carries the full calls and who approved.
+    event ProposalQueued(
+        bytes32 indexed id,
+        uint64 eta,
+        uint64 expiresAt,
+        uint32 epoch,
+        bytes32 salt,
+        Call[] calls,
+        address[] approvers,
+        bool fastTrack
+    );
+    /// @notice Emitted when a queued proposal is executed.
+    event ProposalExecuted(bytes32 indexed id, address indexed executor);
+    /// @notice Emitted when a proposal is cancelled by a guardian or by the owners through the safe.
+    event ProposalCancelled(bytes32 indexed id, address indexed by);
+    /// @notice Emitted when a capped asset leaves the safe in an executed batch.
+    event CapConsumed(address indexed asset, uint256 amount, uint256 remaining);
+    /// @notice Emitted when the safe is frozen, by a guardian or by the owners.
+    event SafeFrozen(address indexed by, uint64 until);
+    /// @notice Emitted when the owners end a freeze early.
+    event SafeUnfrozen();
+    /// @notice Emitted when the owners re-arm the guardians' one-shot freeze.
+    event GuardiansRearmed();
+    /// @notice Emitted when an owner is added.
+    event OwnerAdded(address indexed owner);
+    /// @notice Emitted when an owner is removed.
+    event OwnerRemoved(address indexed owner);
+    /// @notice Emitted when the threshold changes.
+    event ThresholdChanged(uint256 threshold);
+    /// @notice Emitted when the owner set or threshold changes, invalidating approvals from older epochs.
+    event EpochChanged(uint32 epoch);
+    /// @notice Emitted when a guardian is added.
+    event GuardianAdded(address indexed guardian);
+    /// @notice Emitted when a guardian is removed.
+    event GuardianRemoved(address indexed guardian);
+    /// @notice Emitted when the delay changes.
+    event DelayChanged(uint32 delay);
+    /// @notice Emitted when the grace period changes.
+    event GraceChanged(uint32 grace);
+    /// @notice Emitted when the freeze duration changes.
+    event FreezeDurationChanged(uint32 freezeDuration);
+    /// @notice Emitted when a cap is added or changed.
+    event CapSet(address indexed asset, uint128 limit, uint32 period);
+    /// @notice Emitted when a cap is removed.
+    event CapRemoved(address indexed asset);
+
+    /*//////////////////////////////////////////////////////////////
+                              INITIALISATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Sets up a freshly cloned safe. Callable once, by the factory, in the deploying transaction.
+    /// @param config Owners, threshold, guardians, delay, grace, freeze duration and caps.
+    function initialize(InitConfig calldata config) external;
+
+    /*//////////////////////////////////////////////////////////////
+                              PROPOSALS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Proposes a batch on chain under the current epoch; counts as the proposer's approval.
+    /// @dev Emits the full calls, so every watcher can rebuild the proposal from the chain alone.
+    /// @param calls The batch, executed in order and atomically.
+    /// @param salt Distinguishes otherwise identical batches.
+    /// @return id The proposal id (its EIP-712 digest).
+    function propose(Call[] calldata calls, bytes32 salt) external returns (bytes32 id);
+
+    /// @notice Approves, on chain, a proposal proposed on chain under the current epoch.
+    /// @dev The path for owners whose wallet cannot sign EIP-712.
+    /// @param id The proposal id.
+    function approve(bytes32 id) external;
+
+    /// @notice Queues a batch that has at least `threshold` distinct owner approvals under the current epoch.
+    /// @dev Approvals are the on-chain ones (if proposed on chain) plus `signatures`; each owner counts once.
+    ///      Anyone may call. The eta is now + delay, or now if every call is a self-call to a
+    ///      fast-track function (removeOwner, changeThreshold, addGuardian, setCap, setDelay, setGrace,
+    ///      setFreezeDuration, freeze, rearmGuardians, unfreeze, cancel); those then refuse to loosen.
+    ///      While frozen only batches made solely of unfreeze/cancel self-calls may be queued.
+    /// @param calls The batch.
+    /// @param salt The proposal's salt.
+    /// @param signatures Off-chain EIP-712 approvals of the proposal id, in any order.
+    /// @return id The proposal id.
+    /// @return eta The earliest execution time.
+    function queue(Call[] calldata calls, bytes32 salt, Signature[] calldata signatures)
+        external
+        returns (bytes32 id, uint64 eta);
+
+    /// @notice Executes a ready proposal: every call must succeed and every cap hold, or nothing happens.
+    /// @dev Anyone may call, from eta to expiresAt inclusive, while not frozen. A failing call reverts the
+    ///      whole execute and the proposal stays queued until it expires.
+    /// @param calls The batch, as queued.
+    /// @param salt The proposal's salt.
+    /// @param epoch The epoch the proposal was approved under.
+    function execute(Call[] calldata calls, bytes32 salt, uint32 epoch) external;
+
+    /// @notice Cancels a proposed or queued proposal (terminal).
+    /// @dev Guardians may cancel anything but a proposal that only removes or replaces guardians. The safe
+    ///      itself (owners, through a proposal) may cancel any id, including one never seen on chain, to void
+    ///      leaked signatures.
+    /// @param id The proposal id.
+    function cancel(bytes32 id) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                 FREEZE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Freezes the safe for `freezeDuration`: nothing queues or executes but unfreeze and cancel batches.
+    /// @dev By an armed guardian (which disarms all guardians until `rearmGuardians`) or by the safe itself.
+    function freeze() external;
+
+    /// @notice Ends a freeze early. Only through the safe's own proposal (M owners), fast-tracked.
+    function unfreeze() external;
+
+    /// @notice Re-arms the guardians' one-shot freeze. Only through the safe's own proposal.
+    function rearmGuardians() external;
+
+    /*//////////////////////////////////////////////////////////////
+                             CONFIGURATION
+           (only through the safe's own proposals; see "Fast track")
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Adds an owner and sets the threshold. Loosens: always waits the delay. Bumps the epoch.
+    function addOwner(address owner, uint256 threshold) external;
+
+    /// @notice Removes an owner and sets the threshold. Tightens if the threshold does not fall. Bumps the epoch.
+    function removeOwner(address owner, uint256 threshold) external;
+
+    /// @notice Replaces an owner. Loosens: always waits the delay. Bumps the epoch.
+    function swapOwner(address oldOwner, address newOwner) external;
+
+    /// @notice Sets the threshold. Tightens if it rises. Bumps the epoch.
+    function changeThreshold(uint256 threshold) external;
+
+    /// @notice Adds a guardian. Tightens.
+    function addGuardian(address guardian) external;
+
+    /// @notice Removes a guardian. Loosens: always waits the delay.
+    function removeGuardian(address guardian) external;
+
+    /// @notice Sets the delay. Tightens if it grows.
+    function setDelay(uint32 delay) external;
+
+    /// @notice Sets the grace period. Tightens if it shrinks.
+    function setGrace(uint32 grace) external;
+
+    /// @notice Sets the freeze duration. Tightens if it grows.
+    function setFreezeDuration(uint32 freezeDuration) external;
+
+    /// @notice Adds or changes a cap. Tightens if the asset had none, or the limit does not rise and the period does not shrink.
+    /// @dev Outflow already counted in the current window is carried into the new cap, so a change never frees capacity early.
+    function setCap(address asset, uint128 limit, uint32 period) external;
+
+    /// @notice Removes a cap. Loosens: always waits the delay.
+    function removeCap(address asset) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The EIP-712 digest (and id) of a proposal.
+    function hashProposal(Call[] calldata calls, bytes32 salt, uint32 epoch) external view returns (bytes32);
+
+    /// @notice The EIP-712 domain separator for this safe on this chain.
+    function domainSeparator() external view returns (bytes32);
+
+    /// @notice A proposal's state now.
+    function proposalState(bytes32 id) external view returns (ProposalState);
+
+    /// @notice A proposal's stored record and state now.
+    function getProposal(bytes32 id) external view returns (ProposalView memory);
+
+    /// @notice Whether `owner` approved `id` on chain.
+    function hasApproved(bytes32 id, address owner) external view returns (bool);
+
+    /// @notice The whole configuration and cap state now.
+    function getConfig() external view returns (ConfigView memory);
+
+    /// @notice The owners, in index order (the order used by approval bitmaps).
+    function getOwners() external view returns (address[] memory);
+
+    /// @notice The guardians.
+    function getGuardians() external view returns (address[] memory);
+
+    /// @notice Whether `account` is an owner.
+    function isOwner(address account) external view returns (bool);
+
+    /// @notice Whether `account` is a guardian.
+    function isGuardian(address account) external view returns (bool);
+
+    /// @notice The threshold M.
+    function threshold() external view returns (uint256);
+
+    /// @notice The configuration epoch.
+    function epoch() external view returns (uint32);
+
+    /// @notice The timestamp until which the safe is frozen (0 or past: not frozen).
+    function frozenUntil() external view returns (uint64);
+
+    /// @notice What may still leave now in `asset` (type(uint256).max if uncapped).
+    function remainingCap(address asset) external view returns (uint256);
+}
