@@ -1,0 +1,7 @@
+//! The one integration-test binary of `tsafe` (one binary links once; modules keep it tidy).
+
+// Tests may panic: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bytecode;
+mod cli;
