@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
+import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
+import {SafeTestBase} from "../utils/SafeTestBase.sol";
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+
+/// @notice A plain OpenZeppelin ERC-20 (no hooks, no fee): the token of the gas flows and of bench/gas.sh.
+contract GasToken is ERC20 {
+    constructor() ERC20("Gas Token", "GAS") {}
+
+    function mint(address to, uint256 amount) external {
+        _mint(to, amount);
+    }
+}
+
+/// @notice Named gas snapshots of the three user flows, written to snapshots/flows.json and checked by
+///         `forge test --gas-snapshot-check=true` (see bench/README.md).
+/// @dev Each value is the gas used inside one external call frame (`snapshotGasLastCall`): no 21,000 base
+///      cost, no calldata cost, no refunds. They are regression gates; bench/gas.sh measures what a user
+///      pays (receipts on a real anvil). Every measured call starts cold: the accounts it touches are
+///      cooled with `vm.cool` after the test's own set-up reads, as in a transaction of its own.
+///      Flows: a safe of 3 owners, threshold 2, 1 guardian and 1 cap; a proposal of one transfer,
+///      queued with two off-chain signatures, executed after the delay.
+contract FlowGasTest is SafeTestBase {
+    string internal constant GROUP = "flows";
+    uint128 internal constant TOKEN_CAP = 250_000e18;
+
+    GasToken internal token;
+    TreasurySafe internal tokenSafe;
+
+    function setUp() public override {
+        super.setUp();
+        token = new GasToken();
+        ITreasurySafe.InitConfig memory config = defaultConfig();
+        config.caps[0] = ITreasurySafe.CapConfig({asset: address(token), limit: TOKEN_CAP, period: 7 days});
+        tokenSafe = _deploySafe(config, bytes32(0));
+        token.mint(address(tokenSafe), 1_000_000e18);
+        // An account that already holds ETH and tokens: the cheaper case for the recipient.
+        vm.deal(recipient, 1 ether);
+        token.mint(recipient, 1e18);
+    }
+
+    function test_gas_createSafe() public {
+        ITreasurySafe.InitConfig memory config = defaultConfig();
+        factory.createSafe(config, bytes32(uint256(1)));
+        vm.snapshotGasLastCall(GROUP, "createSafe_3owners_2of3_1guardian_1cap");
+    }
+
+    function test_gas_ethTransfer_FreshRecipient() public {
+        _flow("eth_freshRecipient", safe, _ethTransfer(makeAddr("fresh"), 1 ether));
+    }
+
+    function test_gas_ethTransfer_ExistingRecipient() public {
+        _flow("eth_existingRecipient", safe, _ethTransfer(recipient, 1 ether));
+    }
+
+    function test_gas_erc20Transfer_FreshRecipient() public {
+        _flow("erc20_freshRecipient", tokenSafe, _tokenTransfer(makeAddr("fresh"), 1000e18));
+    }
+
+    function test_gas_erc20Transfer_ExistingRecipient() public {
+        _flow("erc20_existingRecipient", tokenSafe, _tokenTransfer(recipient, 1000e18));
+    }
+
+    /// @dev Queues `calls` on `target` with two owner signatures, waits out the delay, executes; snapshots
+    ///      `<name>_queue`, `<name>_execute` and their sum `<name>_flow`.
+    function _flow(string memory name, TreasurySafe target, ITreasurySafe.Call[] memory calls) internal {
+        ITreasurySafe.Signature[] memory sigs = _signatures(target, calls, bytes32(0), 2);
+        _cool(target, calls[0].target);
+
+        (, uint64 eta) = target.queue(calls, bytes32(0), sigs);
+        uint256 queueGas = vm.snapshotGasLastCall(GROUP, string.concat(name, "_queue"));
+
+        vm.warp(eta);
+        _cool(target, calls[0].target);
+        target.execute(calls, bytes32(0), 0);
+        uint256 executeGas = vm.snapshotGasLastCall(GROUP, string.concat(name, "_execute"));
+
+        vm.snapshotValue(GROUP, string.concat(name, "_flow"), queueGas + executeGas);
+    }
+
+    /// @dev Makes the next call pay cold access again for the safe, its implementation and the call target.
+    function _cool(TreasurySafe target, address callTarget) internal {
+        vm.cool(address(target));
+        vm.cool(factory.IMPLEMENTATION());
+        vm.cool(callTarget);
+    }
+
+    function _tokenTransfer(address to, uint256 amount) internal view returns (ITreasurySafe.Call[] memory) {
+        return _one(address(token), 0, abi.encodeCall(ERC20.transfer, (to, amount)));
+    }
+}
