@@ -170,11 +170,10 @@ fn run() -> Result<(), BuildError> {
         // Interfaces and abstract contracts have empty bytecode: leave it out so `sol!`
         // generates no `deploy` for them.
         let mut trimmed = serde_json::Map::new();
-        trimmed.insert(
-            "abi".into(),
-            serde_json::to_value(abi)
-                .map_err(|e| err(format!("{name}: cannot encode ABI: {e}")))?,
-        );
+        let mut abi_value = serde_json::to_value(abi)
+            .map_err(|e| err(format!("{name}: cannot encode ABI: {e}")))?;
+        unqualify_struct_types(&mut abi_value);
+        trimmed.insert("abi".into(), abi_value);
         if let Some(code) = &creation {
             trimmed.insert("bytecode".into(), serde_json::json!({ "object": hex_of(code) }));
         }
@@ -196,7 +195,7 @@ fn run() -> Result<(), BuildError> {
         let _ = writeln!(
             generated,
             "/// Bindings for `{name}` ({rel_source}), generated from its ABI.\n\
-             pub mod {module} {{\n    alloy::sol!(#[sol(rpc)] #[derive(Debug)] {name}, {:?});\n}}\n\
+             pub mod {module} {{\n    alloy::sol!(#[sol(rpc, abi)] #[derive(Debug)] {name}, {:?});\n}}\n\
              pub use {module}::{name};\n",
             json_path.display().to_string()
         );
@@ -394,4 +393,30 @@ fn screaming_snake(name: &str) -> String {
 
 fn write(path: &Path, contents: &str) -> Result<(), BuildError> {
     fs::write(path, contents).map_err(|e| err(format!("cannot write {}: {e}", path.display())))
+}
+
+/// `sol!` cannot resolve structs declared in another contract (`struct ITreasurySafe.Call` in
+/// TreasurySafe's or the factory's ABI): drop the qualifier, so each binding declares the
+/// structs it uses itself. Struct names are unique across the contracts, so nothing is merged
+/// that differs.
+fn unqualify_struct_types(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if key == "internalType" {
+                    if let serde_json::Value::String(s) = v {
+                        if let Some(rest) = s.strip_prefix("struct ") {
+                            if let Some((_, bare)) = rest.split_once('.') {
+                                *s = format!("struct {bare}");
+                            }
+                        }
+                    }
+                } else {
+                    unqualify_struct_types(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(unqualify_struct_types),
+        _ => {}
+    }
 }
