@@ -404,12 +404,11 @@ fn unqualify_struct_types(value: &mut serde_json::Value) {
         serde_json::Value::Object(map) => {
             for (key, v) in map.iter_mut() {
                 if key == "internalType" {
-                    if let serde_json::Value::String(s) = v {
-                        if let Some(rest) = s.strip_prefix("struct ") {
-                            if let Some((_, bare)) = rest.split_once('.') {
-                                *s = format!("struct {bare}");
-                            }
-                        }
+                    if let serde_json::Value::String(s) = v
+                        && let Some((_, bare)) =
+                            s.strip_prefix("struct ").and_then(|rest| rest.split_once('.'))
+                    {
+                        *s = format!("struct {bare}");
                     }
                 } else {
                     unqualify_struct_types(v);

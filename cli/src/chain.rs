@@ -1,0 +1,121 @@
+//! Chain-side helpers shared by commands: the deterministic factory and ERC-20 metadata.
+
+use crate::{
+    context::{Chain, node_down},
+    contracts::TREASURY_SAFE_FACTORY_BYTECODE,
+    exit::Failure,
+    output::Out,
+    tx,
+};
+use alloy::{
+    network::TransactionBuilder,
+    primitives::{Address, B256, Bytes, address, keccak256},
+    providers::Provider,
+    rpc::types::TransactionRequest,
+    sol,
+};
+use eyre::Result;
+
+sol! {
+    /// The ERC-20 surface the CLI reads and proposes.
+    #[sol(rpc)]
+    interface IERC20 {
+        function symbol() external view returns (string);
+        function decimals() external view returns (uint8);
+        function balanceOf(address owner) external view returns (uint256);
+        function transfer(address to, uint256 amount) external returns (bool);
+        function approve(address spender, uint256 amount) external returns (bool);
+    }
+}
+
+/// The standard deterministic CREATE2 deployer (present on anvil and most chains).
+pub const CREATE2_DEPLOYER: Address = address!("0x4e59b44847b379578588920ca78fbf26c0b4956c");
+
+/// The factory's CREATE2 salt: `keccak256("tsafe.TreasurySafeFactory.v1")`, as in script/Deploy.s.sol.
+pub fn factory_salt() -> B256 {
+    keccak256("tsafe.TreasurySafeFactory.v1")
+}
+
+/// Where the factory lives on every chain (same creation code and salt as script/Deploy.s.sol).
+pub fn factory_address() -> Address {
+    CREATE2_DEPLOYER.create2_from_code(factory_salt(), TREASURY_SAFE_FACTORY_BYTECODE)
+}
+
+/// Deploys the factory through the deterministic deployer unless it is already there.
+/// Returns the factory address and the transaction, if one was sent.
+pub async fn ensure_factory(
+    out: &Out,
+    chain: &Chain,
+    from: Address,
+    dry_run: bool,
+) -> Result<(Address, Option<tx::Mined>)> {
+    let factory = factory_address();
+    let code =
+        chain.provider.get_code_at(factory).await.map_err(|e| node_down(&chain.rpc_url, &e))?;
+    if !code.is_empty() {
+        return Ok((factory, None));
+    }
+    let deployer = chain
+        .provider
+        .get_code_at(CREATE2_DEPLOYER)
+        .await
+        .map_err(|e| node_down(&chain.rpc_url, &e))?;
+    if deployer.is_empty() {
+        return Err(Failure::bad_input(format!(
+            "chain {} has no deterministic deployer at {CREATE2_DEPLOYER}, so the factory cannot be placed at its fixed address",
+            chain.chain_id
+        ))
+        .fix("deploy the deployer first (see its repository), or use a chain that has it")
+        .into());
+    }
+    if dry_run {
+        out.status(format!("dry run: would deploy the factory at {factory}"));
+        return Ok((factory, None));
+    }
+    let mut input = factory_salt().to_vec();
+    input.extend_from_slice(TREASURY_SAFE_FACTORY_BYTECODE);
+    let request = TransactionRequest::default()
+        .with_from(from)
+        .with_to(CREATE2_DEPLOYER)
+        .with_input(Bytes::from(input));
+    let pending = chain.provider.send_transaction(request).await.map_err(|e| {
+        Failure::new(crate::exit::ExitKind::Reverted, format!("factory deployment failed: {e}"))
+    })?;
+    let hash = *pending.tx_hash();
+    out.sent("factory deployment", hash);
+    let receipt = pending.with_timeout(Some(chain.timeout)).get_receipt().await.map_err(|e| {
+        Failure::new(
+            crate::exit::ExitKind::Pending,
+            format!("still pending: {hash}, do not resubmit ({e})"),
+        )
+    })?;
+    let mined = tx::Mined {
+        hash,
+        block: alloy::network::ReceiptResponse::block_number(&receipt),
+        gas_used: alloy::network::ReceiptResponse::gas_used(&receipt),
+    };
+    let code =
+        chain.provider.get_code_at(factory).await.map_err(|e| node_down(&chain.rpc_url, &e))?;
+    if code.is_empty() {
+        return Err(Failure::new(
+            crate::exit::ExitKind::Reverted,
+            format!("factory deployment {hash} left no code at {factory}"),
+        )
+        .into());
+    }
+    Ok((factory, Some(mined)))
+}
+
+/// Symbol and decimals of a token, with an error that names it when it is not an ERC-20.
+pub async fn token_info(chain: &Chain, token: Address) -> Result<(String, u8)> {
+    let erc20 = IERC20::new(token, chain.provider.clone());
+    let decimals = erc20.decimals().call().await.map_err(|_| {
+        Failure::bad_input(format!(
+            "{token} does not answer decimals(): not an ERC-20 on chain {}",
+            chain.chain_id
+        ))
+        .fix("check the token address and the network")
+    })?;
+    let symbol = erc20.symbol().call().await.unwrap_or_else(|_| format!("{token}"));
+    Ok((symbol, decimals))
+}

@@ -1,0 +1,202 @@
+//! `tsafe devnet`: a local chain with a demo safe, ready for the other commands.
+//!
+//! Starts anvil (the pinned one; or uses `--rpc-url`), deploys the deterministic factory and a
+//! 2-of-3 safe whose owners are anvil's accounts 0-2 and whose guardian is account 3, funds it,
+//! saves the network and safe as `devnet` in the config, prints the next commands, and keeps
+//! anvil running until Ctrl-C.
+
+use crate::{
+    chain::ensure_factory,
+    config::{Network, SafeEntry},
+    context::{Chain, Ctx},
+    contracts::TreasurySafeFactory,
+    output::{Out, Outcome},
+    toolchain, tx,
+    units::NATIVE_ASSET,
+};
+use alloy::{
+    network::{EthereumWallet, TransactionBuilder},
+    node_bindings::{Anvil, AnvilInstance},
+    primitives::{Address, B256, U256, utils::parse_ether},
+    providers::{Provider, ProviderBuilder},
+    rpc::types::TransactionRequest,
+    signers::local::PrivateKeySigner,
+};
+use clap::Args;
+use eyre::{Result, WrapErr, eyre};
+use serde::Serialize;
+use std::time::Duration;
+
+/// anvil's default mnemonic-derived keys: accounts 0-3 (public test keys, never for real funds).
+pub const DEV_KEYS: [&str; 6] = [
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+    "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+    "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+];
+
+/// Arguments of `tsafe devnet`.
+#[derive(Debug, Args)]
+pub struct DevnetArgs {
+    /// Use this node instead of starting anvil.
+    #[arg(short = 'r', long, env = "ETH_RPC_URL", value_name = "URL")]
+    pub rpc_url: Option<String>,
+    /// Port for the anvil it starts.
+    #[arg(long, default_value_t = 8545)]
+    pub port: u16,
+    /// Set up and exit instead of keeping anvil running (only with --rpc-url).
+    #[arg(long, requires = "rpc_url")]
+    pub no_wait: bool,
+}
+
+/// The demo safe's setup.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DevSafe {
+    /// Its address.
+    pub safe: Address,
+    /// The factory.
+    pub factory: Address,
+    /// Owners (anvil accounts 0-2).
+    pub owners: Vec<Address>,
+    /// The guardian (anvil account 3).
+    pub guardian: Address,
+    /// The chain id.
+    pub chain_id: u64,
+    /// The RPC URL.
+    pub rpc_url: String,
+}
+
+/// Dev signers for anvil accounts 0-5.
+pub fn dev_signers() -> Result<Vec<PrivateKeySigner>> {
+    DEV_KEYS
+        .iter()
+        .map(|k| k.parse::<PrivateKeySigner>().wrap_err("bad built-in dev key"))
+        .collect()
+}
+
+/// Starts the pinned anvil on `port` (0: any free port).
+pub fn spawn_anvil(out: &Out, port: u16) -> Result<AnvilInstance> {
+    let bin = toolchain::anvil_path()?;
+    out.status(format!("starting anvil ({})", bin.display()));
+    let mut anvil = Anvil::at(&bin);
+    if port != 0 {
+        anvil = anvil.port(port);
+    }
+    anvil.try_spawn().wrap_err_with(|| {
+        format!("failed to start anvil from {} (port {port} busy? try --port)", bin.display())
+    })
+}
+
+/// A chain handle whose wallet holds all dev keys (pick the sender with `.from(addr)`).
+pub async fn dev_chain(url: &str) -> Result<Chain> {
+    let mut signers = dev_signers()?.into_iter();
+    let first = signers.next().ok_or_else(|| eyre!("no dev keys"))?;
+    let mut wallet = EthereumWallet::from(first);
+    for signer in signers {
+        wallet.register_signer(signer);
+    }
+    let provider = ProviderBuilder::new().wallet(wallet).connect(url).await?.erased();
+    let chain_id = provider.get_chain_id().await?;
+    Ok(Chain { provider, rpc_url: url.to_string(), chain_id, timeout: Duration::from_secs(60) })
+}
+
+/// Deploys the factory and the demo safe (2-of-3, guardian, 10 ETH/day cap, 2-day delay) and
+/// funds it with `funding` wei.
+pub async fn setup_dev_safe(
+    out: &Out,
+    chain: &Chain,
+    salt: B256,
+    funding: U256,
+) -> Result<DevSafe> {
+    let signers = dev_signers()?;
+    let owners: Vec<Address> = signers[..3].iter().map(|s| s.address()).collect();
+    let guardian = signers[3].address();
+    let deployer = owners[0];
+    let (factory_address, _) = ensure_factory(out, chain, deployer, false).await?;
+    let factory = TreasurySafeFactory::new(factory_address, chain.provider.clone());
+    let config = TreasurySafeFactory::InitConfig {
+        owners: owners.clone(),
+        threshold: U256::from(2),
+        guardians: vec![guardian],
+        delay: 2 * 86_400,
+        grace: 14 * 86_400,
+        freezeDuration: 3 * 86_400,
+        caps: vec![TreasurySafeFactory::CapConfig {
+            asset: NATIVE_ASSET,
+            limit: 10u128 * 10u128.pow(18),
+            period: 86_400,
+        }],
+    };
+    let safe = factory.predictSafeAddress(config.clone(), salt).call().await?;
+    if chain.provider.get_code_at(safe).await?.is_empty() {
+        let call = factory.createSafe(config, salt).from(deployer);
+        tx::transact(out, chain, "createSafe", &call, false).await?;
+    }
+    let fund = TransactionRequest::default().with_from(owners[0]).with_to(safe).with_value(funding);
+    chain.provider.send_transaction(fund).await?.get_receipt().await?;
+    Ok(DevSafe {
+        safe,
+        factory: factory_address,
+        owners,
+        guardian,
+        chain_id: chain.chain_id,
+        rpc_url: chain.rpc_url.clone(),
+    })
+}
+
+impl DevnetArgs {
+    /// Sets up the devnet, saves the profile and waits for Ctrl-C.
+    pub async fn run(self, ctx: &Ctx) -> Result<Outcome> {
+        let anvil = match &self.rpc_url {
+            Some(_) => None,
+            None => Some(spawn_anvil(&ctx.out, self.port)?),
+        };
+        let url = match (&self.rpc_url, &anvil) {
+            (Some(url), _) => url.clone(),
+            (None, Some(anvil)) => anvil.endpoint(),
+            (None, None) => return Err(eyre!("no node")),
+        };
+        let chain = dev_chain(&url).await?;
+        let dev = setup_dev_safe(&ctx.out, &chain, B256::ZERO, parse_ether("100")?).await?;
+
+        let mut config = ctx.config.clone();
+        config.networks.insert(
+            "devnet".into(),
+            Network { rpc_url: url.clone(), chain_id: Some(chain.chain_id) },
+        );
+        config.safes.insert(
+            "devnet".into(),
+            SafeEntry { address: dev.safe, network: Some("devnet".into()) },
+        );
+        if config.default_network.is_none() {
+            config.default_network = Some("devnet".into());
+        }
+        config.save(&ctx.config_path)?;
+
+        let text = format!(
+            "devnet ready on {url} (chain {chain})\n\
+             safe      {safe} (saved as \"devnet\" in {cfg})\n\
+             owners    anvil accounts 0, 1, 2 (threshold 2); guardian: account 3\n\
+             cap       10 ETH per day; delay 2d; funded with 100 ETH\n\n\
+             next:\n  tsafe status --safe devnet\n  tsafe propose --safe devnet --to 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc --value 1ether --out p.json --private-key {k0}\n  tsafe sign p.json --private-key {k1}\n  tsafe queue p.json\n  tsafe execute p.json --wait\n  tsafe freeze --safe devnet --private-key {k3}",
+            chain = chain.chain_id,
+            safe = dev.safe,
+            cfg = ctx.config_path.display(),
+            k0 = DEV_KEYS[0],
+            k1 = DEV_KEYS[1],
+            k3 = DEV_KEYS[3],
+        );
+        if let Some(anvil) = anvil {
+            // The profile and next steps go out now; anvil lives until Ctrl-C.
+            crate::output::data(&text)?;
+            ctx.out.status("anvil is running; press Ctrl-C to stop it");
+            tokio::signal::ctrl_c().await?;
+            drop(anvil);
+            return Outcome::new(&dev, "");
+        }
+        Outcome::new(&dev, text)
+    }
+}

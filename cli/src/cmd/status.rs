@@ -1,0 +1,291 @@
+//! `tsafe status`: configuration, freeze state, caps left per asset and when they refill, and
+//! proposals by state with countdowns, rebuilt from the chain alone (events + views).
+
+use crate::{
+    chain::token_info,
+    context::{Chain, Ctx},
+    contracts::ITreasurySafe,
+    opts::{RpcOpts, SafeOpts},
+    output::Outcome,
+    units::{self, NATIVE_ASSET},
+};
+use alloy::{
+    primitives::{Address, B256, U256},
+    providers::{DynProvider, Provider},
+    rpc::types::{BlockNumberOrTag, Filter},
+    sol_types::SolEvent,
+};
+use clap::Args;
+use eyre::Result;
+use serde::Serialize;
+use std::{collections::BTreeMap, fmt::Write as _};
+
+/// Arguments of `tsafe status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub safe: SafeOpts,
+    #[command(flatten)]
+    pub rpc: RpcOpts,
+    /// First block to scan for proposal events (the safe's deployment block is best).
+    #[arg(long, default_value_t = 0)]
+    pub from_block: u64,
+}
+
+/// One capped asset.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CapStatus {
+    asset: Address,
+    symbol: String,
+    decimals: u8,
+    limit: String,
+    period_seconds: u32,
+    remaining: String,
+    remaining_display: String,
+    next_refill_at: u64,
+    balance: String,
+}
+
+/// One proposal seen on chain.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposalStatus {
+    id: B256,
+    state: String,
+    eta: u64,
+    expires_at: u64,
+    seconds_to_eta: i64,
+    fast_track: bool,
+}
+
+/// What `status` reports.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusReport {
+    safe: Address,
+    chain_id: u64,
+    now: u64,
+    owners: Vec<Address>,
+    threshold: String,
+    guardians: Vec<Address>,
+    guardians_armed: bool,
+    epoch: u32,
+    delay_seconds: u32,
+    grace_seconds: u32,
+    freeze_duration_seconds: u32,
+    frozen_until: u64,
+    frozen: bool,
+    native_balance: String,
+    caps: Vec<CapStatus>,
+    proposals: Vec<ProposalStatus>,
+}
+
+/// The proposal state's name, as the contract's enum.
+pub fn state_name(state: u8) -> &'static str {
+    match state {
+        0 => "Unknown",
+        1 => "Proposed",
+        2 => "Stale",
+        3 => "Queued",
+        4 => "Ready",
+        5 => "Expired",
+        6 => "Executed",
+        7 => "Cancelled",
+        _ => "Invalid",
+    }
+}
+
+/// The chain's latest block timestamp (what the contract compares against).
+pub async fn chain_now(chain: &Chain) -> Result<u64> {
+    let block = chain
+        .provider
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .await?
+        .ok_or_else(|| eyre::eyre!("the node returned no latest block"))?;
+    Ok(block.header.timestamp)
+}
+
+/// Ids of every proposal the safe has seen (created or queued), oldest first.
+pub async fn proposal_ids(
+    provider: &DynProvider,
+    safe: Address,
+    from_block: u64,
+) -> Result<Vec<B256>> {
+    let filter = Filter::new()
+        .address(safe)
+        .event_signature(vec![
+            ITreasurySafe::ProposalCreated::SIGNATURE_HASH,
+            ITreasurySafe::ProposalQueued::SIGNATURE_HASH,
+        ])
+        .from_block(from_block);
+    let mut ids = Vec::new();
+    for log in provider.get_logs(&filter).await? {
+        if let Some(id) = log.topics().get(1)
+            && !ids.contains(id)
+        {
+            ids.push(*id);
+        }
+    }
+    Ok(ids)
+}
+
+impl StatusArgs {
+    /// Reads everything and renders it.
+    pub async fn run(self, ctx: &Ctx) -> Result<Outcome> {
+        let safe_ref = ctx.safe(&self.safe)?;
+        let chain = ctx.connect(&self.rpc, Some(&safe_ref)).await?;
+        let safe = chain.safe(&safe_ref).await?;
+        let config = safe
+            .getConfig()
+            .call()
+            .await
+            .map_err(|e| crate::revert::contract_failure("getConfig", &e))?;
+        let now = chain_now(&chain).await?;
+        let native_balance = chain.provider.get_balance(safe_ref.address).await?;
+
+        let mut caps = Vec::new();
+        for cap in &config.caps {
+            let (symbol, decimals, balance) = if cap.asset == NATIVE_ASSET {
+                ("ETH".to_string(), units::NATIVE_DECIMALS, native_balance)
+            } else {
+                let (symbol, decimals) = token_info(&chain, cap.asset).await?;
+                let balance = crate::chain::IERC20::new(cap.asset, chain.provider.clone())
+                    .balanceOf(safe_ref.address)
+                    .call()
+                    .await
+                    .unwrap_or(U256::ZERO);
+                (symbol, decimals, balance)
+            };
+            caps.push(CapStatus {
+                asset: cap.asset,
+                remaining_display: units::format_token(cap.remaining, decimals, &symbol),
+                symbol,
+                decimals,
+                limit: cap.limit.to_string(),
+                period_seconds: cap.period,
+                remaining: cap.remaining.to_string(),
+                next_refill_at: cap.nextRefillAt,
+                balance: balance.to_string(),
+            });
+        }
+
+        let mut proposals = Vec::new();
+        for id in proposal_ids(&chain.provider, safe_ref.address, self.from_block).await? {
+            let p = safe.getProposal(id).call().await?;
+            proposals.push(ProposalStatus {
+                id,
+                state: state_name(p.state).to_string(),
+                eta: p.eta,
+                expires_at: p.expiresAt,
+                seconds_to_eta: i64::try_from(p.eta).unwrap_or(i64::MAX)
+                    - i64::try_from(now).unwrap_or(0),
+                fast_track: p.fastTrack,
+            });
+        }
+
+        let report = StatusReport {
+            safe: safe_ref.address,
+            chain_id: chain.chain_id,
+            now,
+            owners: config.owners.clone(),
+            threshold: config.threshold.to_string(),
+            guardians: config.guardians.clone(),
+            guardians_armed: config.guardiansArmed,
+            epoch: config.epoch,
+            delay_seconds: config.delay,
+            grace_seconds: config.grace,
+            freeze_duration_seconds: config.freezeDuration,
+            frozen_until: config.frozenUntil,
+            frozen: config.frozenUntil > now,
+            native_balance: native_balance.to_string(),
+            caps,
+            proposals,
+        };
+        let text = render(&report);
+        Outcome::new(&report, text)
+    }
+}
+
+fn render(r: &StatusReport) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "safe       {} (chain {})", r.safe, r.chain_id);
+    let _ = writeln!(t, "owners     {} of {} (epoch {})", r.threshold, r.owners.len(), r.epoch);
+    for owner in &r.owners {
+        let _ = writeln!(t, "             {owner}");
+    }
+    let armed = if r.guardians_armed { "armed" } else { "DISARMED (owners must re-arm)" };
+    let _ = writeln!(t, "guardians  {} ({armed})", r.guardians.len());
+    for guardian in &r.guardians {
+        let _ = writeln!(t, "             {guardian}");
+    }
+    let _ = writeln!(
+        t,
+        "timelock   delay {}, grace {}, freeze {}",
+        units::format_duration(r.delay_seconds.into()),
+        units::format_duration(r.grace_seconds.into()),
+        units::format_duration(r.freeze_duration_seconds.into())
+    );
+    if r.frozen {
+        let _ = writeln!(
+            t,
+            "FROZEN     for another {} (until {})",
+            units::format_duration(r.frozen_until.saturating_sub(r.now)),
+            r.frozen_until
+        );
+    } else {
+        let _ = writeln!(t, "frozen     no");
+    }
+    let balance = r.native_balance.parse::<U256>().unwrap_or_default();
+    let _ = writeln!(t, "balance    {}", units::format_native(balance));
+    if r.caps.is_empty() {
+        let _ = writeln!(t, "caps       none: every asset is uncapped");
+    }
+    for cap in &r.caps {
+        let limit = cap.limit.parse::<U256>().unwrap_or_default();
+        let refill = if cap.next_refill_at == 0 {
+            "full".to_string()
+        } else {
+            format!(
+                "refills in {}",
+                units::format_duration(cap.next_refill_at.saturating_sub(r.now))
+            )
+        };
+        let _ = writeln!(
+            t,
+            "cap        {}: {} left of {} per {} ({refill})",
+            cap.symbol,
+            cap.remaining_display,
+            units::format_token(limit, cap.decimals, &cap.symbol),
+            units::format_duration(cap.period_seconds.into())
+        );
+    }
+    let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &r.proposals {
+        *by_state.entry(p.state.as_str()).or_default() += 1;
+    }
+    let _ = writeln!(
+        t,
+        "proposals  {}",
+        if r.proposals.is_empty() {
+            "none".to_string()
+        } else {
+            by_state.iter().map(|(s, n)| format!("{n} {s}")).collect::<Vec<_>>().join(", ")
+        }
+    );
+    for p in &r.proposals {
+        let when = match p.state.as_str() {
+            "Queued" => format!(
+                "executable in {}",
+                units::format_duration(p.seconds_to_eta.max(0).unsigned_abs())
+            ),
+            "Ready" => format!(
+                "executable now, expires in {}",
+                units::format_duration(p.expires_at.saturating_sub(r.now))
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(t, "  {}  {:<9} {when}", p.id, p.state);
+    }
+    t
+}

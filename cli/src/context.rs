@@ -1,0 +1,199 @@
+//! Flags, environment and config file, resolved once into what commands use. Commands never read
+//! the environment themselves.
+
+use crate::{
+    config::{Config, DEVNET_RPC_URL},
+    contracts::ITreasurySafe,
+    exit::{ExitKind, Failure},
+    opts::{GlobalOpts, RpcOpts, SafeOpts, WalletOpts},
+    output::Out,
+    wallet::Wallet,
+};
+use alloy::{
+    primitives::Address,
+    providers::{DynProvider, Provider, ProviderBuilder},
+};
+use eyre::Result;
+use std::{path::PathBuf, time::Duration};
+
+/// Everything a command needs before it touches a chain.
+#[derive(Debug)]
+pub struct Ctx {
+    /// Output settings.
+    pub out: Out,
+    /// `--yes`.
+    pub yes: bool,
+    /// The config file's content.
+    pub config: Config,
+    /// Where the config file lives (or would).
+    pub config_path: PathBuf,
+}
+
+/// A connection to a node whose chain id was read.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    /// The provider (with a wallet when the command signs transactions).
+    pub provider: DynProvider,
+    /// The URL it talks to.
+    pub rpc_url: String,
+    /// The chain id the node reported.
+    pub chain_id: u64,
+    /// How long to wait for receipts.
+    pub timeout: Duration,
+}
+
+/// A safe named on the command line or in the config.
+#[derive(Debug, Clone)]
+pub struct SafeRef {
+    /// Its address.
+    pub address: Address,
+    /// Its name in the config, if it came from there.
+    pub name: Option<String>,
+    /// The network the config says it lives on.
+    pub network: Option<String>,
+}
+
+impl Ctx {
+    /// Resolves the global flags and loads the config file.
+    pub fn new(global: &GlobalOpts) -> Result<Self> {
+        let config_path = global
+            .config
+            .clone()
+            .or_else(Config::default_path)
+            .unwrap_or_else(|| PathBuf::from("tsafe.toml"));
+        let config = Config::load(&config_path)?;
+        Ok(Self { out: Out::new(global.json, global.quiet), yes: global.yes, config, config_path })
+    }
+
+    /// The safe from `--safe` (an address or a config name); required.
+    pub fn safe(&self, opts: &SafeOpts) -> Result<SafeRef> {
+        let Some(given) = opts.safe.as_deref() else {
+            return Err(Failure::bad_input("no safe given")
+                .fix("pass --safe ADDRESS or --safe NAME (a name from the config), or set TSAFE_SAFE")
+                .into());
+        };
+        if let Some(entry) = self.config.safes.get(given) {
+            return Ok(SafeRef {
+                address: entry.address,
+                name: Some(given.to_string()),
+                network: entry.network.clone(),
+            });
+        }
+        match given.parse::<Address>() {
+            Ok(address) => Ok(SafeRef { address, name: None, network: None }),
+            Err(_) => {
+                let known: Vec<&str> = self.config.safes.keys().map(String::as_str).collect();
+                Err(Failure::bad_input(format!(
+                    "--safe {given:?} is neither an address nor a safe named in {}",
+                    self.config_path.display()
+                ))
+                .fix(if known.is_empty() {
+                    "pass the 0x… address (no safes are named in the config yet)".to_string()
+                } else {
+                    format!("use an address or one of: {}", known.join(", "))
+                })
+                .into())
+            }
+        }
+    }
+
+    /// Which RPC URL and expected chain id to use: `--rpc-url`/`ETH_RPC_URL`, else `--network`,
+    /// else the safe's network, else the config's default network, else the local devnet.
+    pub fn endpoint(&self, rpc: &RpcOpts, safe: Option<&SafeRef>) -> Result<(String, Option<u64>)> {
+        if let Some(url) = &rpc.rpc_url {
+            return Ok((url.clone(), None));
+        }
+        let name = rpc
+            .network
+            .clone()
+            .or_else(|| safe.and_then(|s| s.network.clone()))
+            .or_else(|| self.config.default_network.clone());
+        match name {
+            Some(name) => {
+                let network = self.config.networks.get(&name).ok_or_else(|| {
+                    Failure::bad_input(format!(
+                        "network {name:?} is not in {}",
+                        self.config_path.display()
+                    ))
+                    .fix("add it under [networks], or pass --rpc-url")
+                })?;
+                Ok((network.rpc_url.clone(), network.chain_id))
+            }
+            None => Ok((DEVNET_RPC_URL.to_string(), None)),
+        }
+    }
+
+    /// Connects read-only and checks the chain id against the config's expectation.
+    pub async fn connect(&self, rpc: &RpcOpts, safe: Option<&SafeRef>) -> Result<Chain> {
+        let (url, expected) = self.endpoint(rpc, safe)?;
+        let provider =
+            ProviderBuilder::new().connect(&url).await.map_err(|e| node_down(&url, &e))?;
+        finish_connect(provider.erased(), url, expected, rpc.timeout).await
+    }
+
+    /// Connects with a signer attached; the chain id is checked before the signer is opened.
+    pub async fn connect_signer(
+        &self,
+        rpc: &RpcOpts,
+        wallet: &WalletOpts,
+        safe: Option<&SafeRef>,
+    ) -> Result<(Chain, Address)> {
+        let read = self.connect(rpc, safe).await?;
+        let signer = Wallet::from_opts(wallet, read.chain_id).await?;
+        let from = signer.address();
+        let provider = ProviderBuilder::new()
+            .wallet(signer.into_ethereum_wallet())
+            .connect(&read.rpc_url)
+            .await
+            .map_err(|e| node_down(&read.rpc_url, &e))?
+            .erased();
+        Ok((Chain { provider, ..read }, from))
+    }
+}
+
+impl Chain {
+    /// The safe's binding on this chain, after checking that code is deployed there.
+    pub async fn safe(
+        &self,
+        safe: &SafeRef,
+    ) -> Result<ITreasurySafe::ITreasurySafeInstance<DynProvider>> {
+        let code = self
+            .provider
+            .get_code_at(safe.address)
+            .await
+            .map_err(|e| node_down(&self.rpc_url, &e))?;
+        if code.is_empty() {
+            return Err(Failure::bad_input(format!(
+                "no contract at {} on chain {} ({})",
+                safe.address, self.chain_id, self.rpc_url
+            ))
+            .fix("check --safe and --rpc-url/--network: the safe lives on another chain, or was never deployed")
+            .into());
+        }
+        Ok(ITreasurySafe::new(safe.address, self.provider.clone()))
+    }
+}
+
+async fn finish_connect(
+    provider: DynProvider,
+    url: String,
+    expected: Option<u64>,
+    timeout: u64,
+) -> Result<Chain> {
+    let chain_id = provider.get_chain_id().await.map_err(|e| node_down(&url, &e))?;
+    if let Some(expected) = expected.filter(|e| *e != chain_id) {
+        return Err(Failure::bad_input(format!(
+            "the node at {url} is chain {chain_id}, but the config expects chain {expected}"
+        ))
+        .fix("point the network at the right node, or fix its chain_id in the config")
+        .into());
+    }
+    Ok(Chain { provider, rpc_url: url, chain_id, timeout: Duration::from_secs(timeout) })
+}
+
+/// A node that cannot be reached.
+pub fn node_down(url: &str, error: &dyn std::fmt::Display) -> eyre::Report {
+    Failure::new(ExitKind::Node, format!("cannot reach the node at {url}: {error}"))
+        .fix("start it (`tsafe devnet` for a local one) or pass the right --rpc-url / --network")
+        .into()
+}

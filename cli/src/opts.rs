@@ -1,0 +1,102 @@
+//! Option groups shared by commands, flattened into each command's clap struct (as Foundry's
+//! `cast` does), so `-r/--rpc-url`, signer flags and `--safe` mean the same everywhere.
+//!
+//! These structs only carry what the user typed; [`crate::context`] resolves them once, together
+//! with the environment and the config file, into what commands use.
+
+use clap::Args;
+use std::path::PathBuf;
+
+/// Output and interaction flags, accepted by every command.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalOpts {
+    /// Print one JSON envelope on stdout (schema-versioned) instead of human text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Print only the essential result; no narration on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Answer yes to every confirmation prompt.
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+    /// Config file with named networks and safes [default: ~/.config/tsafe/config.toml].
+    #[arg(long, global = true, env = "TSAFE_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+/// Which node to talk to.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RpcOpts {
+    /// The node's RPC URL [default: the safe's network, else the config's default network,
+    /// else the local devnet at http://127.0.0.1:8545].
+    #[arg(short = 'r', long, env = "ETH_RPC_URL", value_name = "URL")]
+    pub rpc_url: Option<String>,
+    /// A network named in the config file.
+    #[arg(long, value_name = "NAME")]
+    pub network: Option<String>,
+    /// Seconds to wait for a receipt before reporting the transaction as still pending.
+    #[arg(long, default_value_t = 120, value_name = "SECS")]
+    pub timeout: u64,
+}
+
+/// Which safe to act on.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SafeOpts {
+    /// The safe: an address, or a name from the config file.
+    #[arg(short = 's', long, env = "TSAFE_SAFE", value_name = "NAME|ADDRESS")]
+    pub safe: Option<String>,
+}
+
+/// How to sign. Keystores and hardware wallets are the way for real funds; `--private-key` is
+/// for tests and devnets.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Wallet options")]
+pub struct WalletOpts {
+    /// A raw private key (tests and devnets only: it lands in your shell history).
+    #[arg(long, value_name = "HEX", env = "TSAFE_PRIVATE_KEY", hide_env_values = true)]
+    pub private_key: Option<String>,
+    /// Prompt for the private key (not echoed).
+    #[arg(short = 'i', long)]
+    pub interactive: bool,
+    /// An encrypted JSON keystore file.
+    #[arg(long, env = "ETH_KEYSTORE", value_name = "PATH")]
+    pub keystore: Option<PathBuf>,
+    /// A keystore by name from Foundry's folder (~/.foundry/keystores).
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+    /// File holding the keystore password (otherwise you are prompted).
+    #[arg(long, env = "ETH_PASSWORD", value_name = "PATH")]
+    pub password_file: Option<PathBuf>,
+    /// A BIP-39 mnemonic phrase, or a path to a file holding one.
+    #[arg(long, value_name = "PHRASE|PATH", hide_env_values = true)]
+    pub mnemonic: Option<String>,
+    /// Index of the account derived from the mnemonic (m/44'/60'/0'/0/INDEX).
+    #[arg(long, default_value_t = 0, value_name = "INDEX")]
+    pub mnemonic_index: u32,
+    /// Sign with a Ledger device (Ethereum app open).
+    #[arg(short = 'l', long)]
+    pub ledger: bool,
+    /// Ledger Live account index (m/44'/60'/INDEX'/0/0).
+    #[arg(long, default_value_t = 0, value_name = "INDEX", requires = "ledger")]
+    pub ledger_index: usize,
+}
+
+impl WalletOpts {
+    /// Whether any signer was chosen.
+    pub fn is_set(&self) -> bool {
+        self.private_key.is_some()
+            || self.interactive
+            || self.keystore.is_some()
+            || self.account.is_some()
+            || self.mnemonic.is_some()
+            || self.ledger
+    }
+}
+
+/// Flags of every state-changing command.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TxOpts {
+    /// Simulate and print what would be sent; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}

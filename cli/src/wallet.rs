@@ -1,0 +1,276 @@
+//! Signers: resolves the wallet flags into one signer. No key material is ever printed or logged;
+//! errors name the flag and the file, never the secret.
+
+use crate::{
+    exit::{ExitKind, Failure},
+    opts::WalletOpts,
+};
+use alloy::{
+    network::EthereumWallet,
+    primitives::{Address, B256, Signature},
+    signers::{
+        Signer,
+        ledger::{HDPath, LedgerSigner},
+        local::{MnemonicBuilder, PrivateKeySigner, coins_bip39::English},
+    },
+    sol_types::{Eip712Domain, SolStruct},
+};
+use eyre::{Result, WrapErr};
+use std::{fmt, fs, path::Path};
+
+/// One signer, local or on a device.
+pub enum Wallet {
+    /// A key held in memory (private key, keystore, mnemonic).
+    Local(PrivateKeySigner),
+    /// A Ledger device.
+    Ledger(LedgerSigner),
+}
+
+impl fmt::Debug for Wallet {
+    // Never print key material, even in debug output.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Local(s) => write!(f, "Wallet::Local({})", s.address()),
+            Self::Ledger(s) => write!(f, "Wallet::Ledger({})", s.address()),
+        }
+    }
+}
+
+impl Wallet {
+    /// Resolves the wallet flags; exactly one kind of signer may be given.
+    pub async fn from_opts(opts: &WalletOpts, chain_id: u64) -> Result<Self> {
+        let chosen = [
+            opts.private_key.is_some(),
+            opts.interactive,
+            opts.keystore.is_some(),
+            opts.account.is_some(),
+            opts.mnemonic.is_some(),
+            opts.ledger,
+        ]
+        .iter()
+        .filter(|set| **set)
+        .count();
+        if chosen == 0 {
+            return Err(Failure::bad_input("this command signs, but no signer was given")
+                .fix("pass --keystore PATH, --account NAME, --ledger, --mnemonic, -i, or --private-key (tests only)")
+                .into());
+        }
+        if chosen > 1 {
+            return Err(Failure::bad_input("more than one signer was given")
+                .fix("choose one of --private-key, -i, --keystore, --account, --mnemonic, --ledger")
+                .into());
+        }
+        let mut wallet = if let Some(key) = &opts.private_key {
+            Self::Local(parse_private_key(key)?)
+        } else if opts.interactive {
+            let key = rpassword::prompt_password("Private key (not echoed): ")
+                .wrap_err("failed to read the private key from the terminal")?;
+            Self::Local(parse_private_key(&key)?)
+        } else if let Some(path) = &opts.keystore {
+            Self::Local(decrypt_keystore(path, opts.password_file.as_deref())?)
+        } else if let Some(name) = &opts.account {
+            let dir = dirs::home_dir().map(|h| h.join(".foundry").join("keystores")).ok_or_else(
+                || {
+                    Failure::bad_input("cannot find the home folder for --account")
+                        .fix("use --keystore PATH")
+                },
+            )?;
+            let path = dir.join(name);
+            if !path.exists() {
+                return Err(Failure::bad_input(format!(
+                    "no keystore named {name:?} in {}",
+                    dir.display()
+                ))
+                .fix("list them with `cast wallet list`, or pass --keystore PATH")
+                .into());
+            }
+            Self::Local(decrypt_keystore(&path, opts.password_file.as_deref())?)
+        } else if let Some(mnemonic) = &opts.mnemonic {
+            Self::Local(from_mnemonic(mnemonic, opts.mnemonic_index)?)
+        } else {
+            let ledger = LedgerSigner::new(HDPath::LedgerLive(opts.ledger_index), Some(chain_id))
+                .await
+                .map_err(|e| {
+                    Failure::new(ExitKind::Error, format!("cannot use the Ledger: {e}"))
+                        .fix("connect and unlock the device and open its Ethereum app, then retry")
+                })?;
+            Self::Ledger(ledger)
+        };
+        wallet.set_chain_id(chain_id);
+        Ok(wallet)
+    }
+
+    /// The signer's address.
+    pub fn address(&self) -> Address {
+        match self {
+            Self::Local(s) => s.address(),
+            Self::Ledger(s) => s.address(),
+        }
+    }
+
+    fn set_chain_id(&mut self, chain_id: u64) {
+        match self {
+            Self::Local(s) => s.set_chain_id(Some(chain_id)),
+            Self::Ledger(s) => s.set_chain_id(Some(chain_id)),
+        }
+    }
+
+    /// Signs EIP-712 typed data. A Ledger is sent the domain hash and message hash, which it shows.
+    pub async fn sign_typed<T: SolStruct + Send + Sync>(
+        &self,
+        payload: &T,
+        domain: &Eip712Domain,
+    ) -> Result<Signature> {
+        let signature = match self {
+            Self::Local(s) => s.sign_typed_data(payload, domain).await,
+            Self::Ledger(s) => s.sign_typed_data(payload, domain).await,
+        };
+        signature.map_err(|e| {
+            eyre::Report::new(Failure::new(ExitKind::Error, format!("signing failed: {e}")))
+        })
+    }
+
+    /// Signs a 32-byte digest directly (local keys only).
+    pub async fn sign_digest(&self, digest: &B256) -> Result<Signature> {
+        match self {
+            Self::Local(s) => Ok(s.sign_hash(digest).await?),
+            Self::Ledger(_) => Err(Failure::bad_input("a Ledger cannot sign a raw digest")
+                .fix("sign the typed data instead, or approve on chain with `tsafe approve`")
+                .into()),
+        }
+    }
+
+    /// The wallet to attach to a provider for sending transactions.
+    pub fn into_ethereum_wallet(self) -> EthereumWallet {
+        match self {
+            Self::Local(s) => EthereumWallet::from(s),
+            Self::Ledger(s) => EthereumWallet::from(s),
+        }
+    }
+}
+
+fn parse_private_key(key: &str) -> Result<PrivateKeySigner> {
+    let trimmed = key.trim();
+    trimmed.parse::<PrivateKeySigner>().map_err(|_| {
+        // Never echo the key: say only what shape was expected.
+        Failure::bad_input(format!(
+            "the private key is not a 32-byte hex string ({} characters given)",
+            trimmed.len()
+        ))
+        .fix("pass 64 hex digits, with or without 0x, or use --keystore")
+        .into()
+    })
+}
+
+fn decrypt_keystore(path: &Path, password_file: Option<&Path>) -> Result<PrivateKeySigner> {
+    if !path.exists() {
+        return Err(Failure::bad_input(format!("keystore {} does not exist", path.display()))
+            .fix("check the path given to --keystore / ETH_KEYSTORE")
+            .into());
+    }
+    let password = match password_file {
+        Some(file) => fs::read_to_string(file)
+            .map_err(|e| {
+                Failure::bad_input(format!("cannot read the password file {}: {e}", file.display()))
+                    .fix("check --password-file / ETH_PASSWORD (a file path, not the password)")
+            })?
+            .trim_end_matches(['\n', '\r'])
+            .to_string(),
+        None => rpassword::prompt_password(format!("Password for {}: ", path.display()))
+            .wrap_err("failed to read the keystore password from the terminal")?,
+    };
+    PrivateKeySigner::decrypt_keystore(path, password).map_err(|e| {
+        Failure::bad_input(format!("cannot decrypt keystore {}: {e}", path.display()))
+            .fix("check the password (file), or that the file is an Ethereum JSON keystore")
+            .into()
+    })
+}
+
+fn from_mnemonic(mnemonic: &str, index: u32) -> Result<PrivateKeySigner> {
+    let phrase = if Path::new(mnemonic).is_file() {
+        fs::read_to_string(mnemonic)
+            .wrap_err_with(|| format!("failed to read the mnemonic file {mnemonic}"))?
+    } else {
+        mnemonic.to_string()
+    };
+    MnemonicBuilder::<English>::default()
+        .phrase(phrase.trim())
+        .index(index)
+        .and_then(|b| b.build())
+        .map_err(|e| {
+            Failure::bad_input(format!("invalid mnemonic (or index {index}): {e}"))
+                .fix("pass the 12 or 24 BIP-39 words, or a file holding them")
+                .into()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const ANVIL_KEY_0: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+    const ANVIL_MNEMONIC: &str = "test test test test test test test test test test test junk";
+
+    #[tokio::test]
+    async fn private_key_and_mnemonic_give_anvil_account_zero() {
+        let by_key = WalletOpts { private_key: Some(ANVIL_KEY_0.into()), ..Default::default() };
+        let by_phrase = WalletOpts { mnemonic: Some(ANVIL_MNEMONIC.into()), ..Default::default() };
+        let a = Wallet::from_opts(&by_key, 31337).await.unwrap().address();
+        let b = Wallet::from_opts(&by_phrase, 31337).await.unwrap().address();
+        assert_eq!(a, b);
+        assert_eq!(a.to_string(), "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+    }
+
+    #[tokio::test]
+    async fn bad_key_is_bad_input_and_never_echoed() {
+        let secret = "0xdeadbeefnotakey";
+        let opts = WalletOpts { private_key: Some(secret.into()), ..Default::default() };
+        let err = Wallet::from_opts(&opts, 1).await.unwrap_err();
+        assert_eq!(crate::exit::kind_of(&err), ExitKind::BadInput);
+        assert!(!format!("{err:?}").contains("deadbeef"));
+    }
+
+    #[tokio::test]
+    async fn no_signer_and_two_signers_are_refused() {
+        let err = Wallet::from_opts(&WalletOpts::default(), 1).await.unwrap_err();
+        assert!(err.to_string().contains("no signer"));
+        let two = WalletOpts {
+            private_key: Some(ANVIL_KEY_0.into()),
+            mnemonic: Some(ANVIL_MNEMONIC.into()),
+            ..Default::default()
+        };
+        let err = Wallet::from_opts(&two, 1).await.unwrap_err();
+        assert!(err.to_string().contains("more than one signer"));
+    }
+
+    #[tokio::test]
+    async fn keystore_round_trip_with_password_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rng = rand_core_compat();
+        let _ = PrivateKeySigner::encrypt_keystore(
+            dir.path(),
+            &mut rng,
+            alloy::hex::decode(ANVIL_KEY_0).unwrap(),
+            "hunter2",
+            Some("k.json"),
+        )
+        .unwrap();
+        let pw = dir.path().join("pw");
+        fs::write(&pw, "hunter2\n").unwrap();
+        let opts = WalletOpts {
+            keystore: Some(dir.path().join("k.json")),
+            password_file: Some(pw.clone()),
+            ..Default::default()
+        };
+        let w = Wallet::from_opts(&opts, 1).await.unwrap();
+        assert_eq!(w.address().to_string(), "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+        fs::write(&pw, "wrong").unwrap();
+        let err = Wallet::from_opts(&opts, 1).await.unwrap_err();
+        assert_eq!(crate::exit::kind_of(&err), ExitKind::BadInput);
+    }
+
+    fn rand_core_compat() -> impl rand::CryptoRng + rand::RngCore {
+        rand::thread_rng()
+    }
+}
