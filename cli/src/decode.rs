@@ -1,0 +1,1510 @@
+//! Decoding a proposal's calls for people, with the warnings a signer must see before approving.
+//!
+//! Pure: the caller fetches chain facts (token symbols and decimals, the safe's configuration,
+//! which addresses look unused) into a [`DecodeContext`] and passes it in.
+//!
+//! - Self-calls (target = the safe) are decoded with the contract bindings: every setter,
+//!   `freeze`, `unfreeze`, `rearmGuardians`, `cancel`; loosening changes are flagged against the
+//!   configuration as it would stand at that point of the batch.
+//! - ERC-20 calls (`transfer`, `transferFrom`, `approve`, `increaseAllowance`,
+//!   `decreaseAllowance`, `increaseApproval`, `decreaseApproval`, `authorizeOperator`,
+//!   `setApprovalForAll`) are decoded on any target; amounts show in token units and base units.
+//! - Anything else is shown raw (selector and data).
+//!
+//! [`decode_batch`] adds the batch-level view: estimated outflow per asset against the caps'
+//! remaining amounts, and the contract's own classification (`fast_track`, `freeze_exempt`,
+//! `guardian_protected`, mirroring `_classify`).
+
+use crate::{
+    contracts::ITreasurySafe::{self, ITreasurySafeCalls},
+    units::{NATIVE_ASSET, format_duration, format_native_with, format_units, group_thousands},
+};
+use alloy::{
+    primitives::{Address, Bytes, U256},
+    sol_types::{SolCall, SolInterface},
+};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// ERC-20 (and common extensions) calls a safe may make on a token.
+mod erc20 {
+    alloy::sol! {
+        #[derive(Debug)]
+        interface IToken {
+            function transfer(address to, uint256 amount) external returns (bool);
+            function transferFrom(address from, address to, uint256 amount) external returns (bool);
+            function approve(address spender, uint256 amount) external returns (bool);
+            function increaseAllowance(address spender, uint256 addedValue) external returns (bool);
+            function decreaseAllowance(address spender, uint256 subtractedValue) external returns (bool);
+            function increaseApproval(address spender, uint256 addedValue) external returns (bool);
+            function decreaseApproval(address spender, uint256 subtractedValue) external returns (bool);
+            function authorizeOperator(address operator) external;
+            function setApprovalForAll(address operator, bool approved) external;
+        }
+    }
+}
+
+use erc20::IToken::{self, ITokenCalls};
+
+/// Symbol and decimals of an ERC-20 token, as read from the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    /// `symbol()`.
+    pub symbol: String,
+    /// `decimals()`.
+    pub decimals: u8,
+}
+
+/// One cap of the safe and what it has left now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CapInfo {
+    /// The capped asset ([`NATIVE_ASSET`] for the native coin).
+    pub asset: Address,
+    /// The limit per period, in base units.
+    pub limit: U256,
+    /// The period in seconds.
+    pub period: u32,
+    /// What may still leave now, in base units.
+    pub remaining: U256,
+}
+
+/// The safe's configuration, as read with `getConfig()`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SafeConfig {
+    /// The threshold M.
+    pub threshold: U256,
+    /// The owners.
+    pub owners: Vec<Address>,
+    /// The guardians.
+    pub guardians: Vec<Address>,
+    /// The delay in seconds.
+    pub delay: u32,
+    /// The grace period in seconds.
+    pub grace: u32,
+    /// The freeze duration in seconds.
+    pub freeze_duration: u32,
+    /// The caps.
+    pub caps: Vec<CapInfo>,
+}
+
+impl From<ITreasurySafe::ConfigView> for SafeConfig {
+    fn from(c: ITreasurySafe::ConfigView) -> Self {
+        Self {
+            threshold: c.threshold,
+            owners: c.owners,
+            guardians: c.guardians,
+            delay: c.delay,
+            grace: c.grace,
+            freeze_duration: c.freezeDuration,
+            caps: c
+                .caps
+                .into_iter()
+                .map(|cap| CapInfo {
+                    asset: cap.asset,
+                    limit: U256::from(cap.limit),
+                    period: cap.period,
+                    remaining: cap.remaining,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Chain facts the decoder needs, fetched by the caller.
+#[derive(Debug, Clone)]
+pub struct DecodeContext {
+    /// The safe the calls are made from.
+    pub safe: Address,
+    /// The chain id.
+    pub chain_id: u64,
+    /// The native coin's symbol ("ETH").
+    pub native_symbol: String,
+    /// Known tokens: every target or capped asset the caller could read `symbol()`/`decimals()` of.
+    pub tokens: HashMap<Address, TokenInfo>,
+    /// The safe's configuration; without it, cap and loosening checks that need it are skipped.
+    pub config: Option<SafeConfig>,
+    /// Addresses with no code, no nonce and no balance: likely typos or unused keys.
+    pub fresh_addresses: HashSet<Address>,
+}
+
+impl DecodeContext {
+    /// A context with no tokens, no configuration and no fresh addresses; native symbol "ETH".
+    pub fn new(safe: Address, chain_id: u64) -> Self {
+        Self {
+            safe,
+            chain_id,
+            native_symbol: "ETH".to_owned(),
+            tokens: HashMap::new(),
+            config: None,
+            fresh_addresses: HashSet::new(),
+        }
+    }
+
+    fn cap(&self, asset: Address) -> Option<&CapInfo> {
+        self.config.as_ref()?.caps.iter().find(|c| c.asset == asset)
+    }
+
+    /// `Some(true)` if capped, `Some(false)` if not, `None` without a configuration.
+    fn is_capped(&self, asset: Address) -> Option<bool> {
+        self.config.as_ref().map(|c| c.caps.iter().any(|cap| cap.asset == asset))
+    }
+
+    /// An amount of `asset` for people: "250,000 USDC (250000000000 base units)".
+    pub fn amount_display(&self, asset: Address, amount: U256) -> String {
+        if asset == NATIVE_ASSET {
+            return format!("{} ({amount} wei)", format_native_with(amount, &self.native_symbol));
+        }
+        match self.tokens.get(&asset) {
+            Some(t) if amount == U256::MAX => format!("unlimited {} (type(uint256).max)", t.symbol),
+            Some(t) => format!(
+                "{} {} ({amount} base units)",
+                group_thousands(&format_units(amount, t.decimals)),
+                t.symbol
+            ),
+            None if amount == U256::MAX => {
+                format!("unlimited (type(uint256).max) of token {asset}")
+            }
+            None => format!("{amount} base units of token {asset} (decimals unknown)"),
+        }
+    }
+
+    /// A short label for a known address: "this safe", "owner", "guardian", a token symbol.
+    pub fn label(&self, address: Address) -> Option<String> {
+        if address == self.safe {
+            return Some("this safe".to_owned());
+        }
+        if let Some(t) = self.tokens.get(&address) {
+            return Some(format!("token {}", t.symbol));
+        }
+        let config = self.config.as_ref()?;
+        if config.owners.contains(&address) {
+            return Some("owner".to_owned());
+        }
+        if config.guardians.contains(&address) {
+            return Some("guardian".to_owned());
+        }
+        None
+    }
+
+    fn addr(&self, address: Address) -> String {
+        match self.label(address) {
+            Some(label) => format!("{address} ({label})"),
+            None => address.to_string(),
+        }
+    }
+}
+
+/// What a warning is about; stable names for `--json` and for `watch` rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarningKind {
+    /// A configuration change that loosens the safe (waits the full delay).
+    Loosens,
+    /// Moves or approves an asset that has no cap: nothing limits it.
+    UncappedAsset,
+    /// A recipient or spender with no code, no nonce and no balance.
+    FreshAddress,
+    /// The batch moves more of a capped asset than its cap has left now.
+    ExceedsCapRemaining,
+    /// A call from the safe to itself with value.
+    SelfCallWithValue,
+    /// A call to a capped token whose function the CLI does not know.
+    UnknownSelectorToCappedToken,
+    /// An operator or approval-for-all grant (refused by the contract on capped tokens).
+    DelegatesOrApprovesAll,
+    /// The call will revert when executed (malformed calldata, a function the safe cannot call on
+    /// itself, a loosening change in a fast-tracked batch).
+    WillRevert,
+}
+
+/// A warning for the signer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Warning {
+    /// What it is about.
+    pub kind: WarningKind,
+    /// The call it concerns (index in the batch), if it concerns one.
+    pub call: Option<usize>,
+    /// One sentence for people.
+    pub message: String,
+}
+
+/// One decoded argument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecodedArg {
+    /// The parameter name.
+    pub name: String,
+    /// The value for people.
+    pub value: String,
+}
+
+/// One call, decoded for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecodedCall {
+    /// Position in the batch (0-based).
+    pub index: usize,
+    /// The called address.
+    pub target: Address,
+    /// What the target is, if known ("this safe", "token USDC", "owner").
+    pub target_label: Option<String>,
+    /// Wei sent, as a decimal string.
+    pub value: String,
+    /// Wei sent, for people: "1.5 ETH".
+    pub value_display: String,
+    /// The function signature, if the selector is known: "transfer(address,uint256)".
+    pub function: Option<String>,
+    /// Decoded arguments.
+    pub args: Vec<DecodedArg>,
+    /// One line: "transfer 250,000 USDC (250000000000 base units) to 0x…".
+    pub summary: String,
+    /// The calldata.
+    pub raw_data: Bytes,
+    /// Warnings about this call.
+    pub warnings: Vec<Warning>,
+}
+
+/// Estimated outflow of one asset across the batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outflow {
+    /// The asset ([`NATIVE_ASSET`] for the native coin).
+    pub asset: Address,
+    /// Sum of value sent, tokens transferred out and allowances granted, in base units.
+    pub amount: U256,
+    /// The amount for people.
+    pub display: String,
+    /// The cap's remaining amount now, if the asset is capped (and the configuration known).
+    pub cap_remaining: Option<U256>,
+}
+
+/// A whole batch, decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecodedBatch {
+    /// Each call.
+    pub calls: Vec<DecodedCall>,
+    /// Warnings about the batch as a whole (each call's own are in [`DecodedCall::warnings`]).
+    pub warnings: Vec<Warning>,
+    /// Estimated outflow per asset (value sent, transfers out and allowances granted).
+    pub outflows: Vec<Outflow>,
+    /// Queued with no delay: only value-less self-calls to fast-track functions (the contract's
+    /// `_classify`).
+    pub fast_track: bool,
+    /// May be queued while frozen: only value-less `unfreeze`/`cancel` self-calls.
+    pub freeze_exempt: bool,
+    /// Guardians cannot cancel it: only guardian additions and removals, at least one removal.
+    pub guardian_protected: bool,
+}
+
+impl DecodedBatch {
+    /// Every warning: the batch's, then each call's in order.
+    pub fn all_warnings(&self) -> impl Iterator<Item = &Warning> {
+        self.warnings.iter().chain(self.calls.iter().flat_map(|c| c.warnings.iter()))
+    }
+}
+
+/// What the contract's `_classify` returns for a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Classification {
+    /// See [`DecodedBatch::fast_track`].
+    pub fast_track: bool,
+    /// See [`DecodedBatch::freeze_exempt`].
+    pub freeze_exempt: bool,
+    /// See [`DecodedBatch::guardian_protected`].
+    pub guardian_protected: bool,
+}
+
+fn is_fast_track_selector(s: [u8; 4]) -> bool {
+    [
+        ITreasurySafe::removeOwnerCall::SELECTOR,
+        ITreasurySafe::changeThresholdCall::SELECTOR,
+        ITreasurySafe::addGuardianCall::SELECTOR,
+        ITreasurySafe::setCapCall::SELECTOR,
+        ITreasurySafe::setDelayCall::SELECTOR,
+        ITreasurySafe::setGraceCall::SELECTOR,
+        ITreasurySafe::setFreezeDurationCall::SELECTOR,
+        ITreasurySafe::freezeCall::SELECTOR,
+        ITreasurySafe::rearmGuardiansCall::SELECTOR,
+        ITreasurySafe::unfreezeCall::SELECTOR,
+        ITreasurySafe::cancelCall::SELECTOR,
+    ]
+    .contains(&s)
+}
+
+/// Whether a fast-track self-call tightens the safe as configured now: the contract's
+/// `_tightensNow`, word for word. Without a configuration, value-dependent setters are assumed
+/// to tighten (an upper bound: the contract may then refuse to fast-track).
+fn tightens_now(selector: [u8; 4], data: &[u8], config: Option<&SafeConfig>) -> bool {
+    if !is_fast_track_selector(selector) {
+        return false;
+    }
+    let word = |range: std::ops::Range<usize>| U256::from_be_slice(&data[range]);
+    if selector == ITreasurySafe::changeThresholdCall::SELECTOR
+        || selector == ITreasurySafe::removeOwnerCall::SELECTOR
+    {
+        // The threshold is the last word of both argument lists.
+        if data.len() < 36 {
+            return false;
+        }
+        return config.is_none_or(|c| word(data.len() - 32..data.len()) >= c.threshold);
+    }
+    if selector == ITreasurySafe::setDelayCall::SELECTOR
+        || selector == ITreasurySafe::setGraceCall::SELECTOR
+        || selector == ITreasurySafe::setFreezeDurationCall::SELECTOR
+    {
+        if data.len() < 36 {
+            return false;
+        }
+        let value = word(4..36);
+        return config.is_none_or(|c| {
+            if selector == ITreasurySafe::setDelayCall::SELECTOR {
+                value >= U256::from(c.delay)
+            } else if selector == ITreasurySafe::setGraceCall::SELECTOR {
+                value <= U256::from(c.grace)
+            } else {
+                value >= U256::from(c.freeze_duration)
+            }
+        });
+    }
+    if selector == ITreasurySafe::setCapCall::SELECTOR {
+        if data.len() < 100 {
+            return false;
+        }
+        // `abi.decode(data[4:100], (address, uint256, uint256))`: a dirty address word reverts
+        // the whole `queue`, so it is never fast-tracked.
+        let asset_word = word(4..36);
+        if asset_word >> 160 != U256::ZERO {
+            return false;
+        }
+        let asset = Address::from_slice(&data[16..36]);
+        let (limit, period) = (word(36..68), word(68..100));
+        return config.is_none_or(|c| match c.caps.iter().find(|cap| cap.asset == asset) {
+            None => true,
+            Some(cap) => limit <= cap.limit && period >= U256::from(cap.period),
+        });
+    }
+    true
+}
+
+/// The contract's `_classify`, exactly: every flag needs every call to be a value-less self-call
+/// with at least 4 bytes of data; fast track also needs every call to tighten the safe as
+/// configured now (`config`; see [`DecodeContext::config`]).
+pub fn classify(
+    safe: Address,
+    calls: &[ITreasurySafe::Call],
+    config: Option<&SafeConfig>,
+) -> Classification {
+    let none =
+        Classification { fast_track: false, freeze_exempt: false, guardian_protected: false };
+    let mut fast_track = true;
+    let mut freeze_exempt = true;
+    let mut only_guardian_changes = true;
+    let mut removes_guardian = false;
+    for c in calls {
+        if c.target != safe || !c.value.is_zero() || c.data.len() < 4 {
+            return none;
+        }
+        let selector = [c.data[0], c.data[1], c.data[2], c.data[3]];
+        fast_track = fast_track && tightens_now(selector, &c.data, config);
+        freeze_exempt = freeze_exempt
+            && (selector == ITreasurySafe::unfreezeCall::SELECTOR
+                || selector == ITreasurySafe::cancelCall::SELECTOR);
+        if selector == ITreasurySafe::removeGuardianCall::SELECTOR {
+            removes_guardian = true;
+        } else if selector != ITreasurySafe::addGuardianCall::SELECTOR {
+            only_guardian_changes = false;
+        }
+    }
+    Classification {
+        fast_track,
+        freeze_exempt,
+        guardian_protected: only_guardian_changes && removes_guardian,
+    }
+}
+
+/// The configuration as it evolves through a batch, to judge each setter as the contract will.
+#[derive(Debug, Clone)]
+struct ConfigState {
+    threshold: U256,
+    delay: u32,
+    grace: u32,
+    freeze_duration: u32,
+    /// asset → (limit, period)
+    caps: BTreeMap<Address, (U256, u32)>,
+}
+
+impl ConfigState {
+    fn from_context(ctx: &DecodeContext) -> Option<Self> {
+        let c = ctx.config.as_ref()?;
+        Some(Self {
+            threshold: c.threshold,
+            delay: c.delay,
+            grace: c.grace,
+            freeze_duration: c.freeze_duration,
+            caps: c.caps.iter().map(|cap| (cap.asset, (cap.limit, cap.period))).collect(),
+        })
+    }
+}
+
+/// Per-call decoding state shared across a batch.
+struct Decoder<'a> {
+    ctx: &'a DecodeContext,
+    state: Option<ConfigState>,
+    fast_track: bool,
+    /// Estimated outflow per asset.
+    outflow: BTreeMap<Address, U256>,
+}
+
+/// Decodes one call on its own (no batch context: outflow totals and fast-track checks are
+/// [`decode_batch`]'s).
+pub fn decode_call(index: usize, call: &ITreasurySafe::Call, ctx: &DecodeContext) -> DecodedCall {
+    let mut d = Decoder {
+        ctx,
+        state: ConfigState::from_context(ctx),
+        fast_track: false,
+        outflow: BTreeMap::new(),
+    };
+    d.decode(index, call)
+}
+
+/// Decodes a batch: every call, the estimated outflow per asset against the caps, and the
+/// contract's classification.
+pub fn decode_batch(calls: &[ITreasurySafe::Call], ctx: &DecodeContext) -> DecodedBatch {
+    let class = classify(ctx.safe, calls, ctx.config.as_ref());
+    let mut d = Decoder {
+        ctx,
+        state: ConfigState::from_context(ctx),
+        fast_track: class.fast_track,
+        outflow: BTreeMap::new(),
+    };
+    let decoded: Vec<DecodedCall> = calls.iter().enumerate().map(|(i, c)| d.decode(i, c)).collect();
+
+    let mut warnings = Vec::new();
+    let mut outflows = Vec::new();
+    for (&asset, &amount) in &d.outflow {
+        let cap_remaining = ctx.cap(asset).map(|c| c.remaining);
+        if let Some(remaining) = cap_remaining
+            && amount > remaining
+        {
+            warnings.push(Warning {
+                kind: WarningKind::ExceedsCapRemaining,
+                call: None,
+                message: format!(
+                    "the batch moves {} but the cap has {} left now: execute will revert with CapExceeded unless the cap refills first",
+                    ctx.amount_display(asset, amount),
+                    ctx.amount_display(asset, remaining)
+                ),
+            });
+        }
+        outflows.push(Outflow {
+            asset,
+            amount,
+            display: ctx.amount_display(asset, amount),
+            cap_remaining,
+        });
+    }
+    DecodedBatch {
+        calls: decoded,
+        warnings,
+        outflows,
+        fast_track: class.fast_track,
+        freeze_exempt: class.freeze_exempt,
+        guardian_protected: class.guardian_protected,
+    }
+}
+
+/// Builds a [`DecodedCall`] step by step.
+struct Out {
+    function: Option<String>,
+    args: Vec<DecodedArg>,
+    summary: String,
+    warnings: Vec<Warning>,
+    index: usize,
+}
+
+impl Out {
+    fn arg(&mut self, name: &str, value: impl Into<String>) {
+        self.args.push(DecodedArg { name: name.to_owned(), value: value.into() });
+    }
+
+    fn warn(&mut self, kind: WarningKind, message: impl Into<String>) {
+        self.warnings.push(Warning { kind, call: Some(self.index), message: message.into() });
+    }
+}
+
+impl Decoder<'_> {
+    fn decode(&mut self, index: usize, call: &ITreasurySafe::Call) -> DecodedCall {
+        let ctx = self.ctx;
+        let mut out = Out {
+            function: None,
+            args: Vec::new(),
+            summary: String::new(),
+            warnings: Vec::new(),
+            index,
+        };
+        let is_self = call.target == ctx.safe;
+
+        if is_self && !call.value.is_zero() {
+            let detail = if call.data.is_empty() {
+                "it only moves the coin from the safe to itself"
+            } else {
+                "the safe's functions are not payable, so the call will revert"
+            };
+            out.warn(
+                WarningKind::SelfCallWithValue,
+                format!(
+                    "call #{index} sends {} from the safe to itself: {detail}",
+                    format_native_with(call.value, &ctx.native_symbol)
+                ),
+            );
+        }
+        if !is_self && !call.value.is_zero() {
+            self.add_outflow(NATIVE_ASSET, call.value);
+            self.check_uncapped(&mut out, NATIVE_ASSET, "sends");
+            if ctx.fresh_addresses.contains(&call.target) {
+                out.warn(
+                    WarningKind::FreshAddress,
+                    format!(
+                        "call #{index} sends {} to {}, which has no code, no transactions and no balance: check it is not a typo",
+                        format_native_with(call.value, &ctx.native_symbol),
+                        call.target
+                    ),
+                );
+            }
+        }
+
+        if is_self {
+            self.decode_self(&mut out, call);
+        } else {
+            self.decode_external(&mut out, call);
+        }
+
+        DecodedCall {
+            index,
+            target: call.target,
+            target_label: ctx.label(call.target),
+            value: call.value.to_string(),
+            value_display: format_native_with(call.value, &ctx.native_symbol),
+            function: out.function,
+            args: out.args,
+            summary: out.summary,
+            raw_data: call.data.clone(),
+            warnings: out.warnings,
+        }
+    }
+
+    fn add_outflow(&mut self, asset: Address, amount: U256) {
+        let total = self.outflow.entry(asset).or_default();
+        *total = total.saturating_add(amount);
+    }
+
+    fn check_uncapped(&self, out: &mut Out, asset: Address, verb: &str) {
+        if self.ctx.is_capped(asset) == Some(false) {
+            let what = if asset == NATIVE_ASSET {
+                self.ctx.native_symbol.clone()
+            } else {
+                match self.ctx.tokens.get(&asset) {
+                    Some(t) => format!("{} ({asset})", t.symbol),
+                    None => format!("token {asset}"),
+                }
+            };
+            out.warn(
+                WarningKind::UncappedAsset,
+                format!(
+                    "call #{} {verb} {what}, which has no cap: nothing limits how much of it leaves the safe",
+                    out.index
+                ),
+            );
+        }
+    }
+
+    fn check_fresh(&self, out: &mut Out, who: Address, role: &str) {
+        if self.ctx.fresh_addresses.contains(&who) {
+            out.warn(
+                WarningKind::FreshAddress,
+                format!(
+                    "the {role} {who} of call #{} has no code, no transactions and no balance: check it is not a typo",
+                    out.index
+                ),
+            );
+        }
+    }
+
+    fn decode_external(&mut self, out: &mut Out, call: &ITreasurySafe::Call) {
+        let ctx = self.ctx;
+        let token = call.target;
+        let target = ctx.addr(token);
+        if call.data.is_empty() {
+            out.summary = if call.value.is_zero() {
+                format!("empty call to {target} (sends nothing, does nothing)")
+            } else {
+                format!("send {} to {target}", ctx.amount_display(NATIVE_ASSET, call.value))
+            };
+            return;
+        }
+        let with_value = if call.value.is_zero() {
+            String::new()
+        } else {
+            format!(", sending {}", ctx.amount_display(NATIVE_ASSET, call.value))
+        };
+        let capped = ctx.is_capped(token) == Some(true);
+        let decoded = ITokenCalls::abi_decode_validate(&call.data);
+        let Ok(decoded) = decoded else {
+            let selector = selector_hex(&call.data);
+            let known = call.data.len() >= 4
+                && ITokenCalls::valid_selector([
+                    call.data[0],
+                    call.data[1],
+                    call.data[2],
+                    call.data[3],
+                ]);
+            if known {
+                out.function = ITokenCalls::signature_by_selector([
+                    call.data[0],
+                    call.data[1],
+                    call.data[2],
+                    call.data[3],
+                ])
+                .map(str::to_owned);
+                out.warn(
+                    WarningKind::WillRevert,
+                    format!(
+                        "call #{} has malformed arguments for {}: the token will most likely revert",
+                        out.index,
+                        out.function.as_deref().unwrap_or("?")
+                    ),
+                );
+            } else if capped {
+                out.warn(
+                    WarningKind::UnknownSelectorToCappedToken,
+                    format!(
+                        "call #{} calls capped token {target} with unknown function {selector}: its balance outflow still counts against the cap, but check what it does",
+                        out.index
+                    ),
+                );
+            }
+            out.summary = format!(
+                "call {target} with selector {selector} and {} bytes of data{with_value}",
+                call.data.len()
+            );
+            return;
+        };
+        out.function = Some(signature_of(&decoded).to_owned());
+        let amount = |a: U256| ctx.amount_display(token, a);
+        match decoded {
+            ITokenCalls::transfer(c) => {
+                out.arg("to", ctx.addr(c.to));
+                out.arg("amount", amount(c.amount));
+                out.summary =
+                    format!("transfer {} to {}{with_value}", amount(c.amount), ctx.addr(c.to));
+                if c.to != ctx.safe {
+                    self.add_outflow(token, c.amount);
+                }
+                self.check_uncapped(out, token, "transfers");
+                self.check_fresh(out, c.to, "recipient");
+            }
+            ITokenCalls::transferFrom(c) => {
+                out.arg("from", ctx.addr(c.from));
+                out.arg("to", ctx.addr(c.to));
+                out.arg("amount", amount(c.amount));
+                out.summary = format!(
+                    "transfer {} from {} to {}{with_value}",
+                    amount(c.amount),
+                    ctx.addr(c.from),
+                    ctx.addr(c.to)
+                );
+                if c.from == ctx.safe && c.to != ctx.safe {
+                    self.add_outflow(token, c.amount);
+                    self.check_uncapped(out, token, "transfers");
+                }
+                self.check_fresh(out, c.to, "recipient");
+            }
+            ITokenCalls::approve(c) => {
+                self.allowance(out, token, c.spender, c.amount, "approve", "to spend");
+            }
+            ITokenCalls::increaseAllowance(c) => {
+                self.allowance(out, token, c.spender, c.addedValue, "increase allowance of", "by");
+            }
+            ITokenCalls::increaseApproval(c) => {
+                self.allowance(out, token, c.spender, c.addedValue, "increase approval of", "by");
+            }
+            ITokenCalls::decreaseAllowance(c) => {
+                out.arg("spender", ctx.addr(c.spender));
+                out.arg("subtractedValue", amount(c.subtractedValue));
+                out.summary = format!(
+                    "decrease allowance of {} by {}{with_value}",
+                    ctx.addr(c.spender),
+                    amount(c.subtractedValue)
+                );
+            }
+            ITokenCalls::decreaseApproval(c) => {
+                out.arg("spender", ctx.addr(c.spender));
+                out.arg("subtractedValue", amount(c.subtractedValue));
+                out.summary = format!(
+                    "decrease approval of {} by {}{with_value}",
+                    ctx.addr(c.spender),
+                    amount(c.subtractedValue)
+                );
+            }
+            ITokenCalls::authorizeOperator(c) => {
+                out.arg("operator", ctx.addr(c.operator));
+                out.summary = format!(
+                    "authorize {} as operator of all of the safe's {target}{with_value}",
+                    ctx.addr(c.operator)
+                );
+                self.approves_all(out, &target, capped);
+                self.check_fresh(out, c.operator, "operator");
+            }
+            ITokenCalls::setApprovalForAll(c) => {
+                out.arg("operator", ctx.addr(c.operator));
+                out.arg("approved", c.approved.to_string());
+                if c.approved {
+                    out.summary = format!(
+                        "approve {} for all of the safe's {target}{with_value}",
+                        ctx.addr(c.operator)
+                    );
+                    self.check_fresh(out, c.operator, "operator");
+                } else {
+                    out.summary = format!(
+                        "revoke approval-for-all of {} on {target}{with_value}",
+                        ctx.addr(c.operator)
+                    );
+                }
+                // The contract refuses the selector on capped tokens whatever the flag.
+                if c.approved || capped {
+                    self.approves_all(out, &target, capped);
+                }
+            }
+        }
+    }
+
+    fn allowance(
+        &mut self,
+        out: &mut Out,
+        token: Address,
+        spender: Address,
+        value: U256,
+        verb: &str,
+        link: &str,
+    ) {
+        let ctx = self.ctx;
+        let arg = if verb == "approve" { "amount" } else { "addedValue" };
+        out.arg("spender", ctx.addr(spender));
+        out.arg(arg, ctx.amount_display(token, value));
+        out.summary = format!(
+            "{verb} {} {link} {} of the safe's {}",
+            ctx.addr(spender),
+            ctx.amount_display(token, value),
+            ctx.addr(token)
+        );
+        // An allowance the safe grants on a capped token counts in full against the cap.
+        self.add_outflow(token, value);
+        self.check_uncapped(out, token, "grants an allowance on");
+        self.check_fresh(out, spender, "spender");
+    }
+
+    fn approves_all(&self, out: &mut Out, target: &str, capped: bool) {
+        let message = if capped {
+            format!(
+                "call #{} grants control of every {target} the safe holds; {target} is capped, so the contract will refuse it (UnmeasurableCall) and execute will revert",
+                out.index
+            )
+        } else {
+            format!(
+                "call #{} grants control of every {target} the safe holds, with no limit: {target} is not capped",
+                out.index
+            )
+        };
+        out.warn(WarningKind::DelegatesOrApprovesAll, message);
+    }
+
+    /// Flags a loosening change made by a setter that refuses to loosen in a fast-tracked batch.
+    fn loosens(&self, out: &mut Out, what: String) {
+        out.warn(WarningKind::Loosens, format!("call #{} loosens the safe: {what}", out.index));
+        // The batch was fast-tracked because every call tightens the configuration as it is
+        // now; an earlier call of the batch made this one loosen by the time it runs.
+        if self.fast_track {
+            out.warn(
+                WarningKind::WillRevert,
+                format!(
+                    "call #{} tightens the safe as it is now, so the batch is fast-tracked (no delay), but an earlier call of the batch makes it loosen when it runs: execute will revert with LooseningNeedsDelay; reorder or split the batch",
+                    out.index
+                ),
+            );
+        }
+    }
+
+    fn decode_self(&mut self, out: &mut Out, call: &ITreasurySafe::Call) {
+        let ctx = self.ctx;
+        if call.data.is_empty() {
+            out.summary = format!(
+                "send {} from the safe to itself",
+                ctx.amount_display(NATIVE_ASSET, call.value)
+            );
+            return;
+        }
+        let Ok(decoded) = ITreasurySafeCalls::abi_decode_validate(&call.data) else {
+            let selector = selector_hex(&call.data);
+            let known = call.data.len() >= 4
+                && ITreasurySafeCalls::valid_selector([
+                    call.data[0],
+                    call.data[1],
+                    call.data[2],
+                    call.data[3],
+                ]);
+            let why = if known {
+                "malformed arguments"
+            } else {
+                "no function of the safe has this selector"
+            };
+            out.warn(
+                WarningKind::WillRevert,
+                format!(
+                    "call #{} calls the safe itself with {selector}: {why}, so execute will revert",
+                    out.index
+                ),
+            );
+            out.summary = format!("call this safe with selector {selector} ({why})");
+            return;
+        };
+        out.function =
+            ITreasurySafeCalls::signature_by_selector(decoded.selector()).map(str::to_owned);
+        let mut state = self.state.take();
+        let threshold_change = |state: &Option<ConfigState>, new: U256| -> Option<String> {
+            let old = state.as_ref()?.threshold;
+            (new < old).then(|| format!("lowers the threshold from {old} to {new}"))
+        };
+        match decoded {
+            ITreasurySafeCalls::addOwner(c) => {
+                out.arg("owner", ctx.addr(c.owner));
+                out.arg("threshold", c.threshold.to_string());
+                out.summary = format!("add owner {}, threshold {}", ctx.addr(c.owner), c.threshold);
+                let mut what = format!("adds owner {}", c.owner);
+                if let Some(lower) = threshold_change(&state, c.threshold) {
+                    what = format!("{what} and {lower}");
+                }
+                self.loosens(out, what);
+                if let Some(s) = state.as_mut() {
+                    s.threshold = c.threshold;
+                }
+            }
+            ITreasurySafeCalls::removeOwner(c) => {
+                out.arg("owner", ctx.addr(c.owner));
+                out.arg("threshold", c.threshold.to_string());
+                out.summary =
+                    format!("remove owner {}, threshold {}", ctx.addr(c.owner), c.threshold);
+                if let Some(lower) = threshold_change(&state, c.threshold) {
+                    self.loosens(out, format!("removes owner {} and {lower}", c.owner));
+                }
+                if let Some(s) = state.as_mut() {
+                    s.threshold = c.threshold;
+                }
+            }
+            ITreasurySafeCalls::swapOwner(c) => {
+                out.arg("oldOwner", ctx.addr(c.oldOwner));
+                out.arg("newOwner", ctx.addr(c.newOwner));
+                out.summary =
+                    format!("replace owner {} with {}", ctx.addr(c.oldOwner), ctx.addr(c.newOwner));
+                self.loosens(out, format!("replaces owner {} with {}", c.oldOwner, c.newOwner));
+            }
+            ITreasurySafeCalls::changeThreshold(c) => {
+                out.arg("threshold", c.threshold.to_string());
+                out.summary = match state.as_ref() {
+                    Some(s) => format!("change threshold from {} to {}", s.threshold, c.threshold),
+                    None => format!("change threshold to {}", c.threshold),
+                };
+                if let Some(lower) = threshold_change(&state, c.threshold) {
+                    self.loosens(out, lower);
+                }
+                if let Some(s) = state.as_mut() {
+                    s.threshold = c.threshold;
+                }
+            }
+            ITreasurySafeCalls::addGuardian(c) => {
+                out.arg("guardian", ctx.addr(c.guardian));
+                out.summary = format!("add guardian {}", ctx.addr(c.guardian));
+                self.check_fresh(out, c.guardian, "new guardian");
+            }
+            ITreasurySafeCalls::removeGuardian(c) => {
+                out.arg("guardian", ctx.addr(c.guardian));
+                out.summary = format!("remove guardian {}", ctx.addr(c.guardian));
+                self.loosens(out, format!("removes guardian {}", c.guardian));
+            }
+            ITreasurySafeCalls::setDelay(c) => {
+                let new = c.delay;
+                out.arg("delay", duration(new));
+                out.summary = change_summary("delay", state.as_ref().map(|s| s.delay), new);
+                if let Some(s) = state.as_mut() {
+                    if new < s.delay {
+                        self.loosens(
+                            out,
+                            format!(
+                                "shortens the delay from {} to {}",
+                                duration(s.delay),
+                                duration(new)
+                            ),
+                        );
+                    }
+                    s.delay = new;
+                }
+            }
+            ITreasurySafeCalls::setGrace(c) => {
+                let new = c.grace;
+                out.arg("grace", duration(new));
+                out.summary = change_summary("grace period", state.as_ref().map(|s| s.grace), new);
+                if let Some(s) = state.as_mut() {
+                    if new > s.grace {
+                        self.loosens(
+                            out,
+                            format!(
+                                "lengthens the grace period from {} to {}",
+                                duration(s.grace),
+                                duration(new)
+                            ),
+                        );
+                    }
+                    s.grace = new;
+                }
+            }
+            ITreasurySafeCalls::setFreezeDuration(c) => {
+                let new = c.freezeDuration;
+                out.arg("freezeDuration", duration(new));
+                out.summary = change_summary(
+                    "freeze duration",
+                    state.as_ref().map(|s| s.freeze_duration),
+                    new,
+                );
+                if let Some(s) = state.as_mut() {
+                    if new < s.freeze_duration {
+                        self.loosens(
+                            out,
+                            format!(
+                                "shortens the freeze duration from {} to {}",
+                                duration(s.freeze_duration),
+                                duration(new)
+                            ),
+                        );
+                    }
+                    s.freeze_duration = new;
+                }
+            }
+            ITreasurySafeCalls::setCap(c) => {
+                let limit = U256::from(c.limit);
+                out.arg("asset", ctx.addr(c.asset));
+                out.arg("limit", ctx.amount_display(c.asset, limit));
+                out.arg("period", duration(c.period));
+                let new = format!(
+                    "{} per {}",
+                    ctx.amount_display(c.asset, limit),
+                    format_duration(u64::from(c.period))
+                );
+                match state.as_mut() {
+                    Some(s) => {
+                        match s.caps.get(&c.asset).copied() {
+                            Some((old_limit, old_period)) => {
+                                let old = format!(
+                                    "{} per {}",
+                                    ctx.amount_display(c.asset, old_limit),
+                                    format_duration(u64::from(old_period))
+                                );
+                                out.summary = format!(
+                                    "change cap on {} from {old} to {new}",
+                                    asset_name(ctx, c.asset)
+                                );
+                                let mut why = Vec::new();
+                                if limit > old_limit {
+                                    why.push("raises the limit");
+                                }
+                                if c.period < old_period {
+                                    why.push("shortens the period");
+                                }
+                                if !why.is_empty() {
+                                    self.loosens(
+                                        out,
+                                        format!(
+                                            "{} of the cap on {} ({old} → {new})",
+                                            why.join(" and "),
+                                            asset_name(ctx, c.asset)
+                                        ),
+                                    );
+                                }
+                            }
+                            None => {
+                                out.summary =
+                                    format!("add cap on {}: {new}", asset_name(ctx, c.asset));
+                            }
+                        }
+                        s.caps.insert(c.asset, (limit, c.period));
+                    }
+                    None => out.summary = format!("set cap on {}: {new}", asset_name(ctx, c.asset)),
+                }
+            }
+            ITreasurySafeCalls::removeCap(c) => {
+                out.arg("asset", ctx.addr(c.asset));
+                out.summary = format!("remove the cap on {}", asset_name(ctx, c.asset));
+                self.loosens(
+                    out,
+                    format!(
+                        "removes the cap on {}: nothing will limit its outflow",
+                        asset_name(ctx, c.asset)
+                    ),
+                );
+                if let Some(s) = state.as_mut() {
+                    s.caps.remove(&c.asset);
+                }
+            }
+            ITreasurySafeCalls::freeze(_) => {
+                out.summary =
+                    "freeze the safe (owners' freeze: does not use the guardians' shot)".to_owned();
+            }
+            ITreasurySafeCalls::unfreeze(_) => {
+                out.summary = "end the freeze now".to_owned();
+                // Fast-tracked on purpose (the owners' way out of a rogue freeze): never refused.
+                out.warn(
+                    WarningKind::Loosens,
+                    format!("call #{} loosens the safe: ends the freeze early", out.index),
+                );
+            }
+            ITreasurySafeCalls::rearmGuardians(_) => {
+                out.summary = "re-arm the guardians' one-shot freeze".to_owned();
+            }
+            ITreasurySafeCalls::cancel(c) => {
+                out.arg("id", c.id.to_string());
+                out.summary = format!("cancel proposal {}", c.id);
+            }
+            ITreasurySafeCalls::approve(_)
+            | ITreasurySafeCalls::propose(_)
+            | ITreasurySafeCalls::queue(_)
+            | ITreasurySafeCalls::execute(_)
+            | ITreasurySafeCalls::initialize(_) => {
+                let name = out.function.clone().unwrap_or_default();
+                out.summary = format!("call this safe's {name}");
+                out.warn(
+                    WarningKind::WillRevert,
+                    format!(
+                        "call #{} makes the safe call its own {name}, which it is not allowed to: execute will revert",
+                        out.index
+                    ),
+                );
+            }
+            other => {
+                // Views: harmless, shown by name.
+                let name = out.function.clone().unwrap_or_default();
+                out.arg("call", format!("{other:?}"));
+                out.summary = format!("call this safe's view {name} (changes nothing)");
+            }
+        }
+        self.state = state;
+    }
+}
+
+fn selector_hex(data: &[u8]) -> String {
+    if data.len() < 4 {
+        return format!("0x{} (shorter than a selector)", alloy::hex::encode(data));
+    }
+    format!("0x{}", alloy::hex::encode(&data[..4]))
+}
+
+fn signature_of(c: &ITokenCalls) -> &'static str {
+    match c {
+        ITokenCalls::transfer(_) => IToken::transferCall::SIGNATURE,
+        ITokenCalls::transferFrom(_) => IToken::transferFromCall::SIGNATURE,
+        ITokenCalls::approve(_) => IToken::approveCall::SIGNATURE,
+        ITokenCalls::increaseAllowance(_) => IToken::increaseAllowanceCall::SIGNATURE,
+        ITokenCalls::decreaseAllowance(_) => IToken::decreaseAllowanceCall::SIGNATURE,
+        ITokenCalls::increaseApproval(_) => IToken::increaseApprovalCall::SIGNATURE,
+        ITokenCalls::decreaseApproval(_) => IToken::decreaseApprovalCall::SIGNATURE,
+        ITokenCalls::authorizeOperator(_) => IToken::authorizeOperatorCall::SIGNATURE,
+        ITokenCalls::setApprovalForAll(_) => IToken::setApprovalForAllCall::SIGNATURE,
+    }
+}
+
+fn duration(seconds: u32) -> String {
+    format!("{} ({seconds} s)", format_duration(u64::from(seconds)))
+}
+
+fn change_summary(what: &str, old: Option<u32>, new: u32) -> String {
+    match old {
+        Some(old) => {
+            format!("set {what} to {}, now {}", duration(new), format_duration(u64::from(old)))
+        }
+        None => format!("set {what} to {}", duration(new)),
+    }
+}
+
+fn asset_name(ctx: &DecodeContext, asset: Address) -> String {
+    if asset == NATIVE_ASSET {
+        return ctx.native_symbol.clone();
+    }
+    match ctx.tokens.get(&asset) {
+        Some(t) => format!("{} ({asset})", t.symbol),
+        None => format!("token {asset}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use alloy::primitives::{B256, address};
+
+    const SAFE: Address = address!("0x5FbDB2315678afecb367f032d93F642f64180aa3");
+    const USDC: Address = address!("0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
+    const DAI: Address = address!("0x6B175474E89094C44Da98b954EedeAC495271d0F");
+    const BOB: Address = address!("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC");
+    const FRESH: Address = address!("0x00000000000000000000000000000000DeaDBeef");
+    const OWNER: Address = address!("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+
+    const ETHER: u128 = 1_000_000_000_000_000_000;
+
+    fn ctx() -> DecodeContext {
+        let mut ctx = DecodeContext::new(SAFE, 31337);
+        ctx.tokens.insert(USDC, TokenInfo { symbol: "USDC".into(), decimals: 6 });
+        ctx.tokens.insert(DAI, TokenInfo { symbol: "DAI".into(), decimals: 18 });
+        ctx.fresh_addresses.insert(FRESH);
+        ctx.config = Some(SafeConfig {
+            threshold: U256::from(2),
+            owners: vec![OWNER, BOB],
+            guardians: vec![],
+            delay: 86_400,
+            grace: 14 * 86_400,
+            freeze_duration: 3 * 86_400,
+            caps: vec![
+                CapInfo {
+                    asset: NATIVE_ASSET,
+                    limit: U256::from(10 * ETHER),
+                    period: 86_400,
+                    remaining: U256::from(4 * ETHER),
+                },
+                CapInfo {
+                    asset: USDC,
+                    limit: U256::from(250_000_000_000u64),
+                    period: 7 * 86_400,
+                    remaining: U256::from(250_000_000_000u64),
+                },
+            ],
+        });
+        ctx
+    }
+
+    fn call(target: Address, value: u128, data: Vec<u8>) -> ITreasurySafe::Call {
+        ITreasurySafe::Call { target, value: U256::from(value), data: data.into() }
+    }
+
+    fn me<C: SolCall>(c: C) -> ITreasurySafe::Call {
+        call(SAFE, 0, c.abi_encode())
+    }
+
+    fn kinds(c: &DecodedCall) -> Vec<WarningKind> {
+        c.warnings.iter().map(|w| w.kind).collect()
+    }
+
+    #[test]
+    fn token_transfer_in_both_units() {
+        let data =
+            IToken::transferCall { to: BOB, amount: U256::from(250_000_000_000u64) }.abi_encode();
+        let d = decode_call(0, &call(USDC, 0, data), &ctx());
+        assert_eq!(d.function.as_deref(), Some("transfer(address,uint256)"));
+        assert_eq!(
+            d.summary,
+            format!("transfer 250,000 USDC (250000000000 base units) to {BOB} (owner)")
+        );
+        assert_eq!(d.target_label.as_deref(), Some("token USDC"));
+        assert_eq!(d.args[0].name, "to");
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+
+        // Unknown token: base units only; uncapped: warned.
+        let unknown = address!("0x1111111111111111111111111111111111111111");
+        let data = IToken::transferCall { to: FRESH, amount: U256::from(5) }.abi_encode();
+        let d = decode_call(1, &call(unknown, 0, data), &ctx());
+        assert!(d.summary.contains("5 base units of token 0x1111"), "{}", d.summary);
+        assert_eq!(kinds(&d), vec![WarningKind::UncappedAsset, WarningKind::FreshAddress]);
+        assert_eq!(d.warnings[0].call, Some(1));
+    }
+
+    #[test]
+    fn native_sends() {
+        let d = decode_call(0, &call(FRESH, 3 * ETHER / 2, vec![]), &ctx());
+        assert_eq!(d.value_display, "1.5 ETH");
+        assert_eq!(d.value, "1500000000000000000");
+        assert_eq!(d.summary, format!("send 1.5 ETH (1500000000000000000 wei) to {FRESH}"));
+        assert_eq!(kinds(&d), vec![WarningKind::FreshAddress]);
+        let mut uncapped = ctx();
+        uncapped.config.as_mut().unwrap().caps.remove(0);
+        let d = decode_call(0, &call(BOB, 1, vec![]), &uncapped);
+        assert_eq!(kinds(&d), vec![WarningKind::UncappedAsset]);
+        // Without a configuration, cap warnings are skipped rather than guessed.
+        let mut bare = ctx();
+        bare.config = None;
+        assert!(decode_call(0, &call(BOB, 1, vec![]), &bare).warnings.is_empty());
+    }
+
+    #[test]
+    fn batch_outflow_against_remaining_caps() {
+        let t = |n: u64| IToken::transferCall { to: BOB, amount: U256::from(n) }.abi_encode();
+        let approve = IToken::approveCall { spender: BOB, amount: U256::from(1u64) }.abi_encode();
+        let calls = vec![
+            call(BOB, 3 * ETHER, vec![]),
+            call(BOB, 2 * ETHER, vec![]),
+            call(USDC, 0, t(200_000_000_000)),
+            call(USDC, 0, t(50_000_000_000)),
+            call(USDC, 0, approve),
+        ];
+        let b = decode_batch(&calls, &ctx());
+        assert!(!b.fast_track && !b.guardian_protected && !b.freeze_exempt);
+        let exceeded: Vec<_> =
+            b.warnings.iter().filter(|w| w.kind == WarningKind::ExceedsCapRemaining).collect();
+        assert_eq!(exceeded.len(), 2, "{:?}", b.warnings);
+        // Sorted by asset address: USDC (0xA0b8…) before the native asset (0xEeee…).
+        assert!(exceeded[0].message.contains("250,000.000001 USDC"), "{}", exceeded[0].message);
+        assert!(exceeded[1].message.contains("moves 5 ETH"), "{}", exceeded[1].message);
+        assert!(exceeded[1].message.contains("has 4 ETH"), "{}", exceeded[1].message);
+        let usdc = b.outflows.iter().find(|o| o.asset == USDC).unwrap();
+        assert_eq!(usdc.amount, U256::from(250_000_000_001u64));
+        // Exactly the remaining amount is fine.
+        let b = decode_batch(&calls[..4], &ctx());
+        assert_eq!(b.warnings.len(), 1);
+        assert_eq!(b.all_warnings().count(), 1);
+    }
+
+    #[test]
+    fn allowances_and_grants() {
+        let data = IToken::approveCall { spender: FRESH, amount: U256::MAX }.abi_encode();
+        let d = decode_call(0, &call(USDC, 0, data), &ctx());
+        assert!(
+            d.summary.starts_with(&format!("approve {FRESH} to spend unlimited USDC")),
+            "{}",
+            d.summary
+        );
+        assert_eq!(kinds(&d), vec![WarningKind::FreshAddress]);
+        let data = IToken::increaseAllowanceCall { spender: BOB, addedValue: U256::from(ETHER) }
+            .abi_encode();
+        let d = decode_call(0, &call(DAI, 0, data), &ctx());
+        assert!(d.summary.contains("by 1 DAI (1000000000000000000 base units)"), "{}", d.summary);
+        assert_eq!(kinds(&d), vec![WarningKind::UncappedAsset]);
+        let data = IToken::decreaseAllowanceCall { spender: BOB, subtractedValue: U256::from(1) }
+            .abi_encode();
+        let d = decode_call(0, &call(USDC, 0, data), &ctx());
+        assert!(d.warnings.is_empty());
+        assert_eq!(d.function.as_deref(), Some("decreaseAllowance(address,uint256)"));
+
+        let data = IToken::setApprovalForAllCall { operator: BOB, approved: true }.abi_encode();
+        let d = decode_call(0, &call(USDC, 0, data), &ctx());
+        assert_eq!(kinds(&d), vec![WarningKind::DelegatesOrApprovesAll]);
+        assert!(d.warnings[0].message.contains("UnmeasurableCall"));
+        let data = IToken::authorizeOperatorCall { operator: BOB }.abi_encode();
+        let d = decode_call(0, &call(DAI, 0, data), &ctx());
+        assert_eq!(kinds(&d), vec![WarningKind::DelegatesOrApprovesAll]);
+        assert!(d.warnings[0].message.contains("not capped"));
+    }
+
+    #[test]
+    fn unknown_selectors_shown_raw() {
+        let data = vec![0xde, 0xad, 0xbe, 0xef, 1, 2];
+        let d = decode_call(0, &call(USDC, 0, data.clone()), &ctx());
+        assert_eq!(kinds(&d), vec![WarningKind::UnknownSelectorToCappedToken]);
+        assert!(d.summary.contains("selector 0xdeadbeef and 6 bytes"), "{}", d.summary);
+        assert_eq!(d.function, None);
+        assert_eq!(d.raw_data.to_vec(), data);
+        let d = decode_call(0, &call(DAI, 0, data.clone()), &ctx());
+        assert!(d.warnings.is_empty());
+        // Truncated transfer: known selector, malformed arguments.
+        let mut bad = IToken::transferCall { to: BOB, amount: U256::from(1) }.abi_encode();
+        bad.truncate(40);
+        let d = decode_call(0, &call(DAI, 0, bad), &ctx());
+        assert_eq!(kinds(&d), vec![WarningKind::WillRevert]);
+        // The safe has no such function.
+        let d = decode_call(0, &call(SAFE, 0, data), &ctx());
+        assert_eq!(kinds(&d), vec![WarningKind::WillRevert]);
+    }
+
+    #[test]
+    fn self_calls_and_loosening() {
+        let c = ctx();
+        let one = |x: ITreasurySafe::Call| decode_call(0, &x, &c);
+        let d = one(me(ITreasurySafe::setDelayCall { delay: 2 * 86_400 }));
+        assert_eq!(d.function.as_deref(), Some("setDelay(uint32)"));
+        assert_eq!(d.summary, "set delay to 2d (172800 s), now 1d");
+        assert!(d.warnings.is_empty());
+        let loosening = [
+            me(ITreasurySafe::setDelayCall { delay: 3_600 }),
+            me(ITreasurySafe::setGraceCall { grace: 30 * 86_400 }),
+            me(ITreasurySafe::setFreezeDurationCall { freezeDuration: 3_600 }),
+            me(ITreasurySafe::changeThresholdCall { threshold: U256::from(1) }),
+            me(ITreasurySafe::removeOwnerCall { owner: BOB, threshold: U256::from(1) }),
+            me(ITreasurySafe::addOwnerCall { owner: FRESH, threshold: U256::from(2) }),
+            me(ITreasurySafe::swapOwnerCall { oldOwner: BOB, newOwner: FRESH }),
+            me(ITreasurySafe::removeGuardianCall { guardian: BOB }),
+            me(ITreasurySafe::setCapCall {
+                asset: NATIVE_ASSET,
+                limit: 11 * ETHER,
+                period: 86_400,
+            }),
+            me(ITreasurySafe::setCapCall { asset: NATIVE_ASSET, limit: ETHER, period: 3_600 }),
+            me(ITreasurySafe::removeCapCall { asset: USDC }),
+            me(ITreasurySafe::unfreezeCall {}),
+        ];
+        for x in loosening {
+            let d = one(x);
+            assert_eq!(kinds(&d), vec![WarningKind::Loosens], "{}", d.summary);
+        }
+        let tightening = [
+            me(ITreasurySafe::setGraceCall { grace: 86_400 }),
+            me(ITreasurySafe::setFreezeDurationCall { freezeDuration: 4 * 86_400 }),
+            me(ITreasurySafe::changeThresholdCall { threshold: U256::from(2) }),
+            me(ITreasurySafe::removeOwnerCall { owner: BOB, threshold: U256::from(2) }),
+            me(ITreasurySafe::addGuardianCall { guardian: BOB }),
+            me(ITreasurySafe::setCapCall { asset: NATIVE_ASSET, limit: ETHER, period: 2 * 86_400 }),
+            me(ITreasurySafe::setCapCall { asset: DAI, limit: u128::MAX, period: 3_600 }),
+            me(ITreasurySafe::freezeCall {}),
+            me(ITreasurySafe::rearmGuardiansCall {}),
+            me(ITreasurySafe::cancelCall { id: B256::repeat_byte(7) }),
+        ];
+        for x in tightening {
+            let d = one(x);
+            assert!(d.warnings.is_empty(), "{}: {:?}", d.summary, d.warnings);
+        }
+        let d = one(me(ITreasurySafe::setCapCall {
+            asset: USDC,
+            limit: 300_000_000_000,
+            period: 86_400,
+        }));
+        assert_eq!(
+            d.summary,
+            "change cap on USDC (0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48) from 250,000 USDC (250000000000 base units) per 7d to 300,000 USDC (300000000000 base units) per 1d"
+        );
+        assert!(d.warnings[0].message.contains("raises the limit and shortens the period"));
+        let d = one(me(ITreasurySafe::executeCall { calls: vec![], salt: B256::ZERO, epoch: 0 }));
+        assert_eq!(kinds(&d), vec![WarningKind::WillRevert]);
+        let d = one(me(ITreasurySafe::thresholdCall {}));
+        assert!(d.warnings.is_empty());
+        let d = one(call(SAFE, 1, ITreasurySafe::freezeCall {}.abi_encode()));
+        assert_eq!(kinds(&d), vec![WarningKind::SelfCallWithValue]);
+    }
+
+    #[test]
+    fn batch_judges_setters_in_sequence() {
+        // 1d → 3d tightens, then 3d → 2d loosens (the contract sees the config as it goes).
+        let calls = vec![
+            me(ITreasurySafe::setDelayCall { delay: 3 * 86_400 }),
+            me(ITreasurySafe::setDelayCall { delay: 2 * 86_400 }),
+        ];
+        let b = decode_batch(&calls, &ctx());
+        assert!(b.fast_track);
+        assert!(b.calls[0].warnings.is_empty());
+        // Fast-tracked and loosening: execute will revert with LooseningNeedsDelay.
+        assert_eq!(kinds(&b.calls[1]), vec![WarningKind::Loosens, WarningKind::WillRevert]);
+        // Loosening against the configuration now: not fast-tracked, so it waits; no revert.
+        let b = decode_batch(&[me(ITreasurySafe::setDelayCall { delay: 3_600 })], &ctx());
+        assert!(!b.fast_track);
+        assert_eq!(kinds(&b.calls[0]), vec![WarningKind::Loosens]);
+        // unfreeze is fast-tracked and loosens, by design: never refused.
+        let b = decode_batch(&[me(ITreasurySafe::unfreezeCall {})], &ctx());
+        assert!(b.fast_track && b.freeze_exempt);
+        assert_eq!(kinds(&b.calls[0]), vec![WarningKind::Loosens]);
+        // Not fast-tracked (addOwner is not a fast-track function): loosening waits; no revert.
+        let calls = vec![
+            me(ITreasurySafe::addOwnerCall { owner: FRESH, threshold: U256::from(1) }),
+            me(ITreasurySafe::changeThresholdCall { threshold: U256::from(2) }),
+        ];
+        let b = decode_batch(&calls, &ctx());
+        assert!(!b.fast_track);
+        assert_eq!(kinds(&b.calls[0]), vec![WarningKind::Loosens]);
+        assert!(b.calls[0].warnings[0].message.contains("lowers the threshold from 2 to 1"));
+        assert!(b.calls[1].warnings.is_empty(), "1 → 2 tightens");
+    }
+
+    #[test]
+    fn classification_mirrors_the_contract() {
+        let add = me(ITreasurySafe::addGuardianCall { guardian: BOB });
+        let remove = me(ITreasurySafe::removeGuardianCall { guardian: OWNER });
+        let unfreeze = me(ITreasurySafe::unfreezeCall {});
+        let cancel = me(ITreasurySafe::cancelCall { id: B256::ZERO });
+        let cfg = ctx().config.unwrap();
+        let c = |calls: &[ITreasurySafe::Call]| classify(SAFE, calls, Some(&cfg));
+
+        assert_eq!(
+            c(&[remove.clone(), add.clone()]),
+            Classification { fast_track: false, freeze_exempt: false, guardian_protected: true }
+        );
+        assert_eq!(
+            c(std::slice::from_ref(&add)),
+            Classification { fast_track: true, freeze_exempt: false, guardian_protected: false }
+        );
+        assert_eq!(
+            c(&[unfreeze.clone(), cancel.clone()]),
+            Classification { fast_track: true, freeze_exempt: true, guardian_protected: false }
+        );
+        let none =
+            Classification { fast_track: false, freeze_exempt: false, guardian_protected: false };
+        let mut valued = unfreeze.clone();
+        valued.value = U256::from(1);
+        assert_eq!(c(&[cancel.clone(), valued]), none);
+        assert_eq!(c(&[remove.clone(), call(SAFE, 0, vec![1, 2, 3])]), none);
+        assert_eq!(c(&[cancel.clone(), call(BOB, 0, vec![])]), none);
+        let b = decode_batch(&[remove, add], &ctx());
+        assert!(b.guardian_protected && !b.fast_track);
+
+        // Fast track needs every setter to tighten the configuration as it is now (`_tightensNow`).
+        let fast = |x: ITreasurySafe::Call| c(&[x]).fast_track;
+        assert!(fast(me(ITreasurySafe::setDelayCall { delay: 86_400 })));
+        assert!(!fast(me(ITreasurySafe::setDelayCall { delay: 86_399 })));
+        assert!(fast(me(ITreasurySafe::setGraceCall { grace: 86_400 })));
+        assert!(!fast(me(ITreasurySafe::setGraceCall { grace: 15 * 86_400 })));
+        assert!(!fast(me(ITreasurySafe::setFreezeDurationCall { freezeDuration: 1 })));
+        assert!(fast(me(ITreasurySafe::changeThresholdCall { threshold: U256::from(2) })));
+        assert!(!fast(me(ITreasurySafe::changeThresholdCall { threshold: U256::from(1) })));
+        assert!(!fast(me(ITreasurySafe::removeOwnerCall { owner: BOB, threshold: U256::from(1) })));
+        assert!(fast(me(ITreasurySafe::setCapCall { asset: DAI, limit: u128::MAX, period: 1 })));
+        assert!(fast(me(ITreasurySafe::setCapCall { asset: USDC, limit: 1, period: 7 * 86_400 })));
+        assert!(!fast(me(ITreasurySafe::setCapCall { asset: USDC, limit: 1, period: 86_400 })));
+        assert!(fast(me(ITreasurySafe::unfreezeCall {})));
+        assert!(!fast(me(ITreasurySafe::addOwnerCall { owner: BOB, threshold: U256::from(3) })));
+        let mut dirty = ITreasurySafe::setCapCall { asset: DAI, limit: 1, period: 1 }.abi_encode();
+        dirty[4] = 1;
+        assert!(!fast(call(SAFE, 0, dirty)));
+        // Short calldata for a value-dependent setter is never fast-tracked.
+        assert!(!fast(call(SAFE, 0, ITreasurySafe::setDelayCall::SELECTOR.to_vec())));
+        // Without a configuration, value-dependent setters are assumed to tighten.
+        let shorter = [me(ITreasurySafe::setDelayCall { delay: 1 })];
+        assert!(classify(SAFE, &shorter, None).fast_track);
+        // The contract loops over nothing for an empty batch (which `queue` refuses anyway).
+        assert_eq!(
+            c(&[]),
+            Classification { fast_track: true, freeze_exempt: true, guardian_protected: false }
+        );
+    }
+
+    #[test]
+    fn config_view_converts() {
+        let view = ITreasurySafe::ConfigView {
+            owners: vec![OWNER],
+            threshold: U256::from(1),
+            guardians: vec![BOB],
+            guardiansArmed: true,
+            epoch: 2,
+            delay: 10,
+            grace: 20,
+            freezeDuration: 30,
+            frozenUntil: 0,
+            caps: vec![ITreasurySafe::CapView {
+                asset: NATIVE_ASSET,
+                limit: 5,
+                period: 3_600,
+                remaining: U256::from(4),
+                nextRefillAt: 0,
+            }],
+        };
+        let cfg = SafeConfig::from(view);
+        assert_eq!(cfg.freeze_duration, 30);
+        assert_eq!(cfg.caps[0].limit, U256::from(5));
+        let json = serde_json::to_value(decode_batch(&[call(BOB, 1, vec![])], &ctx())).unwrap();
+        assert_eq!(json["calls"][0]["valueDisplay"], "0.000000000000000001 ETH");
+        assert_eq!(json["fastTrack"], false);
+    }
+}
