@@ -5,8 +5,11 @@
 
 pub mod cmd;
 pub mod contracts;
+pub mod decode;
 pub mod output;
+pub mod proposal;
 pub mod toolchain;
+pub mod units;
 
 use clap::Parser;
 
