@@ -1,15 +1,24 @@
-//! `tsafe`: command-line tool for the tsafe treasury safe.
+//! `tsafe`: command-line tool for the tsafe treasury safe: propose, co-sign, queue, execute and
+//! freeze, with every call shown decoded and every hash recomputed locally before signing.
 //!
-//! Work in progress: today only a placeholder `demo` exists, proving the pipeline from
-//! `contracts/` through the pinned compiler to typed bindings and a local chain.
+//! Layout: `opts` (flag groups) → `context` (flags + env + config resolved once) → `cmd/*` (one
+//! file per command, each returning an [`output::Outcome`]) → `output` (the only printer).
 
+pub mod chain;
 pub mod cmd;
+pub mod config;
+pub mod context;
 pub mod contracts;
 pub mod decode;
+pub mod exit;
+pub mod opts;
 pub mod output;
 pub mod proposal;
+pub mod revert;
 pub mod toolchain;
+pub mod tx;
 pub mod units;
+pub mod wallet;
 
 use clap::Parser;
 
@@ -17,6 +26,10 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(name = "tsafe", version, about, propagate_version = true)]
 pub struct Cli {
+    /// Output and interaction flags.
+    #[command(flatten)]
+    pub global: opts::GlobalOpts,
+    /// The command.
     #[command(subcommand)]
     pub command: cmd::Command,
 }

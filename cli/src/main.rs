@@ -1,17 +1,24 @@
-//! `tsafe` binary: parse, run, render the error once, exit.
+//! `tsafe` binary: parse, run, render the result or the error once, exit with a typed status.
 
 use clap::Parser;
 use std::process::ExitCode;
-use tsafe::{Cli, output};
+use tsafe::{Cli, context::Ctx, exit::ExitKind, output::Out};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command.run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(report) => {
-            output::error(&report);
-            ExitCode::FAILURE
-        }
+    let name = cli.command.name();
+    let result = match Ctx::new(&cli.global) {
+        Ok(ctx) => cli.command.run(&ctx).await,
+        Err(e) => Err(e),
+    };
+    let out = Out::new(cli.global.json, cli.global.quiet);
+    match result {
+        Ok(outcome) => match out.success(name, &outcome) {
+            Ok(()) => ExitCode::SUCCESS,
+            // stdout closed (e.g. piped into `head`): nothing more to say.
+            Err(_) => ExitKind::Error.exit_code(),
+        },
+        Err(report) => out.failure(name, &report).exit_code(),
     }
 }

@@ -1,26 +1,199 @@
-//! The one place `tsafe` writes to the terminal. stdout carries data only (what a script would
-//! parse); narration, progress and errors go to stderr. No colours are used yet, so `NO_COLOR`
-//! is trivially respected.
+//! The one place `tsafe` writes to the terminal.
+//!
+//! - stdout carries data only: the command's report as human text, or with `--json` one envelope
+//!   `{"schema": "tsafe/1", "command", "ok", "data" | "error"}`.
+//! - stderr carries narration, progress, prompts, warnings and (in human mode) errors.
+//! - Colour only on a terminal and never when `NO_COLOR` is set.
 
-use std::io::{self, Write};
+use crate::exit::{self, ExitKind};
+use indicatif::{ProgressBar, ProgressStyle};
+use owo_colors::OwoColorize;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::{
+    io::{self, IsTerminal, Write},
+    time::Duration,
+};
 
-/// Writes one line of data to stdout.
-pub fn data(line: &str) -> io::Result<()> {
+/// Version of the `--json` envelope. Bumped on any incompatible change.
+pub const SCHEMA: &str = "tsafe/1";
+
+/// What a command produced: its data and how to show it to a person.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The report, serialised as the envelope's `data`.
+    pub data: Value,
+    /// The same report as human text (stdout).
+    pub text: String,
+}
+
+impl Outcome {
+    /// Builds an outcome from a serialisable report and its human rendering.
+    pub fn new<R: Serialize>(report: &R, text: impl Into<String>) -> eyre::Result<Self> {
+        Ok(Self { data: serde_json::to_value(report)?, text: text.into() })
+    }
+}
+
+/// Output settings, resolved once from the global flags and the environment.
+#[derive(Debug, Clone, Copy)]
+pub struct Out {
+    /// `--json`: one envelope on stdout.
+    pub json: bool,
+    /// `-q`: no narration.
+    pub quiet: bool,
+    color: bool,
+    interactive: bool,
+}
+
+impl Out {
+    /// Resolves colour and interactivity from the terminal and `NO_COLOR`.
+    pub fn new(json: bool, quiet: bool) -> Self {
+        let stderr_tty = io::stderr().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Self { json, quiet, color: stderr_tty && !no_color, interactive: stderr_tty }
+    }
+
+    /// Narration on stderr (suppressed by `-q`).
+    pub fn status(&self, line: impl AsRef<str>) {
+        if !self.quiet {
+            eprint_line(line.as_ref());
+        }
+    }
+
+    /// A step heading on stderr, highlighted on a colour terminal.
+    pub fn step(&self, line: impl AsRef<str>) {
+        if self.quiet {
+            return;
+        }
+        if self.color {
+            eprint_line(&format!("{}", line.as_ref().bold()));
+        } else {
+            eprint_line(line.as_ref());
+        }
+    }
+
+    /// A warning on stderr (shown even with `-q`: warnings protect funds).
+    pub fn warn(&self, line: impl AsRef<str>) {
+        let text = format!("warning: {}", line.as_ref());
+        if self.color {
+            eprint_line(&format!("{}", text.yellow()));
+        } else {
+            eprint_line(&text);
+        }
+    }
+
+    /// Announces a transaction hash the moment it is sent.
+    pub fn sent(&self, what: &str, hash: impl std::fmt::Display) {
+        if !self.quiet {
+            eprint_line(&format!("sent {what}: {hash}"));
+        }
+    }
+
+    /// A spinner on stderr while waiting (only on a terminal, and not with `-q`).
+    pub fn spinner(&self, message: impl Into<String>) -> Spinner {
+        if self.quiet || !self.interactive {
+            return Spinner(None);
+        }
+        let bar = ProgressBar::new_spinner();
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar.set_message(message.into());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Spinner(Some(bar))
+    }
+
+    /// Asks for confirmation on stderr; `--yes` (or a non-terminal with `--yes` missing) decides.
+    pub fn confirm(&self, yes: bool, question: &str) -> eyre::Result<bool> {
+        if yes {
+            return Ok(true);
+        }
+        if !self.interactive {
+            return Err(exit::Failure::bad_input(format!("{question} needs confirmation"))
+                .fix("pass --yes to confirm in non-interactive use")
+                .into());
+        }
+        {
+            let mut err = io::stderr().lock();
+            let _ = write!(err, "{question} [y/N] ");
+            let _ = err.flush();
+        }
+        let mut answer = String::new();
+        io::stdin().read_line(&mut answer)?;
+        Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+    }
+
+    /// Prints a command's success: the envelope with `--json`, else its text.
+    pub fn success(&self, command: &str, outcome: &Outcome) -> io::Result<()> {
+        if self.json {
+            let envelope =
+                json!({ "schema": SCHEMA, "command": command, "ok": true, "data": outcome.data });
+            data_line(&serde_json::to_string_pretty(&envelope).unwrap_or_default())
+        } else if !outcome.text.is_empty() {
+            data_line(outcome.text.trim_end_matches('\n'))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Renders a failure once: the error envelope on stdout with `--json`, else text on stderr.
+    pub fn failure(&self, command: &str, report: &eyre::Report) -> ExitKind {
+        let failure = exit::failure_of(report);
+        let kind = exit::kind_of(report);
+        if self.json {
+            let error = json!({
+                "kind": kind,
+                "code": kind.code(),
+                "message": render_chain(report),
+                "fix": failure.and_then(|f| f.fix.clone()),
+                "revert": failure.and_then(|f| f.revert.clone()),
+            });
+            let envelope =
+                json!({ "schema": SCHEMA, "command": command, "ok": false, "error": error });
+            let _ = data_line(&serde_json::to_string_pretty(&envelope).unwrap_or_default());
+        } else {
+            let head =
+                if self.color { format!("{}", "error:".red().bold()) } else { "error:".into() };
+            eprint_line(&format!("{head} {}", render_chain(report)));
+            if let Some(fix) = failure.and_then(|f| f.fix.as_deref()) {
+                eprint_line(&format!("  fix: {fix}"));
+            }
+        }
+        kind
+    }
+}
+
+/// A spinner that clears itself when dropped.
+#[derive(Debug)]
+pub struct Spinner(Option<ProgressBar>);
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn render_chain(report: &eyre::Report) -> String {
+    let mut text = report.to_string();
+    for cause in report.chain().skip(1) {
+        text.push_str(&format!("\n  caused by: {cause}"));
+    }
+    text
+}
+
+fn data_line(line: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
     writeln!(out, "{line}")?;
     out.flush()
 }
 
-/// Writes a line of narration to stderr. Failing to narrate is not worth failing a command for.
-pub fn status(line: &str) {
+fn eprint_line(line: &str) {
     let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
-/// Renders an error once: the message, then each cause on its own line.
-pub fn error(report: &eyre::Report) {
-    let mut err = io::stderr().lock();
-    let _ = writeln!(err, "error: {report}");
-    for cause in report.chain().skip(1) {
-        let _ = writeln!(err, "  caused by: {cause}");
-    }
+/// Writes one line of data to stdout (for commands that stream, like `completions`).
+pub fn data(line: &str) -> io::Result<()> {
+    data_line(line)
 }

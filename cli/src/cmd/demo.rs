@@ -1,99 +1,272 @@
-//! `tsafe demo`: PLACEHOLDER demo for the foundation issue.
+//! `tsafe demo`: the whole story on a throwaway anvil, narrated on stderr.
 //!
-//! It proves the pipeline end to end (contracts/ -> pinned solc -> bindings -> a local chain)
-//! with `contracts/Placeholder.sol` only: spawn anvil, deploy `Placeholder(42)`, read
-//! `answer()` back. The real treasury-safe walk-through replaces it with the CLI issue.
+//! Deploy, propose, co-sign, queue, early execute refused, time passes, execute, cap refusal,
+//! guardian freeze blocks, owners unfreeze. Every refusal is the contract's own revert, decoded.
+//! Exits 0 only if every step behaved as the story says.
 
+use super::devnet::{dev_chain, setup_dev_safe, spawn_anvil};
 use crate::{
-    contracts::{PLACEHOLDER_BYTECODE, Placeholder},
-    output, toolchain,
+    context::{Chain, Ctx},
+    contracts::ITreasurySafe,
+    exit::{ExitKind, Failure},
+    output::{Out, Outcome},
+    revert, tx,
+    units::{NATIVE_ASSET, format_native},
 };
 use alloy::{
-    node_bindings::Anvil, primitives::Address, primitives::U256, providers::ProviderBuilder,
+    primitives::{Address, B256, Bytes, U256, utils::parse_ether},
+    providers::{DynProvider, Provider, ext::AnvilApi},
+    signers::{SignerSync, local::PrivateKeySigner},
 };
 use clap::Args;
-use eyre::{Result, WrapErr, bail, eyre};
+use eyre::{Result, bail};
 use serde::Serialize;
-
-/// The value the demo deploys and expects back.
-const ANSWER: u64 = 42;
 
 /// Arguments of `tsafe demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Print the result as one JSON object instead of text.
-    #[arg(long)]
-    pub json: bool,
+    /// Use this node (it must accept anvil's time-travel calls) instead of starting anvil.
+    #[arg(short = 'r', long, value_name = "URL")]
+    pub rpc_url: Option<String>,
 }
 
-/// What the demo did: the data it prints on stdout.
+/// What happened, step by step.
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DemoReport {
-    /// Always true: this demo is a placeholder for the real one.
-    pub placeholder: bool,
-    pub contract: &'static str,
-    pub address: Address,
-    pub chain_id: u64,
-    /// Creation bytecode size in bytes (as compiled by cli/build.rs).
-    pub bytecode_len: usize,
-    /// `answer()` as read back from the chain, in decimal.
-    pub answer: String,
+    safe: Address,
+    chain_id: u64,
+    steps: Vec<Step>,
+}
+
+#[derive(Debug, Serialize)]
+struct Step {
+    name: &'static str,
+    outcome: String,
+}
+
+type Safe = ITreasurySafe::ITreasurySafeInstance<DynProvider>;
+
+struct Story<'a> {
+    out: &'a Out,
+    chain: Chain,
+    safe: Safe,
+    owners: Vec<PrivateKeySigner>,
+    guardian: Address,
+    steps: Vec<Step>,
+    n: usize,
+}
+
+impl Story<'_> {
+    fn step(&mut self, name: &'static str, headline: &str) {
+        self.n += 1;
+        self.out.step(format!("\n[{}] {headline}", self.n));
+        self.steps.push(Step { name, outcome: String::new() });
+    }
+
+    fn record(&mut self, line: impl Into<String>) {
+        let line = line.into();
+        self.out.status(format!("    {line}"));
+        if let Some(step) = self.steps.last_mut() {
+            step.outcome = line;
+        }
+    }
+
+    async fn sign(
+        &self,
+        calls: &[ITreasurySafe::Call],
+        salt: B256,
+        signers: &[usize],
+    ) -> Result<(B256, Vec<ITreasurySafe::Signature>)> {
+        let epoch = self.safe.epoch().call().await?;
+        let id = self.safe.hashProposal(calls.to_vec(), salt, epoch).call().await?;
+        let sigs = signers
+            .iter()
+            .map(|&i| {
+                let sig = self.owners[i].sign_hash_sync(&id)?;
+                Ok(ITreasurySafe::Signature {
+                    signer: self.owners[i].address(),
+                    data: Bytes::from(sig.as_bytes().to_vec()),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((id, sigs))
+    }
+
+    /// Expects `call` to be refused with `expected`; returns the decoded revert line.
+    async fn expect_refusal<D: alloy::contract::CallDecoder>(
+        &self,
+        call: &alloy::contract::CallBuilder<&DynProvider, D>,
+        expected: &str,
+    ) -> Result<String> {
+        match call.call_raw().await {
+            Ok(_) => bail!("the safe accepted a call it must refuse ({expected})"),
+            Err(e) => {
+                let failure = revert::contract_failure("call", &e);
+                let Some(decoded) = failure.revert.as_ref() else {
+                    bail!("refused without a decodable reason: {failure}")
+                };
+                if decoded.innermost().name != expected {
+                    bail!("refused with {}, expected {expected}", decoded.signature_line());
+                }
+                Ok(decoded.innermost().signature_line())
+            }
+        }
+    }
+
+    async fn warp(&self, seconds: u64) -> Result<()> {
+        self.chain.provider.anvil_increase_time(seconds).await?;
+        self.chain.provider.evm_mine(None).await?;
+        Ok(())
+    }
+}
+
+fn transfer(to: Address, wei: U256) -> Vec<ITreasurySafe::Call> {
+    vec![ITreasurySafe::Call { target: to, value: wei, data: Bytes::new() }]
 }
 
 impl DemoArgs {
-    /// Runs the placeholder demo and prints its report.
-    pub async fn run(self) -> Result<()> {
-        let report = placeholder_demo().await?;
-        if self.json {
-            output::data(&serde_json::to_string(&report).wrap_err("failed to encode the report")?)
-        } else {
-            output::data(&format!(
-                "placeholder demo ok: Placeholder at {} on chain {} answered {}",
-                report.address, report.chain_id, report.answer
-            ))
-        }
-        .wrap_err("failed to write to stdout")
+    /// Runs the story; any step that does not behave as told fails the demo.
+    pub async fn run(self, ctx: &Ctx) -> Result<Outcome> {
+        let out = &ctx.out;
+        let anvil = match &self.rpc_url {
+            Some(_) => None,
+            None => Some(spawn_anvil(out, 0)?),
+        };
+        let url = self
+            .rpc_url
+            .clone()
+            .or_else(|| anvil.as_ref().map(|a| a.endpoint()))
+            .unwrap_or_default();
+        let chain = dev_chain(&url).await?;
+        let mut story = Story {
+            out,
+            chain: chain.clone(),
+            safe: ITreasurySafe::new(Address::ZERO, chain.provider.clone()),
+            owners: super::devnet::dev_signers()?,
+            guardian: Address::ZERO,
+            steps: Vec::new(),
+            n: 0,
+        };
+        let result = story_run(&mut story).await;
+        drop(anvil);
+        result?;
+        let report = DemoReport {
+            safe: *story.safe.address(),
+            chain_id: story.chain.chain_id,
+            steps: story.steps,
+        };
+        let text = format!(
+            "demo ok: {} steps behaved as told (safe {}, chain {})",
+            report.steps.len(),
+            report.safe,
+            report.chain_id
+        );
+        Outcome::new(&report, text)
     }
 }
 
-async fn placeholder_demo() -> Result<DemoReport> {
-    output::status(
-        "tsafe demo: PLACEHOLDER. This only proves the toolchain pipeline (contracts/ -> pinned \
-         solc -> Rust bindings -> local chain) with contracts/Placeholder.sol. The treasury-safe \
-         demo arrives with the CLI issue.",
-    );
-
-    let anvil_bin = toolchain::anvil_path()?;
-    output::status(&format!("  1/3 starting a local anvil ({})", anvil_bin.display()));
-    let anvil = Anvil::at(&anvil_bin).try_spawn().wrap_err_with(|| {
-        format!("failed to start anvil from {}; run `make deps` or set ANVIL", anvil_bin.display())
-    })?;
-    let wallet = anvil.wallet().ok_or_else(|| eyre!("anvil reported no dev accounts"))?;
-    let provider = ProviderBuilder::new().wallet(wallet).connect_http(anvil.endpoint_url());
-
-    output::status(&format!(
-        "  2/3 deploying Placeholder({ANSWER}) from anvil's first dev account ({} bytes of creation code)",
-        PLACEHOLDER_BYTECODE.len()
+async fn story_run(s: &mut Story<'_>) -> Result<()> {
+    let recipient = s.owners[5].address();
+    s.step("deploy", "Deploy a 2-of-3 safe: 2-day delay, 10 ETH/day cap, one guardian");
+    let dev = setup_dev_safe(s.out, &s.chain, B256::ZERO, parse_ether("50")?).await?;
+    s.safe = ITreasurySafe::new(dev.safe, s.chain.provider.clone());
+    let safe = s.safe.clone();
+    s.guardian = dev.guardian;
+    s.record(format!(
+        "safe {} funded with 50 ETH; owners = anvil accounts 0-2, guardian = account 3",
+        dev.safe
     ));
-    let contract = Placeholder::deploy(&provider, U256::from(ANSWER))
-        .await
-        .wrap_err("failed to deploy Placeholder on the local anvil")?;
 
-    output::status(&format!("  3/3 reading answer() from {}", contract.address()));
-    let answer =
-        contract.answer().call().await.wrap_err("failed to call answer() on Placeholder")?;
-    if answer != U256::from(ANSWER) {
-        bail!(
-            "Placeholder.answer() returned {answer}, expected {ANSWER}: the deployed code is wrong"
-        );
+    s.step("propose", "Owner 0 proposes sending 4 ETH to a recipient");
+    let calls = transfer(recipient, parse_ether("4")?);
+    let salt = B256::with_last_byte(1);
+    let (id, sigs) = s.sign(&calls, salt, &[0, 1]).await?;
+    s.record(format!("proposal id (EIP-712 digest) {id}"));
+
+    s.step("co-sign", "Owners 0 and 1 sign the digest off chain (2 of 3)");
+    s.record(format!("signatures from {} and {}", sigs[0].signer, sigs[1].signer));
+
+    s.step("queue", "Anyone submits the two signatures: the 2-day clock starts");
+    let call = safe.queue(calls.clone(), salt, sigs).from(dev.owners[2]);
+    tx::transact(s.out, &s.chain, "queue", &call, true).await?;
+    let mined = tx::transact(s.out, &s.chain, "queue", &call, false).await?;
+    let p = safe.getProposal(id).call().await?;
+    s.record(format!(
+        "queued in {}; executable from {} (eta)",
+        mined.map(|m| m.hash.to_string()).unwrap_or_default(),
+        p.eta
+    ));
+    // A second proposal, 8 ETH, approved and queued the same day by owners 1 and 2.
+    let big = transfer(recipient, parse_ether("8")?);
+    let salt2 = B256::with_last_byte(2);
+    let (_, sigs) = s.sign(&big, salt2, &[1, 2]).await?;
+    let q = safe.queue(big.clone(), salt2, sigs).from(dev.owners[0]);
+    tx::transact(s.out, &s.chain, "queue", &q, false).await?;
+    s.record("a second proposal, 8 ETH to the same recipient, is queued too");
+
+    s.step("early-execute", "Executing before the eta is refused by the contract");
+    let exec = safe.execute(calls.clone(), salt, 0).from(dev.owners[2]);
+    let refusal = s.expect_refusal(&exec, "NotReady").await?;
+    s.record(format!("refused: {refusal}"));
+
+    s.step("time-passes", "Two days pass (anvil time travel)");
+    s.warp(2 * 86_400).await?;
+    s.record("now past the eta");
+
+    s.step("execute", "Anyone executes: 4 ETH leave, counted against the cap");
+    let before = s.chain.provider.get_balance(recipient).await?;
+    tx::transact(s.out, &s.chain, "execute", &exec, false).await?;
+    let received = s.chain.provider.get_balance(recipient).await? - before;
+    if received != parse_ether("4")? {
+        bail!("recipient received {received} wei, expected 4 ETH");
     }
+    let left = safe.remainingCap(NATIVE_ASSET).call().await?;
+    s.record(format!(
+        "recipient received {}; cap left today: {}",
+        format_native(received),
+        format_native(left)
+    ));
 
-    Ok(DemoReport {
-        placeholder: true,
-        contract: "Placeholder",
-        address: *contract.address(),
-        chain_id: anvil.chain_id(),
-        bytecode_len: PLACEHOLDER_BYTECODE.len(),
-        answer: answer.to_string(),
-    })
+    s.step(
+        "cap-refusal",
+        "The queued 8 ETH proposal is ready too, but exceeds what the cap has left today",
+    );
+    let e2 = safe.execute(big, salt2, 0).from(dev.owners[0]);
+    let refusal = s.expect_refusal(&e2, "CapExceeded").await?;
+    s.record(format!("refused: {refusal}; it stays queued and can run once the window rolls"));
+
+    s.step("freeze", "The guardian sees something wrong and freezes the safe");
+    let freeze = safe.freeze().from(s.guardian);
+    tx::transact(s.out, &s.chain, "freeze", &freeze, false).await?;
+    let one = transfer(recipient, parse_ether("1")?);
+    let salt4 = B256::with_last_byte(4);
+    let (_, sigs) = s.sign(&one, salt4, &[0, 1]).await?;
+    let q4 = safe.queue(one, salt4, sigs).from(dev.owners[0]);
+    let refusal = s.expect_refusal(&q4, "Frozen").await?;
+    let again = s.expect_refusal(&safe.freeze().from(s.guardian), "GuardiansDisarmed").await?;
+    s.record(format!(
+        "queueing is refused: {refusal}; a second guardian freeze is refused: {again}"
+    ));
+
+    s.step("unfreeze", "Two owners end the freeze early with a fast-tracked unfreeze() proposal");
+    let unfreeze = vec![ITreasurySafe::Call {
+        target: *safe.address(),
+        value: U256::ZERO,
+        data: Bytes::from(alloy::sol_types::SolCall::abi_encode(&ITreasurySafe::unfreezeCall {})),
+    }];
+    let salt5 = B256::with_last_byte(5);
+    let (_, sigs) = s.sign(&unfreeze, salt5, &[0, 1]).await?;
+    let q5 = safe.queue(unfreeze.clone(), salt5, sigs).from(dev.owners[0]);
+    tx::transact(s.out, &s.chain, "queue", &q5, false).await?;
+    let e5 = safe.execute(unfreeze, salt5, 0).from(dev.owners[0]);
+    tx::transact(s.out, &s.chain, "execute", &e5, false).await?;
+    let until = safe.frozenUntil().call().await?;
+    if until != 0 {
+        return Err(Failure::new(ExitKind::Error, format!("still frozen until {until}")).into());
+    }
+    s.record(
+        "unfrozen with no delay (unfreeze and cancel are the only batches allowed while frozen)",
+    );
+    Ok(())
 }
