@@ -117,6 +117,9 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     address public immutable FACTORY;
 
     address private constant SENTINEL = address(0x1);
+    /// @dev Gas for one balanceOf/allowance read of a capped token: ample for any honest ERC-20
+    ///      (a cold read is ~5k), small enough that a hostile token cannot starve `execute`.
+    uint256 private constant TOKEN_READ_GAS = 100_000;
 
     // Token selectors whose success is judged like SafeERC20 (false or no code = failure).
     bytes4 private constant TRANSFER = bytes4(keccak256("transfer(address,uint256)"));
@@ -744,13 +747,43 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             Call calldata c = calls[i];
             if (c.target != address(this) || c.value != 0 || c.data.length < 4) return (false, false, false);
             bytes4 selector = bytes4(c.data[:4]);
-            fastTrack = fastTrack && _isFastTrackSelector(selector);
+            fastTrack = fastTrack && _tightensNow(selector, c.data);
             freezeExempt =
                 freezeExempt && (selector == this.unfreeze.selector || selector == this.cancel.selector);
             if (selector == this.removeGuardian.selector) removesGuardian = true;
             else if (selector != this.addGuardian.selector) onlyGuardianChanges = false;
         }
         guardianProtected = onlyGuardianChanges && removesGuardian;
+    }
+
+    /// @dev Whether a self-call may skip the delay: a fast-track setter whose change tightens the safe as
+    ///      it stands now. A loosening call makes the whole batch wait the delay (instead of being
+    ///      fast-tracked and then refused by its setter forever). The setters re-check at execution.
+    function _tightensNow(bytes4 s, bytes calldata data) internal view returns (bool) {
+        if (!_isFastTrackSelector(s)) return false;
+        if (s == this.changeThreshold.selector || s == this.removeOwner.selector) {
+            // The threshold is the last word of both argument lists.
+            if (data.length < 36) return false;
+            return uint256(bytes32(data[data.length - 32:])) >= _config.threshold;
+        }
+        if (
+            s == this.setDelay.selector || s == this.setGrace.selector || s == this.setFreezeDuration.selector
+        ) {
+            if (data.length < 36) return false;
+            uint256 value = uint256(bytes32(data[4:36]));
+            if (s == this.setDelay.selector) return value >= _config.delay;
+            if (s == this.setGrace.selector) return value <= _config.grace;
+            return value >= _config.freezeDuration;
+        }
+        if (s == this.setCap.selector) {
+            if (data.length < 100) return false;
+            (address asset, uint256 limit, uint256 period) =
+                abi.decode(data[4:100], (address, uint256, uint256));
+            Config memory cfg = _loadConfig();
+            uint256 i = _findCap(cfg, asset);
+            return i == cfg.capCount || (limit <= _caps[i].limit && period >= _caps[i].period);
+        }
+        return true;
     }
 
     function _isFastTrackSelector(bytes4 s) internal pure returns (bool) {
@@ -854,12 +887,12 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     {
         for (uint256 g; g < grantCount; ++g) {
             if (grants[g].flow != k || _seenBefore(grants, g)) continue;
-            (bool ok, bytes memory ret) = asset.staticcall(
-                abi.encodeWithSignature("allowance(address,address)", address(this), grants[g].spender)
+            (bool ok, uint256 allowance) = _readWord(
+                asset, abi.encodeWithSignature("allowance(address,address)", address(this), grants[g].spender)
             );
             // An allowance that cannot be read cannot be bounded.
-            if (!ok || ret.length < 32) revert BalanceUnreadable(asset);
-            total += abi.decode(ret, (uint256));
+            if (!ok) revert BalanceUnreadable(asset);
+            total += allowance;
         }
     }
 
@@ -889,10 +922,20 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
 
     function _balanceOf(address asset) internal view returns (bool, uint256) {
         if (asset == NATIVE_ASSET) return (true, address(this).balance);
-        (bool ok, bytes memory ret) =
-            asset.staticcall(abi.encodeWithSignature("balanceOf(address)", address(this)));
-        if (!ok || ret.length < 32) return (false, 0);
-        return (true, abi.decode(ret, (uint256)));
+        return _readWord(asset, abi.encodeWithSignature("balanceOf(address)", address(this)));
+    }
+
+    /// @dev A token read that a hostile token cannot turn into an out-of-gas for every execute:
+    ///      bounded gas, and at most one word copied back (no "return bomb"). A failed, short or
+    ///      starved read returns ok = false; callers fail closed only where the batch touched the token.
+    function _readWord(address token, bytes memory query) internal view returns (bool ok, uint256 word) {
+        assembly ("memory-safe") {
+            // Scratch space (0x00-0x3f) receives the answer: memory is never grown by the reply.
+            ok := staticcall(TOKEN_READ_GAS, token, add(query, 0x20), mload(query), 0x00, 0x20)
+            // A reply shorter than one word is not a balance.
+            ok := and(ok, gt(returndatasize(), 0x1f))
+            word := mload(0x00)
+        }
     }
 
     /// @dev SafeERC20's judgement for token calls: no code, a short answer or anything but `true` is failure.
