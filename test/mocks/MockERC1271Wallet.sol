@@ -7,7 +7,8 @@ pragma solidity 0.8.37;
 ///         - Reject: a well-formed "no" (0xffffffff);
 ///         - Revert: reverts;
 ///         - Malformed: returns fewer than 32 bytes;
-///         - WrongMagic: a full word that is not the magic value (magic with dirty low bytes).
+///         - WrongMagic: a full word that is not the magic value (magic with dirty low bytes);
+///         - Writes: writes storage, then says yes (must fail under the safe's staticcall).
 contract MockERC1271Wallet {
     enum Mode {
         ApproveAll,
@@ -15,14 +16,15 @@ contract MockERC1271Wallet {
         Reject,
         Revert,
         Malformed,
-        WrongMagic
+        WrongMagic,
+        Writes
     }
 
     bytes4 internal constant MAGIC = 0x1626ba7e;
 
     Mode public mode;
     address public signer;
-    /// Counts calls that reach this wallet with state (staticcall cannot write, so this stays 0 via the safe).
+    /// Written by Mode.Writes (a staticcall cannot write, so through the safe this stays 0).
     uint256 public writes;
 
     constructor(Mode mode_, address signer_) {
@@ -33,8 +35,12 @@ contract MockERC1271Wallet {
         mode = mode_;
     }
 
-    function isValidSignature(bytes32 hash, bytes calldata data) external view returns (bytes4) {
+    function isValidSignature(bytes32 hash, bytes calldata data) external returns (bytes4) {
         Mode m = mode;
+        if (m == Mode.Writes) {
+            ++writes;
+            return MAGIC;
+        }
         if (m == Mode.ApproveAll) return MAGIC;
         if (m == Mode.Signer) {
             if (data.length != 65) return 0xffffffff;

@@ -11,6 +11,12 @@ import {SafeTestBase} from "./SafeTestBase.sol";
 abstract contract SafeUnitBase is SafeTestBase {
     bytes32 internal constant SALT = bytes32(0);
 
+    /// @dev The block timestamp, read through the cheatcode: via-IR may move a `block.timestamp` read
+    ///      across a `vm.warp`, since the opcode is constant within a real transaction.
+    function _now() internal view returns (uint256) {
+        return vm.getBlockTimestamp();
+    }
+
     /*//////////////////////////////////////////////////////////////
                               BATCHES
     //////////////////////////////////////////////////////////////*/
@@ -80,8 +86,41 @@ abstract contract SafeUnitBase is SafeTestBase {
         uint32 epoch = safe.epoch();
         uint64 eta;
         (id, eta) = _queue(calls, keccak256(data));
-        assertEq(eta, block.timestamp, "expected a fast-tracked eta");
+        assertEq(eta, _now(), "expected a fast-tracked eta");
         safe.execute(calls, keccak256(data), epoch);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                     PREPARE NOW, EXECUTE AS NEXT CALL
+    //////////////////////////////////////////////////////////////*/
+
+    // `vm.expectEmit` and `vm.expectRevert` apply to the next external call, so a test first prepares
+    // a proposal (queue, wait for its eta) and then calls `_go()`, whose only external call is `execute`.
+
+    bytes internal _pendingCalls;
+    bytes32 internal _pendingSalt;
+    uint32 internal _pendingEpoch;
+
+    /// @dev Queues `calls` with owners 0 and 1, warps to the eta and remembers the proposal for `_go`.
+    function _prepare(ITreasurySafe.Call[] memory calls, bytes32 salt)
+        internal
+        returns (bytes32 id, uint64 eta)
+    {
+        _pendingEpoch = safe.epoch();
+        (id, eta) = _queue(calls, salt);
+        if (_now() < eta) vm.warp(eta);
+        _pendingCalls = abi.encode(calls);
+        _pendingSalt = salt;
+    }
+
+    /// @dev Prepares a one-call self batch (fast-tracked or delayed, as the safe classifies it).
+    function _prepareSelf(bytes memory data) internal returns (bytes32 id, uint64 eta) {
+        return _prepare(_selfCall(data), keccak256(data));
+    }
+
+    /// @dev Executes the prepared proposal: the next external call.
+    function _go() internal {
+        safe.execute(abi.decode(_pendingCalls, (ITreasurySafe.Call[])), _pendingSalt, _pendingEpoch);
     }
 
     /*//////////////////////////////////////////////////////////////

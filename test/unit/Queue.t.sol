@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
+import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
+import {MockERC1271Wallet} from "../mocks/MockERC1271Wallet.sol";
+import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
+
+/// @notice TreasurySafe.queue.
+/// queue
+/// ├── when the batch is empty: it reverts EmptyBatch
+/// ├── when the id is queued, executed or cancelled: it reverts InvalidProposalState(id, state)
+/// ├── when frozen (and the batch is not unfreeze/cancel only): it reverts Frozen(until)
+/// ├── when a signer is not an owner: it reverts SignerNotOwner(signer)
+/// ├── when a signature does not verify (bad, wrong length, EIP-1271 no/revert/malformed): InvalidSignature(signer)
+/// ├── when distinct approvals < M: it reverts InsufficientApprovals(id, approvals, M)
+/// └── otherwise (anyone may call): it queues with eta = now + delay (now on the fast track),
+///     expiresAt = eta + grace, and emits ProposalQueued with the full calls and the signers
+contract QueueTest is SafeUnitBase {
+    ITreasurySafe.Call[] internal calls;
+    bytes32 internal id;
+
+    function setUp() public override {
+        super.setUp();
+        calls.push(ITreasurySafe.Call({target: recipient, value: 1 ether, data: ""}));
+        id = safe.hashProposal(calls, SALT, 0);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              HAPPY PATHS
+    //////////////////////////////////////////////////////////////*/
+
+    function test_queue_WithEcdsaSignatures() public {
+        vm.prank(stranger);
+        (bytes32 qid, uint64 eta) = safe.queue(calls, SALT, _sigs2(id, 0, 2));
+        assertEq(qid, id);
+        assertEq(eta, _now() + DELAY);
+        ITreasurySafe.ProposalView memory p = safe.getProposal(id);
+        assertEq(uint8(p.state), uint8(ITreasurySafe.ProposalState.Queued));
+        assertEq(p.eta, eta);
+        assertEq(p.expiresAt, eta + GRACE);
+        assertEq(p.approvals, (1 << 0) | (1 << 2));
+        assertFalse(p.fastTrack);
+    }
+
+    function test_queue_EmitsQueuedWithCallsAndSigners() public {
+        address[] memory approvers = new address[](2);
+        (approvers[0], approvers[1]) = (owners[2], owners[1]);
+        uint64 eta = uint64(_now()) + DELAY;
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.ProposalQueued(id, eta, eta + GRACE, 0, SALT, calls, approvers, false);
+        safe.queue(calls, SALT, _sigs2(id, 2, 1));
+    }
+
+    function test_queue_WithOnChainApprovalsOnly() public {
+        vm.prank(owners[0]);
+        safe.propose(calls, SALT);
+        vm.prank(owners[1]);
+        safe.approve(id);
+        (, uint64 eta) = safe.queue(calls, SALT, _noSigs());
+        assertEq(eta, _now() + DELAY);
+        _assertState(id, ITreasurySafe.ProposalState.Queued);
+    }
+
+    function test_queue_MixesOnChainApprovalAndSignature() public {
+        vm.prank(owners[2]);
+        safe.propose(calls, SALT);
+        safe.queue(calls, SALT, _sigs1(id, 0));
+        assertEq(safe.getProposal(id).approvals, (1 << 0) | (1 << 2));
+    }
+
+    function test_queue_ThresholdMinusOneFailsThresholdPasses() public {
+        // Raise M to 3 (tightening: fast track), then M-1 = 2 signatures fail and 3 pass.
+        _fastTrack(abi.encodeCall(TreasurySafe.changeThreshold, (3)));
+        bytes32 id1 = safe.hashProposal(calls, SALT, 1);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InsufficientApprovals.selector, id1, 2, 3));
+        safe.queue(calls, SALT, _sigs2(id1, 0, 1));
+        ITreasurySafe.Signature[] memory three = new ITreasurySafe.Signature[](3);
+        for (uint256 i; i < 3; ++i) {
+            three[i] = _sigOf(i, id1);
+        }
+        safe.queue(calls, SALT, three);
+        _assertState(id1, ITreasurySafe.ProposalState.Queued);
+    }
+
+    function test_queue_FastTrackEtaIsNow() public {
+        ITreasurySafe.Call[] memory fast = _selfCall(abi.encodeCall(TreasurySafe.setDelay, (3 days)));
+        (bytes32 fid, uint64 eta) = _queue(fast, SALT);
+        assertEq(eta, _now());
+        assertTrue(safe.getProposal(fid).fastTrack);
+        assertEq(safe.getProposal(fid).expiresAt, _now() + GRACE);
+        _assertState(fid, ITreasurySafe.ProposalState.Ready);
+    }
+
+    function test_queue_LooseningSelfCallIsNotFastTracked() public {
+        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(TreasurySafe.changeThreshold, (1)));
+        (bytes32 lid, uint64 eta) = _queue(c, SALT);
+        assertEq(eta, _now() + DELAY);
+        assertFalse(safe.getProposal(lid).fastTrack);
+    }
+
+    function test_queue_TighteningAndLooseningTogetherAreNotFastTracked() public {
+        ITreasurySafe.Call[] memory c = _two(
+            _selfCall(abi.encodeCall(TreasurySafe.setDelay, (3 days))),
+            _selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP + 1, CAP_PERIOD)))
+        );
+        (, uint64 eta) = _queue(c, SALT);
+        assertEq(eta, _now() + DELAY);
+    }
+
+    function test_queue_SelfCallWithValueIsNotFastTracked() public {
+        ITreasurySafe.Call[] memory c =
+            _one(address(safe), 1, abi.encodeCall(TreasurySafe.setDelay, (3 days)));
+        (, uint64 eta) = _queue(c, SALT);
+        assertEq(eta, _now() + DELAY);
+    }
+
+    function test_queue_MixedBatchIsNotFastTracked() public {
+        ITreasurySafe.Call[] memory c =
+            _two(_selfCall(abi.encodeCall(TreasurySafe.setDelay, (3 days))), _ethTransfer(recipient, 1));
+        (, uint64 eta) = _queue(c, SALT);
+        assertEq(eta, _now() + DELAY);
+    }
+
+    function test_queue_ThirtyTwoOwnersAllCount() public {
+        ITreasurySafe.InitConfig memory cfg = defaultConfig();
+        cfg.owners = new address[](32);
+        uint256[] memory keys = new uint256[](32);
+        for (uint256 i; i < 32; ++i) {
+            (cfg.owners[i], keys[i]) = makeAddrAndKey(string.concat("o", vm.toString(i)));
+        }
+        cfg.threshold = 32;
+        TreasurySafe big = _deploySafe(cfg, SALT);
+        bytes32 bid = big.hashProposal(calls, SALT, 0);
+        ITreasurySafe.Signature[] memory sigs = new ITreasurySafe.Signature[](32);
+        for (uint256 i; i < 32; ++i) {
+            sigs[i] = ITreasurySafe.Signature({signer: cfg.owners[i], data: _sign(keys[i], bid)});
+        }
+        big.queue(calls, SALT, sigs);
+        assertEq(big.getProposal(bid).approvals, type(uint32).max);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               EIP-1271
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev A 2-of-3 safe whose third owner is `wallet`.
+    function _safeWithWallet(MockERC1271Wallet wallet) internal returns (TreasurySafe s, bytes32 wid) {
+        ITreasurySafe.InitConfig memory cfg = defaultConfig();
+        cfg.owners[2] = address(wallet);
+        s = _deploySafe(cfg, SALT);
+        wid = s.hashProposal(calls, SALT, 0);
+    }
+
+    function _withWallet(bytes32 wid, address wallet, bytes memory data)
+        internal
+        view
+        returns (ITreasurySafe.Signature[] memory sigs)
+    {
+        sigs = new ITreasurySafe.Signature[](2);
+        sigs[0] = _sigOf(0, wid);
+        sigs[1] = ITreasurySafe.Signature({signer: wallet, data: data});
+    }
+
+    function test_queue_Eip1271OwnerCounts() public {
+        (address walletKeyHolder, uint256 walletKey) = makeAddrAndKey("walletKey");
+        MockERC1271Wallet wallet = new MockERC1271Wallet(MockERC1271Wallet.Mode.Signer, walletKeyHolder);
+        (TreasurySafe s, bytes32 wid) = _safeWithWallet(wallet);
+        s.queue(calls, SALT, _withWallet(wid, address(wallet), _sign(walletKey, wid)));
+        assertEq(s.getProposal(wid).approvals, (1 << 0) | (1 << 2));
+    }
+
+    function test_RevertWhen_Eip1271WalletSignsOtherDigest() public {
+        (address walletKeyHolder, uint256 walletKey) = makeAddrAndKey("walletKey");
+        MockERC1271Wallet wallet = new MockERC1271Wallet(MockERC1271Wallet.Mode.Signer, walletKeyHolder);
+        (TreasurySafe s, bytes32 wid) = _safeWithWallet(wallet);
+        bytes memory wrong = _sign(walletKey, keccak256("other"));
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, address(wallet)));
+        s.queue(calls, SALT, _withWallet(wid, address(wallet), wrong));
+    }
+
+    function _expect1271Refused(MockERC1271Wallet.Mode mode) internal {
+        MockERC1271Wallet wallet = new MockERC1271Wallet(mode, address(0));
+        (TreasurySafe s, bytes32 wid) = _safeWithWallet(wallet);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, address(wallet)));
+        s.queue(calls, SALT, _withWallet(wid, address(wallet), hex"1234"));
+    }
+
+    function test_RevertWhen_Eip1271WalletRejects() public {
+        _expect1271Refused(MockERC1271Wallet.Mode.Reject);
+    }
+
+    function test_RevertWhen_Eip1271WalletReverts() public {
+        _expect1271Refused(MockERC1271Wallet.Mode.Revert);
+    }
+
+    function test_RevertWhen_Eip1271WalletReturnsShortData() public {
+        _expect1271Refused(MockERC1271Wallet.Mode.Malformed);
+    }
+
+    function test_RevertWhen_Eip1271WalletReturnsDirtyMagic() public {
+        _expect1271Refused(MockERC1271Wallet.Mode.WrongMagic);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               REFUSALS
+    //////////////////////////////////////////////////////////////*/
+
+    function test_RevertWhen_QueueingEmptyBatch() public {
+        vm.expectRevert(ITreasurySafe.EmptyBatch.selector);
+        safe.queue(new ITreasurySafe.Call[](0), SALT, _noSigs());
+    }
+
+    function test_RevertWhen_BelowThreshold() public {
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InsufficientApprovals.selector, id, 1, 2));
+        safe.queue(calls, SALT, _sigs1(id, 1));
+    }
+
+    function test_RevertWhen_NoApprovalsAtAll() public {
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InsufficientApprovals.selector, id, 0, 2));
+        safe.queue(calls, SALT, _noSigs());
+    }
+
+    function test_RevertWhen_DuplicateSignatureCountedOnce() public {
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InsufficientApprovals.selector, id, 1, 2));
+        safe.queue(calls, SALT, _sigs2(id, 1, 1));
+    }
+
+    function test_RevertWhen_OnChainApprovalAndSignatureFromSameOwner() public {
+        vm.prank(owners[1]);
+        safe.propose(calls, SALT);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InsufficientApprovals.selector, id, 1, 2));
+        safe.queue(calls, SALT, _sigs1(id, 1));
+    }
+
+    function test_RevertWhen_SignerNotOwner() public {
+        (address outsider, uint256 key) = makeAddrAndKey("outsider");
+        ITreasurySafe.Signature[] memory sigs = _sigs2(id, 0, 1);
+        sigs[1] = ITreasurySafe.Signature({signer: outsider, data: _sign(key, id)});
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.SignerNotOwner.selector, outsider));
+        safe.queue(calls, SALT, sigs);
+    }
+
+    function test_RevertWhen_SignatureFromAnotherOwner() public {
+        ITreasurySafe.Signature[] memory sigs = _sigs2(id, 0, 1);
+        sigs[1].data = _sign(ownerKeys[2], id);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, owners[1]));
+        safe.queue(calls, SALT, sigs);
+    }
+
+    function test_RevertWhen_SignatureOverOtherDigest() public {
+        ITreasurySafe.Signature[] memory sigs = _sigs2(id, 0, 1);
+        sigs[1].data = _sign(ownerKeys[1], keccak256("other"));
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, owners[1]));
+        safe.queue(calls, SALT, sigs);
+    }
+
+    function test_RevertWhen_SignatureWrongLength() public {
+        ITreasurySafe.Signature[] memory sigs = _sigs2(id, 0, 1);
+        sigs[1].data = bytes.concat(sigs[1].data, hex"00");
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, owners[1]));
+        safe.queue(calls, SALT, sigs);
+    }
+
+    function test_RevertWhen_QueueingWhileFrozen() public {
+        uint64 until = _guardianFreeze();
+        ITreasurySafe.Signature[] memory sigs = _sigs2(id, 0, 1);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.Frozen.selector, until));
+        safe.queue(calls, SALT, sigs);
+    }
+
+    function test_RevertWhen_QueuedTwice() public {
+        ITreasurySafe.Signature[] memory sigs = _sigs2(id, 0, 1);
+        safe.queue(calls, SALT, sigs);
+        vm.expectRevert(_stateError(id, ITreasurySafe.ProposalState.Queued));
+        safe.queue(calls, SALT, sigs);
+    }
+
+    function test_RevertWhen_QueueingStaleOnChainApprovals() public {
+        // Two on-chain approvals under epoch 0…
+        vm.prank(owners[0]);
+        safe.propose(calls, SALT);
+        vm.prank(owners[1]);
+        safe.approve(id);
+        // …then the owner set's epoch moves on: queue hashes under epoch 1, a fresh id with no approvals.
+        _fastTrack(abi.encodeCall(TreasurySafe.changeThreshold, (2)));
+        bytes32 id1 = safe.hashProposal(calls, SALT, 1);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InsufficientApprovals.selector, id1, 0, 2));
+        safe.queue(calls, SALT, _noSigs());
+        // And signatures over the old id do not verify for the new one.
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, owners[0]));
+        safe.queue(calls, SALT, _sigs2(id, 0, 1));
+    }
+}
