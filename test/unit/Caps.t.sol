@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
+import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
+import {MockERC20} from "../mocks/MockERC20.sol";
+import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
+
+/// @notice Withdrawal caps: charging in execute, setCap, removeCap and the cap views.
+/// execute on capped assets
+/// ├── it charges the balance decrease of each capped asset across the whole batch (CapConsumed)
+/// ├── when the decrease exceeds what is left: it reverts CapExceeded(asset, wanted, left)
+/// ├── approve / increaseAllowance / increaseApproval on a capped token: the allowance standing after the
+/// │   batch is charged in full (approve + transferFrom in the same batch: counted once)
+/// └── authorizeOperator / setApprovalForAll / short allowance calldata on a capped token:
+///     it reverts UnmeasurableCall(index, token, selector)
+/// setCap: new asset or tighter (limit not up, period not down) on the fast track, usage carried over
+/// (never frees capacity early); looser only after the delay; InvalidCap / TooManyCaps
+/// removeCap: always waits the delay; CapNotFound
+/// remainingCap / nextRefillAt: exact, uncapped = type(uint256).max
+/// @dev Exact expectations re-derive RollingCap's arithmetic by hand: units are limit / (2^32 - 1),
+///      rounded up when charged and down when reported.
+contract CapsTest is SafeUnitBase {
+    uint256 internal constant FULL = type(uint32).max;
+    uint128 internal constant TOKEN_CAP = 100e18;
+    MockERC20 internal token;
+    address internal spender = makeAddr("spender");
+
+    function setUp() public override {
+        super.setUp();
+        token = new MockERC20("Token", "TOK", 18);
+        token.mint(address(safe), 1000e18);
+        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (address(token), TOKEN_CAP, 1 days)));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                         INDEPENDENT ARITHMETIC
+    //////////////////////////////////////////////////////////////*/
+
+    function _units(uint256 amount, uint256 limit) internal pure returns (uint256) {
+        return (amount * FULL + limit - 1) / limit;
+    }
+
+    function _amount(uint256 units, uint256 limit) internal pure returns (uint256) {
+        return units * limit / FULL;
+    }
+
+    /// @dev What is left after charging `used` (in one or more charges, given as their unit sum).
+    function _left(uint256 usedUnits, uint256 limit) internal pure returns (uint256) {
+        return _amount(FULL - usedUnits, limit);
+    }
+
+    function _tokenCall(bytes memory data) internal view returns (ITreasurySafe.Call[] memory) {
+        return _one(address(token), 0, data);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               NATIVE COIN
+    //////////////////////////////////////////////////////////////*/
+
+    function test_execute_ChargesEthCap() public {
+        _prepare(_ethTransfer(recipient, 4 ether), SALT);
+        uint256 left = _left(_units(4 ether, ETH_CAP), ETH_CAP);
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapConsumed(NATIVE, 4 ether, left);
+        _go();
+        assertEq(safe.remainingCap(NATIVE), left);
+    }
+
+    function test_RevertWhen_SecondProposalExceedsWhatIsLeft() public {
+        ITreasurySafe.Call[] memory first = _ethTransfer(recipient, 6 ether);
+        _queue(first, SALT);
+        _prepare(_ethTransfer(recipient, 5 ether), bytes32("2"));
+        safe.execute(first, SALT, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITreasurySafe.CapExceeded.selector, NATIVE, 5 ether, _left(_units(6 ether, ETH_CAP), ETH_CAP)
+            )
+        );
+        _go();
+    }
+
+    function test_RevertWhen_ManyCallsInOneBatchExceedTogether() public {
+        ITreasurySafe.Call[] memory c = new ITreasurySafe.Call[](11);
+        for (uint256 i; i < 11; ++i) {
+            c[i] = ITreasurySafe.Call({target: recipient, value: 1 ether, data: ""});
+        }
+        _prepare(c, SALT);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 11 ether, ETH_CAP));
+        _go();
+    }
+
+    function test_execute_ExactlyTheCapPasses() public {
+        _queueAndExecute(_ethTransfer(recipient, ETH_CAP), SALT);
+        assertEq(safe.remainingCap(NATIVE), 0);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 ERC-20
+    //////////////////////////////////////////////////////////////*/
+
+    function test_execute_ChargesTokenTransfer() public {
+        _prepare(_tokenCall(abi.encodeCall(MockERC20.transfer, (recipient, 60e18))), SALT);
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapConsumed(address(token), 60e18, _left(_units(60e18, TOKEN_CAP), TOKEN_CAP));
+        _go();
+        assertEq(token.balanceOf(recipient), 60e18);
+    }
+
+    function test_RevertWhen_TokenTransferExceedsCap() public {
+        _prepare(_tokenCall(abi.encodeCall(MockERC20.transfer, (recipient, 101e18))), SALT);
+        vm.expectRevert(
+            abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(token), 101e18, TOKEN_CAP)
+        );
+        _go();
+    }
+
+    function test_execute_ApproveChargedAsStandingAllowance() public {
+        _prepare(_tokenCall(abi.encodeCall(MockERC20.approve, (spender, 30e18))), SALT);
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapConsumed(address(token), 30e18, _left(_units(30e18, TOKEN_CAP), TOKEN_CAP));
+        _go();
+        // The spender may pull later, outside any batch: it was charged when granted.
+        vm.prank(spender);
+        token.transferFrom(address(safe), spender, 30e18);
+        assertEq(safe.remainingCap(address(token)), _left(_units(30e18, TOKEN_CAP), TOKEN_CAP));
+    }
+
+    function test_RevertWhen_ApproveExceedsCap() public {
+        _prepare(_tokenCall(abi.encodeCall(MockERC20.approve, (spender, 100e18 + 1))), SALT);
+        vm.expectRevert(
+            abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(token), 100e18 + 1, TOKEN_CAP)
+        );
+        _go();
+    }
+
+    function test_execute_ApproveThenTransferFromCountedOnce() public {
+        ITreasurySafe.Call[] memory c = _two(
+            _tokenCall(abi.encodeCall(MockERC20.approve, (address(safe), 30e18))),
+            _tokenCall(abi.encodeCall(MockERC20.transferFrom, (address(safe), recipient, 30e18)))
+        );
+        _prepare(c, SALT);
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapConsumed(address(token), 30e18, _left(_units(30e18, TOKEN_CAP), TOKEN_CAP));
+        _go();
+        assertEq(token.balanceOf(recipient), 30e18);
+    }
+
+    function test_execute_PartlyPulledAllowanceCountsPullPlusRest() public {
+        ITreasurySafe.Call[] memory c = _two(
+            _tokenCall(abi.encodeCall(MockERC20.approve, (address(safe), 50e18))),
+            _tokenCall(abi.encodeCall(MockERC20.transferFrom, (address(safe), recipient, 20e18)))
+        );
+        _prepare(c, SALT);
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapConsumed(address(token), 50e18, _left(_units(50e18, TOKEN_CAP), TOKEN_CAP));
+        _go();
+    }
+
+    function test_execute_SameSpenderApprovedTwiceCountsWhatStands() public {
+        ITreasurySafe.Call[] memory c = _two(
+            _tokenCall(abi.encodeCall(MockERC20.approve, (spender, 30e18))),
+            _tokenCall(abi.encodeCall(MockERC20.approve, (spender, 10e18)))
+        );
+        _prepare(c, SALT);
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapConsumed(address(token), 10e18, _left(_units(10e18, TOKEN_CAP), TOKEN_CAP));
+        _go();
+    }
+
+    function test_execute_IncreaseAllowanceCharged() public {
+        _prepare(_tokenCall(abi.encodeCall(MockERC20.increaseAllowance, (spender, 25e18))), SALT);
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapConsumed(address(token), 25e18, _left(_units(25e18, TOKEN_CAP), TOKEN_CAP));
+        _go();
+    }
+
+    function test_execute_IncreaseApprovalCharged() public {
+        _prepare(_tokenCall(abi.encodeCall(MockERC20.increaseApproval, (spender, 25e18))), SALT);
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapConsumed(address(token), 25e18, _left(_units(25e18, TOKEN_CAP), TOKEN_CAP));
+        _go();
+    }
+
+    function test_execute_RegrantChargesTheWholeStandingAllowanceAgain() public {
+        // Conservative by design: a later grant to the same spender counts everything standing after it.
+        ITreasurySafe.Call[] memory first = _tokenCall(abi.encodeCall(MockERC20.approve, (spender, 30e18)));
+        _queue(first, SALT);
+        _prepare(_tokenCall(abi.encodeCall(MockERC20.increaseAllowance, (spender, 10e18))), bytes32("2"));
+        safe.execute(first, SALT, 0);
+        uint256 used = _units(30e18, TOKEN_CAP) + _units(40e18, TOKEN_CAP);
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapConsumed(address(token), 40e18, _left(used, TOKEN_CAP));
+        _go();
+    }
+
+    function test_execute_RevokingAnAllowanceChargesNothing() public {
+        _queueAndExecute(_tokenCall(abi.encodeCall(MockERC20.approve, (spender, 0))), SALT);
+        assertEq(safe.remainingCap(address(token)), TOKEN_CAP);
+    }
+
+    function test_RevertWhen_SetApprovalForAllOnCappedToken() public {
+        bytes4 sel = bytes4(keccak256("setApprovalForAll(address,bool)"));
+        _prepare(_tokenCall(abi.encodeWithSelector(sel, spender, true)), SALT);
+        vm.expectRevert(
+            abi.encodeWithSelector(ITreasurySafe.UnmeasurableCall.selector, 0, address(token), sel)
+        );
+        _go();
+    }
+
+    function test_RevertWhen_AuthorizeOperatorOnCappedToken() public {
+        bytes4 sel = bytes4(keccak256("authorizeOperator(address)"));
+        ITreasurySafe.Call[] memory c =
+            _two(_ethTransfer(recipient, 1), _tokenCall(abi.encodeWithSelector(sel, spender)));
+        _prepare(c, SALT);
+        vm.expectRevert(
+            abi.encodeWithSelector(ITreasurySafe.UnmeasurableCall.selector, 1, address(token), sel)
+        );
+        _go();
+    }
+
+    function test_RevertWhen_ApproveCalldataTooShort() public {
+        bytes memory data = abi.encodePacked(MockERC20.approve.selector, bytes32(uint256(uint160(spender))));
+        _prepare(_tokenCall(data), SALT);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITreasurySafe.UnmeasurableCall.selector, 0, address(token), MockERC20.approve.selector
+            )
+        );
+        _go();
+    }
+
+    function test_execute_UncappedTokenIsUnrestricted() public {
+        MockERC20 other = new MockERC20("Other", "OTH", 18);
+        other.mint(address(safe), 1e30);
+        assertEq(safe.remainingCap(address(other)), type(uint256).max);
+        _queueAndExecute(_one(address(other), 0, abi.encodeCall(MockERC20.transfer, (recipient, 1e30))), SALT);
+        assertEq(other.balanceOf(recipient), 1e30);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 SETCAP
+    //////////////////////////////////////////////////////////////*/
+
+    function test_setCap_NewAssetOnFastTrack() public {
+        address asset = makeAddr("asset");
+        _prepareSelf(abi.encodeCall(TreasurySafe.setCap, (asset, 5, 2 days)));
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapSet(asset, 5, 2 days);
+        _go();
+        assertEq(safe.remainingCap(asset), 5);
+        assertEq(safe.getConfig().caps.length, 3);
+    }
+
+    function test_setCap_LowerOnFastTrackCarriesUsage() public {
+        _queueAndExecute(_ethTransfer(recipient, 4 ether), SALT);
+        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD)));
+        // Carried: what the old window counted (read back rounded down, plus 1 wei), in new units.
+        uint256 carried = _units(_amount(_units(4 ether, ETH_CAP), ETH_CAP) + 1, 5 ether);
+        assertEq(safe.remainingCap(NATIVE), _left(carried, 5 ether));
+        assertLe(safe.remainingCap(NATIVE), 1 ether);
+        assertEq(safe.getConfig().caps[0].limit, 5 ether);
+    }
+
+    function test_setCap_CarryOverNeverFreesCapacityEarly() public {
+        uint256 t0 = _now();
+        _queueAndExecute(_ethTransfer(recipient, ETH_CAP), SALT);
+        // Later in the same window: tighten to the same limit over a longer period.
+        vm.warp(_now() + 20 hours);
+        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 days)));
+        assertEq(safe.remainingCap(NATIVE), 0);
+        // One old period after the spend, the old cap could have refilled; the new one has not.
+        vm.warp(t0 + DELAY + CAP_PERIOD + 8 hours);
+        assertEq(safe.remainingCap(NATIVE), 0);
+    }
+
+    function test_setCap_LowerBelowUsageLeavesNothing() public {
+        _queueAndExecute(_ethTransfer(recipient, 8 ether), SALT);
+        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD)));
+        assertEq(safe.remainingCap(NATIVE), 0);
+    }
+
+    /// @dev Queues setCap `queued` while it tightens (fast-tracked), tightens further with `tighter`, then
+    ///      expects `queued` to be refused as loosening when it runs.
+    function _expectCapLoosening(bytes memory queued, bytes memory tighter) internal {
+        uint256 queuedAt = _now();
+        (, uint64 eta) = _prepare(_selfCall(queued), keccak256(queued));
+        assertEq(eta, queuedAt, "tightening when queued: fast-tracked");
+        _fastTrack(tighter);
+        vm.expectRevert(_looseningFailed(0, TreasurySafe.setCap.selector));
+        _go();
+    }
+
+    function test_setCap_RaiseOnFastTrackRefused() public {
+        _expectCapLoosening(
+            abi.encodeCall(TreasurySafe.setCap, (NATIVE, 8 ether, CAP_PERIOD)),
+            abi.encodeCall(TreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD))
+        );
+    }
+
+    function test_setCap_ShorterPeriodOnFastTrackRefused() public {
+        _expectCapLoosening(
+            abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 days)),
+            abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 3 days))
+        );
+    }
+
+    function test_setCap_RaiseWaitsTheDelay() public {
+        uint256 queuedAt = _now();
+        (, uint64 eta) = _prepareSelf(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 20 ether, CAP_PERIOD)));
+        assertEq(eta, queuedAt + DELAY);
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapSet(NATIVE, 20 ether, CAP_PERIOD);
+        _go();
+        assertEq(safe.remainingCap(NATIVE), 20 ether);
+    }
+
+    function test_RevertWhen_SetCapInvalid() public {
+        _prepareSelf(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 0, CAP_PERIOD)));
+        vm.expectRevert(
+            _callFailed(
+                0,
+                address(safe),
+                abi.encodeWithSelector(ITreasurySafe.InvalidCap.selector, NATIVE, 0, CAP_PERIOD)
+            )
+        );
+        _go();
+    }
+
+    function test_RevertWhen_SetCapPeriodOutOfBounds() public {
+        _prepareSelf(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 1 ether, 365 days + 1)));
+        vm.expectRevert(
+            _callFailed(
+                0,
+                address(safe),
+                abi.encodeWithSelector(ITreasurySafe.InvalidCap.selector, NATIVE, 1 ether, 365 days + 1)
+            )
+        );
+        _go();
+    }
+
+    function test_RevertWhen_SetCapBeyondMaxCaps() public {
+        // Two caps exist (ETH and the token); 14 more fit, the 15th call is one too many.
+        ITreasurySafe.Call[] memory c = new ITreasurySafe.Call[](15);
+        for (uint160 i; i < 15; ++i) {
+            c[i] = ITreasurySafe.Call({
+                target: address(safe),
+                value: 0,
+                data: abi.encodeCall(TreasurySafe.setCap, (address(0x3000 + i), 1, 1 days))
+            });
+        }
+        _prepare(c, SALT);
+        vm.expectRevert(
+            _callFailed(14, address(safe), abi.encodeWithSelector(ITreasurySafe.TooManyCaps.selector, 16))
+        );
+        _go();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                REMOVECAP
+    //////////////////////////////////////////////////////////////*/
+
+    function test_removeCap_WaitsTheDelay() public {
+        uint256 queuedAt = _now();
+        (, uint64 eta) = _prepareSelf(abi.encodeCall(TreasurySafe.removeCap, (NATIVE)));
+        assertEq(eta, queuedAt + DELAY);
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapRemoved(NATIVE);
+        _go();
+        assertEq(safe.remainingCap(NATIVE), type(uint256).max);
+        assertEq(safe.getConfig().caps.length, 1);
+        assertEq(safe.getConfig().caps[0].asset, address(token));
+    }
+
+    function test_RevertWhen_RemoveCapNotFound() public {
+        address asset = makeAddr("asset");
+        _prepareSelf(abi.encodeCall(TreasurySafe.removeCap, (asset)));
+        vm.expectRevert(
+            _callFailed(0, address(safe), abi.encodeWithSelector(ITreasurySafe.CapNotFound.selector, asset))
+        );
+        _go();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    function test_remainingCap_RefillsAtNextRefillAt() public {
+        _queueAndExecute(_ethTransfer(recipient, 4 ether), SALT);
+        uint256 spentAt = _now();
+        uint256 sub = (uint256(CAP_PERIOD) + 2) / 3;
+        uint64 refill = uint64((spentAt / sub + 4) * sub);
+        ITreasurySafe.CapView memory v = safe.getConfig().caps[0];
+        assertEq(v.nextRefillAt, refill);
+        assertEq(v.remaining, safe.remainingCap(NATIVE));
+        // Strict: nothing frees before a full period has passed since the spend…
+        assertGe(refill, spentAt + CAP_PERIOD);
+        vm.warp(refill - 1);
+        assertEq(safe.remainingCap(NATIVE), _left(_units(4 ether, ETH_CAP), ETH_CAP));
+        // …and everything frees at the refill time.
+        vm.warp(refill);
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
+        assertEq(safe.getConfig().caps[0].nextRefillAt, 0);
+    }
+
+    function test_nextRefillAt_ZeroWhenUnused() public view {
+        ITreasurySafe.CapView memory v = safe.getConfig().caps[1];
+        assertEq(v.asset, address(token));
+        assertEq(v.remaining, TOKEN_CAP);
+        assertEq(v.nextRefillAt, 0);
+    }
+}
