@@ -62,6 +62,12 @@ contract OwnerHandler is BaseHandler {
         noOutflow("proposeEthTransfer")
         observe
     {
+        // One time in four: exactly what the cap has left now (or one wei more), to press on its edge.
+        if (amountSeed % 4 == 0) {
+            uint256 left = safe.remainingCap(NATIVE) + (amountSeed >> 2) % 2;
+            _add(_one(recipients[0], left, ""), onchain, who);
+            return;
+        }
         n = bound(n, 1, 3);
         ITreasurySafe.Call[] memory calls = new ITreasurySafe.Call[](n);
         for (uint256 i; i < n; ++i) {
@@ -80,7 +86,9 @@ contract OwnerHandler is BaseHandler {
         observe
     {
         InvariantToken token = amountSeed % 4 == 0 ? tokenB : tokenA;
-        uint256 amount = _amount(amountSeed >> 2, 1000e18);
+        uint256 amount = amountSeed % 3 == 0
+            ? safe.remainingCap(address(tokenA)) + (amountSeed >> 2) % 2
+            : _amount(amountSeed >> 2, 1000e18);
         _add(
             _one(
                 address(token),
@@ -188,7 +196,8 @@ contract OwnerHandler is BaseHandler {
     {
         uint256 count = store.proposalCount();
         if (count == 0) return;
-        uint256 index = indexSeed % count;
+        // Mostly the next batch not yet queued; one time in eight any batch (replays must fail).
+        uint256 index = _pick(indexSeed, signerSeed % 8 != 1, false);
         GhostStore.Proposal memory p = store.proposal(index);
         ITreasurySafe.Call[] memory calls = store.proposalCalls(index);
         uint32 epoch = safe.epoch();
@@ -244,9 +253,9 @@ contract OwnerHandler is BaseHandler {
 
     /// @dev Executes one batch now, whatever its state (a never-queued one must fail).
     function execute(uint256 timeSeed, uint256 indexSeed) external adjustTime(timeSeed) observe {
-        uint256 count = store.proposalCount();
-        if (count == 0) return;
-        _execute(indexSeed % count);
+        if (store.proposalCount() == 0) return;
+        // Mostly the next queued batch not yet executed; one time in eight any batch (never-queued, replays).
+        _execute(_pick(indexSeed >> 3, false, indexSeed % 8 != 0));
     }
 
     /// @dev Executes, in one block, every batch the ghost believes ready.
@@ -289,6 +298,20 @@ contract OwnerHandler is BaseHandler {
         if (kind == 0) return 0;
         if (kind == 1) return scale;
         return bound(seed >> 4, 1, scale * 6 / 10);
+    }
+
+    /// @dev From `seed`, the first batch not yet queued (unqueued) or queued and not executed (runnable).
+    function _pick(uint256 seed, bool unqueued, bool runnable) internal view returns (uint256) {
+        uint256 count = store.proposalCount();
+        uint256 start = seed % count;
+        if (!unqueued && !runnable) return start;
+        for (uint256 k; k < count; ++k) {
+            uint256 j = (start + k) % count;
+            GhostStore.Proposal memory p = store.proposal(j);
+            if (unqueued && !p.queued) return j;
+            if (runnable && p.queued && !p.executed) return j;
+        }
+        return start;
     }
 
     function _add(ITreasurySafe.Call[] memory calls, bool onchain, uint256 who) internal {
