@@ -50,10 +50,9 @@ contract HostileToken {
             assembly {
                 // Grow the payload (in words) while its memory cost, 3w + w^2/512, stays within the gas left.
                 let w := 32
-                for {} lt(add(mul(6, w), div(mul(mul(2, w), mul(2, w)), 512)), sub(gas(), 5000)) {} { w := mul(
-                    2,
-                    w
-                ) }
+                for {} lt(add(mul(6, w), div(mul(mul(2, w), mul(2, w)), 512)), sub(gas(), 5000)) {} {
+                    w := mul(2, w)
+                }
                 return(0, mul(w, 32))
             }
         }
