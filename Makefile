@@ -72,7 +72,8 @@ build: deps solc-info ## Build the contracts (forge) and the CLI (cargo, dev pro
 demo: deps ## Run the (placeholder) demo: local anvil, deploy, read back.
 	cargo run --locked --bin tsafe -- demo
 
-# Every gate, in order. cargo test stays last so its summary closes the log.
+# Every gate, in order. cargo test stays last so its summary closes the log: doc tests run
+# first, so the closing line is the integration tests' summary, not an empty doc-test run.
 test: deps solc-info ## Run every gate: formatting, sizes, forge tests, shim tests, clippy, cargo tests.
 	forge fmt --check
 	forge build --sizes
@@ -80,4 +81,5 @@ test: deps solc-info ## Run every gate: formatting, sizes, forge tests, shim tes
 	node --test toolchain/solc.test.js
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --all-targets -- -D warnings
-	cargo test --locked --workspace
+	cargo test --locked --workspace --doc
+	cargo test --locked --workspace --all-targets
