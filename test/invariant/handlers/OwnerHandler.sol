@@ -300,7 +300,8 @@ contract OwnerHandler is BaseHandler {
         return bound(seed >> 4, 1, scale * 6 / 10);
     }
 
-    /// @dev From `seed`, the first batch not yet queued (unqueued) or queued and not executed (runnable).
+    /// @dev From `seed`, the first batch not yet queued (unqueued) or queued, not executed and within its
+    ///      window (runnable); `seed`'s own batch when there is none.
     function _pick(uint256 seed, bool unqueued, bool runnable) internal view returns (uint256) {
         uint256 count = store.proposalCount();
         uint256 start = seed % count;
@@ -309,7 +310,11 @@ contract OwnerHandler is BaseHandler {
             uint256 j = (start + k) % count;
             GhostStore.Proposal memory p = store.proposal(j);
             if (unqueued && !p.queued) return j;
-            if (runnable && p.queued && !p.executed) return j;
+            if (runnable && p.queued && !p.executed) {
+                // Ready by the ghost's clock, so a batch stuck on its cap does not hog the picks.
+                uint256 eta = p.queuedAt + (p.fastTrack ? 0 : p.delayAtQueue);
+                if (block.timestamp >= eta && block.timestamp <= eta + p.graceAtQueue) return j;
+            }
         }
         return start;
     }
