@@ -27,7 +27,7 @@ fn resolve_tool(name: &str, env_var: &str, from_env: Option<PathBuf>) -> Result<
             Ok(path)
         } else {
             Err(eyre!(
-                "${env_var} points at {}, which is not a file; unset it or point it at a {name} binary",
+                "${env_var} points at {}, which is not a file; unset it or set it to the path of the {name} binary",
                 path.display()
             ))
         };
