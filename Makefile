@@ -69,7 +69,7 @@ build: deps solc-info ## Build the contracts (forge) and the CLI (cargo, dev pro
 	cargo build --locked
 
 # Dev profile on purpose: `make test` reuses the same build instead of a second cold one.
-demo: deps ## Run the (placeholder) demo: local anvil, deploy, read back.
+demo: deps ## Run the narrated demo (tsafe demo) on a throwaway local anvil.
 	cargo run --locked --bin tsafe -- demo
 
 # Every gate, in order. cargo test stays last so its summary closes the log: doc tests run
