@@ -50,7 +50,7 @@ endif
 
 DEPS_STAMP := node_modules/.tsafe-deps
 
-.PHONY: help deps build demo test solc-info
+.PHONY: help deps build demo test solc-info gas gas-snapshot
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -77,9 +77,15 @@ demo: deps ## Run the narrated demo (tsafe demo) on a throwaway local anvil.
 test: deps solc-info ## Run every gate: formatting, sizes, forge tests, shim tests, clippy, cargo tests.
 	forge fmt --check
 	forge build --sizes
-	FOUNDRY_PROFILE=ci forge test
+	FOUNDRY_PROFILE=ci forge test --gas-snapshot-check=true
 	node --test toolchain/solc.test.js
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --all-targets -- -D warnings
 	cargo test --locked --workspace --doc
 	cargo test --locked --workspace --all-targets
+
+gas: deps ## Gas benchmark of the three flows on a fresh anvil (writes bench/RESULTS.md).
+	bench/gas.sh --breakdown --out bench/RESULTS.md
+
+gas-snapshot: deps ## Rewrite snapshots/flows.json after an intended gas change.
+	forge test --match-path 'test/gas/*' --gas-snapshot-check=false
