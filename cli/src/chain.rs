@@ -81,25 +81,13 @@ pub async fn ensure_factory(
     let pending = chain.provider.send_transaction(request).await.map_err(|e| {
         Failure::new(crate::exit::ExitKind::Reverted, format!("factory deployment failed: {e}"))
     })?;
-    let hash = *pending.tx_hash();
-    out.sent("factory deployment", hash);
-    let receipt = pending.with_timeout(Some(chain.timeout)).get_receipt().await.map_err(|e| {
-        Failure::new(
-            crate::exit::ExitKind::Pending,
-            format!("still pending: {hash}, do not resubmit ({e})"),
-        )
-    })?;
-    let mined = tx::Mined {
-        hash,
-        block: alloy::network::ReceiptResponse::block_number(&receipt),
-        gas_used: alloy::network::ReceiptResponse::gas_used(&receipt),
-    };
+    let mined = tx::wait(out, chain, "factory deployment", pending).await?;
     let code =
         chain.provider.get_code_at(factory).await.map_err(|e| node_down(&chain.rpc_url, &e))?;
     if code.is_empty() {
         return Err(Failure::new(
             crate::exit::ExitKind::Reverted,
-            format!("factory deployment {hash} left no code at {factory}"),
+            format!("factory deployment {} left no code at {factory}", mined.hash),
         )
         .into());
     }

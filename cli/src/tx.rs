@@ -12,7 +12,7 @@ use alloy::{
     contract::{CallBuilder, CallDecoder},
     network::{Ethereum, ReceiptResponse},
     primitives::TxHash,
-    providers::Provider,
+    providers::{PendingTransactionBuilder, Provider},
 };
 use eyre::Result;
 use serde::Serialize;
@@ -49,15 +49,23 @@ where
         return Ok(None);
     }
     let pending = call.send().await.map_err(|e| revert::contract_failure(what, &e))?;
+    wait(out, chain, what, pending).await.map(Some)
+}
+
+/// Prints the hash of a sent transaction at once, then waits for its receipt with a spinner; a
+/// timeout is reported as still pending (never resubmit), a reverted receipt as a failure.
+pub async fn wait(
+    out: &Out,
+    chain: &Chain,
+    what: &str,
+    pending: PendingTransactionBuilder<Ethereum>,
+) -> Result<Mined> {
     let hash = *pending.tx_hash();
     out.sent(what, hash);
     let spinner = out.spinner(format!("waiting for {what} to be mined"));
     let receipt = pending.with_timeout(Some(chain.timeout)).get_receipt().await.map_err(|e| {
-        Failure::new(
-            ExitKind::Pending,
-            format!("still pending: {hash}, do not resubmit ({e})"),
-        )
-        .fix("wait, then check it with `cast receipt HASH`; resubmitting could double-spend a nonce")
+        Failure::new(ExitKind::Pending, format!("still pending: {hash}, do not resubmit ({e})"))
+            .fix("wait, then check it with `cast receipt HASH`; resubmitting could double-spend a nonce")
     })?;
     drop(spinner);
     if !receipt.status() {
@@ -70,5 +78,5 @@ where
         .fix("run the command again: it re-simulates and names the reason")
         .into());
     }
-    Ok(Some(Mined { hash, block: receipt.block_number(), gas_used: receipt.gas_used() }))
+    Ok(Mined { hash, block: receipt.block_number(), gas_used: receipt.gas_used() })
 }

@@ -136,7 +136,7 @@ pub async fn setup_dev_safe(
         tx::transact(out, chain, "createSafe", &call, false).await?;
     }
     let fund = TransactionRequest::default().with_from(owners[0]).with_to(safe).with_value(funding);
-    chain.provider.send_transaction(fund).await?.get_receipt().await?;
+    tx::wait(out, chain, "funding", chain.provider.send_transaction(fund).await?).await?;
     Ok(DevSafe {
         safe,
         factory: factory_address,
