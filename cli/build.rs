@@ -37,11 +37,11 @@ use std::{
 /// Contracts that get Rust bindings: one line each. A name whose contract does not exist (yet)
 /// in `contracts/` is skipped, so bindings appear as soon as the Solidity lands.
 const BINDINGS: &[&str] = &[
-    // PLACEHOLDER for the foundation issue: remove with the placeholder demo.
-    "Placeholder",
     "ITreasurySafe",
     "TreasurySafe",
     "TreasurySafeFactory",
+    // A plain ERC-20 that `tsafe devnet` deploys so token flows can be tried locally.
+    "DevToken",
 ];
 
 /// What to run when the pinned toolchain is missing.

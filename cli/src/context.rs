@@ -139,6 +139,16 @@ impl Ctx {
         safe: Option<&SafeRef>,
     ) -> Result<(Chain, Address)> {
         let read = self.connect(rpc, safe).await?;
+        self.connect_signer_to(&read, wallet).await
+    }
+
+    /// Opens the signer for a chain already connected (whose chain id was read) and returns the
+    /// same chain with the signer attached, and the signer's address.
+    pub async fn connect_signer_to(
+        &self,
+        read: &Chain,
+        wallet: &WalletOpts,
+    ) -> Result<(Chain, Address)> {
         let signer = Wallet::from_opts(wallet, read.chain_id).await?;
         let from = signer.address();
         let provider = ProviderBuilder::new()
@@ -147,7 +157,7 @@ impl Ctx {
             .await
             .map_err(|e| node_down(&read.rpc_url, &e))?
             .erased();
-        Ok((Chain { provider, ..read }, from))
+        Ok((Chain { provider, ..read.clone() }, from))
     }
 }
 

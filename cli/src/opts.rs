@@ -26,6 +26,7 @@ pub struct GlobalOpts {
 
 /// Which node to talk to.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Node")]
 pub struct RpcOpts {
     /// The node's RPC URL [default: the safe's network, else the config's default network,
     /// else the local devnet at http://127.0.0.1:8545].
@@ -41,6 +42,7 @@ pub struct RpcOpts {
 
 /// Which safe to act on.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Safe")]
 pub struct SafeOpts {
     /// The safe: an address, or a name from the config file.
     #[arg(short = 's', long, env = "TSAFE_SAFE", value_name = "NAME|ADDRESS")]
@@ -95,6 +97,7 @@ impl WalletOpts {
 
 /// Flags of every state-changing command.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Transaction")]
 pub struct TxOpts {
     /// Simulate and print what would be sent; send nothing.
     #[arg(long)]

@@ -72,6 +72,12 @@ impl Out {
         }
     }
 
+    /// A block of text on stderr, shown whatever the flags (what a signer must read before a
+    /// prompt); the caller decides when it is needed.
+    pub fn show(&self, text: &str) {
+        eprint_line(text.trim_end_matches('\n'));
+    }
+
     /// A warning on stderr (shown even with `-q`: warnings protect funds).
     pub fn warn(&self, line: impl AsRef<str>) {
         let text = format!("warning: {}", line.as_ref());
@@ -166,6 +172,20 @@ impl Out {
 /// A spinner that clears itself when dropped.
 #[derive(Debug)]
 pub struct Spinner(Option<ProgressBar>);
+
+impl Spinner {
+    /// Replaces the spinner's message (a countdown, for instance).
+    pub fn set_message(&self, message: impl Into<String>) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(message.into());
+        }
+    }
+
+    /// Whether a spinner is actually drawn (a terminal, and not `-q`).
+    pub fn is_drawn(&self) -> bool {
+        self.0.is_some()
+    }
+}
 
 impl Drop for Spinner {
     fn drop(&mut self) {

@@ -65,8 +65,8 @@ const SECP256K1_HALF_ORDER: U256 = U256::from_limbs([
     0x7fff_ffff_ffff_ffff,
 ]);
 
-/// The EIP-712 structs, private so they never clash with the contract bindings' `Call`.
-mod typed {
+/// The EIP-712 structs, kept apart so they never clash with the contract bindings' `Call`.
+pub mod typed {
     alloy::sol! {
         #[derive(Debug)]
         struct Call {
@@ -654,6 +654,19 @@ impl ProposalFile {
     /// The signatures collected so far, sorted by signer.
     pub fn signatures(&self) -> &[SignatureEntry] {
         &self.signatures
+    }
+
+    /// The EIP-712 message, for signers that take typed data (a Ledger shows its hashes).
+    pub fn typed(&self) -> typed::Proposal {
+        typed::Proposal {
+            calls: self
+                .calls
+                .iter()
+                .map(|c| typed::Call { target: c.target, value: c.value, data: c.data.clone() })
+                .collect(),
+            salt: self.salt,
+            epoch: self.epoch,
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use crate::{
     chain::ensure_factory,
     config::{Network, SafeEntry},
     context::{Chain, Ctx},
-    contracts::TreasurySafeFactory,
+    contracts::{DevToken, TreasurySafeFactory},
     output::{Out, Outcome},
     toolchain, tx,
     units::NATIVE_ASSET,
@@ -37,6 +37,12 @@ pub const DEV_KEYS: [&str; 6] = [
     "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
 ];
 
+/// Whole dUSD minted on the devnet.
+const DEV_TOKEN_SUPPLY: u64 = 1_000_000_000;
+
+/// Whole dUSD the devnet safe is funded with.
+const DEV_TOKEN_FUNDING: u64 = 1_000_000;
+
 /// Arguments of `tsafe devnet`.
 #[derive(Debug, Args)]
 pub struct DevnetArgs {
@@ -63,6 +69,8 @@ pub struct DevSafe {
     pub owners: Vec<Address>,
     /// The guardian (anvil account 3).
     pub guardian: Address,
+    /// The devnet token dUSD (6 decimals, capped at 250,000 per 7 days).
+    pub token: Address,
     /// The chain id.
     pub chain_id: u64,
     /// The RPC URL.
@@ -117,6 +125,16 @@ pub async fn setup_dev_safe(
     let deployer = owners[0];
     let (factory_address, _) = ensure_factory(out, chain, deployer, false).await?;
     let factory = TreasurySafeFactory::new(factory_address, chain.provider.clone());
+    // A 6-decimal dUSD token, its supply held by the deployer until the safe is funded.
+    let token = DevToken::deploy_builder(
+        chain.provider.clone(),
+        deployer,
+        U256::from(DEV_TOKEN_SUPPLY) * U256::from(1_000_000u64),
+    )
+    .from(deployer)
+    .deploy()
+    .await
+    .wrap_err("deploying the devnet token dUSD")?;
     let config = TreasurySafeFactory::InitConfig {
         owners: owners.clone(),
         threshold: U256::from(2),
@@ -124,11 +142,18 @@ pub async fn setup_dev_safe(
         delay: 2 * 86_400,
         grace: 14 * 86_400,
         freezeDuration: 3 * 86_400,
-        caps: vec![TreasurySafeFactory::CapConfig {
-            asset: NATIVE_ASSET,
-            limit: 10u128 * 10u128.pow(18),
-            period: 86_400,
-        }],
+        caps: vec![
+            TreasurySafeFactory::CapConfig {
+                asset: NATIVE_ASSET,
+                limit: 10u128 * 10u128.pow(18),
+                period: 86_400,
+            },
+            TreasurySafeFactory::CapConfig {
+                asset: token,
+                limit: 250_000u128 * 10u128.pow(6),
+                period: 7 * 86_400,
+            },
+        ],
     };
     let safe = factory.predictSafeAddress(config.clone(), salt).call().await?;
     if chain.provider.get_code_at(safe).await?.is_empty() {
@@ -137,7 +162,11 @@ pub async fn setup_dev_safe(
     }
     let fund = TransactionRequest::default().with_from(owners[0]).with_to(safe).with_value(funding);
     tx::wait(out, chain, "funding", chain.provider.send_transaction(fund).await?).await?;
+    let dusd = DevToken::new(token, chain.provider.clone());
+    let call = dusd.transfer(safe, U256::from(DEV_TOKEN_FUNDING) * U256::from(1_000_000u64));
+    tx::transact(out, chain, "dUSD funding", &call.from(deployer), false).await?;
     Ok(DevSafe {
+        token,
         safe,
         factory: factory_address,
         owners,
@@ -180,8 +209,17 @@ impl DevnetArgs {
             "devnet ready on {url} (chain {chain})\n\
              safe      {safe} (saved as \"devnet\" in {cfg})\n\
              owners    anvil accounts 0, 1, 2 (threshold 2); guardian: account 3\n\
-             cap       10 ETH per day; delay 2d; funded with 100 ETH\n\n\
-             next:\n  tsafe status --safe devnet\n  tsafe propose --safe devnet --to 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc --value 1ether --out p.json --private-key {k0}\n  tsafe sign p.json --private-key {k1}\n  tsafe queue p.json\n  tsafe execute p.json --wait\n  tsafe freeze --safe devnet --private-key {k3}",
+             caps      10 ETH per day, 250,000 dUSD per 7 days; delay 2d\n\
+             funded    100 ETH and 1,000,000 dUSD (token {token})\n\n\
+             next (these are anvil's public test keys; use --account or --ledger for real funds):\n  \
+             tsafe status --safe devnet\n  \
+             tsafe propose --safe devnet --to 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc --value 1ether --out p.json --private-key {k0}\n  \
+             tsafe sign p.json --private-key {k1}\n  \
+             tsafe queue p.json --private-key {k1}\n  \
+             tsafe execute p.json --wait --private-key {k1}\n  \
+             tsafe propose --safe devnet --token {token} --to 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc --amount 1500 --private-key {k0}\n  \
+             tsafe freeze --safe devnet --private-key {k3}",
+            token = dev.token,
             chain = chain.chain_id,
             safe = dev.safe,
             cfg = ctx.config_path.display(),

@@ -1,0 +1,57 @@
+//! `tsafe unfreeze` and `tsafe rearm`: the owners' fast-tracked self-calls. Each writes a
+//! proposal file signed by the caller (or proposes on chain with `--onchain`); once M owners
+//! signed, `tsafe execute FILE` queues and executes it in one go. `unfreeze` is allowed while
+//! frozen; `rearm` waits for the freeze to end.
+
+use super::propose::{MakeOpts, create};
+use crate::{
+    context::Ctx,
+    contracts::ITreasurySafe::{self, ITreasurySafeCalls},
+    opts::{RpcOpts, SafeOpts, TxOpts, WalletOpts},
+    output::Outcome,
+};
+use alloy::{
+    primitives::{Bytes, U256, keccak256},
+    sol_types::SolInterface,
+};
+use clap::Args;
+use eyre::Result;
+
+/// Arguments of `tsafe unfreeze` and `tsafe rearm`.
+#[derive(Debug, Args)]
+pub struct OwnerCallArgs {
+    #[command(flatten)]
+    pub make: MakeOpts,
+    #[command(flatten)]
+    pub safe: SafeOpts,
+    #[command(flatten)]
+    pub rpc: RpcOpts,
+    #[command(flatten)]
+    pub wallet: WalletOpts,
+    #[command(flatten)]
+    pub tx: TxOpts,
+}
+
+impl OwnerCallArgs {
+    /// Writes (and signs) the owners' proposal of `call`.
+    pub async fn run(self, ctx: &Ctx, call: ITreasurySafeCalls) -> Result<Outcome> {
+        let safe_ref = ctx.safe(&self.safe)?;
+        let chain = ctx.connect(&self.rpc, Some(&safe_ref)).await?;
+        let safe = chain.safe(&safe_ref).await?;
+        let calls = vec![ITreasurySafe::Call {
+            target: safe_ref.address,
+            value: U256::ZERO,
+            data: Bytes::from(call.abi_encode()),
+        }];
+        // Every owner running `tsafe unfreeze` for the same freeze gets the same proposal, so
+        // their files merge; other calls get a fresh salt.
+        let default_salt = if matches!(call, ITreasurySafeCalls::unfreeze(_)) {
+            let until = safe.frozenUntil().call().await?;
+            keccak256([b"tsafe.unfreeze".as_slice(), &until.to_be_bytes()].concat())
+        } else {
+            super::propose::fresh_salt()
+        };
+        let salt = self.make.salt.as_deref().map(super::deploy::parse_salt).unwrap_or(default_salt);
+        create(ctx, &chain, &safe, &self.wallet, &self.tx, calls, salt, &self.make).await
+    }
+}

@@ -1,0 +1,128 @@
+//! `tsafe queue FILE…|ID`: submits a proposal with its approvals (the file's signatures, merged
+//! from every file given, plus on-chain approvals) and prints its ETA. Anyone may send it; the
+//! safe checks the approvals.
+
+use crate::{
+    context::Ctx,
+    exit::{ExitKind, Failure},
+    flow::{self, Source},
+    opts::{RpcOpts, SafeOpts, TxOpts, WalletOpts},
+    output::Outcome,
+    tx, units,
+};
+use alloy::primitives::B256;
+use clap::Args;
+use eyre::Result;
+use serde::Serialize;
+
+/// Arguments of `tsafe queue`.
+#[derive(Debug, Args)]
+pub struct QueueArgs {
+    /// One or more proposal files of the same proposal (signatures are merged), or the id of a
+    /// proposal proposed on chain.
+    #[arg(required = true, value_name = "FILE|ID")]
+    pub proposal: Vec<Source>,
+    #[command(flatten)]
+    pub safe: SafeOpts,
+    #[command(flatten)]
+    pub rpc: RpcOpts,
+    #[command(flatten)]
+    pub wallet: WalletOpts,
+    #[command(flatten)]
+    pub tx: TxOpts,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QueueReport {
+    id: B256,
+    eta: u64,
+    expires_at: u64,
+    fast_track: bool,
+    approvals: usize,
+    transaction: Option<tx::Mined>,
+}
+
+/// Refuses a proposal that cannot be queued, with the reason and what to do.
+pub fn check_queueable(report: &flow::ProposalReport) -> Result<()> {
+    let state = report.onchain.state.as_str();
+    let id = report.id;
+    match state {
+        "Unknown" | "Proposed" => {}
+        "Queued" | "Ready" => {
+            return Err(Failure::bad_input(format!("{id} is already queued (state {state})"))
+                .fix(format!("execute it once ready: tsafe execute {id}"))
+                .into());
+        }
+        "Stale" => {}
+        other => {
+            return Err(Failure::bad_input(format!("{id} cannot be queued: it is {other}"))
+                .fix("propose the batch again with a new salt if it is still wanted")
+                .into());
+        }
+    }
+    if report.epoch != report.onchain.safe_epoch {
+        return Err(Failure::bad_input(format!(
+            "{id} was made under epoch {}, but the owners or threshold changed since (epoch {}): its approvals no longer count",
+            report.epoch, report.onchain.safe_epoch
+        ))
+        .fix("propose the same calls again (tsafe propose) and collect new signatures")
+        .into());
+    }
+    let have = flow::counted(report);
+    let need = report.threshold.parse::<usize>().unwrap_or(usize::MAX);
+    if have < need {
+        return Err(Failure::new(
+            ExitKind::NotReady,
+            format!("{id} has {have} owner approval(s), the safe needs {need}"),
+        )
+        .fix("have more owners sign the file (tsafe sign FILE) or approve on chain (tsafe approve ID), then queue again")
+        .into());
+    }
+    Ok(())
+}
+
+impl QueueArgs {
+    /// Checks, simulates, sends `queue`, reports the ETA.
+    pub async fn run(self, ctx: &Ctx) -> Result<Outcome> {
+        let r = flow::resolve(ctx, &self.safe, &self.rpc, &self.proposal).await?;
+        let report = flow::report(&r.chain, &r.safe, &r.loaded).await?;
+        flow::warn_all(&ctx.out, &report);
+        check_queueable(&report)?;
+        let (signing, from) = ctx.connect_signer_to(&r.chain, &self.wallet).await?;
+        let safe =
+            crate::contracts::ITreasurySafe::new(r.safe_ref.address, signing.provider.clone());
+        let call =
+            safe.queue(r.loaded.calls.clone(), r.loaded.salt, r.loaded.signatures()).from(from);
+        let mined = tx::transact(&ctx.out, &signing, "queue", &call, self.tx.dry_run).await?;
+        let id = r.loaded.id();
+        let view = r.safe.getProposal(id).call().await?;
+        let now = crate::cmd::status::chain_now(&r.chain).await?;
+        let text = match &mined {
+            None => format!("dry run: {id} can be queued by {from}; nothing was sent"),
+            Some(m) if view.fastTrack => format!(
+                "queued {id} in {} (fast track): executable now, until {}\nnext      tsafe execute {}",
+                m.hash, view.expiresAt, self.proposal[0]
+            ),
+            Some(m) => format!(
+                "queued {id} in {}\neta       {} (in {}); executable until {}\nnext      tsafe execute {} --wait",
+                m.hash,
+                view.eta,
+                units::format_duration(view.eta.saturating_sub(now)),
+                view.expiresAt,
+                self.proposal[0]
+            ),
+        };
+        Outcome::new(
+            &QueueReport {
+                id,
+                eta: view.eta,
+                expires_at: view.expiresAt,
+                fast_track: view.fastTrack,
+                approvals: flow::counted(&report),
+                transaction: mined,
+            },
+            text,
+        )
+    }
+}

@@ -1,0 +1,628 @@
+//! What the proposal commands (`propose`, `sign`, `queue`, `execute`, `show`, `cancel`,
+//! `unfreeze`, `rearm`) share: naming a proposal by file or id, rebuilding it from the chain,
+//! gathering the chain facts the decoder needs, and rendering a proposal the way a signer must see
+//! it (every call decoded, warnings, hashes recomputed locally and checked against the safe).
+
+use crate::{
+    chain::token_info,
+    context::{Chain, Ctx, SafeRef},
+    contracts::ITreasurySafe,
+    decode::{self, DecodeContext, DecodedBatch, SafeConfig, TokenInfo},
+    exit::{ExitKind, Failure},
+    opts::SafeOpts,
+    proposal::{Hashes, ProposalError, ProposalFile, hash_proposal},
+    revert,
+    units::{self, NATIVE_ASSET},
+};
+use alloy::{
+    primitives::{Address, B256, U256},
+    providers::{DynProvider, Provider},
+    rpc::types::Filter,
+    sol_types::SolEvent,
+};
+use eyre::Result;
+use serde::Serialize;
+use std::{
+    collections::HashSet,
+    fmt::Write as _,
+    path::{Path, PathBuf},
+    str::FromStr,
+};
+
+/// The safe's binding.
+pub type Safe = ITreasurySafe::ITreasurySafeInstance<DynProvider>;
+
+/// A proposal named on the command line: a proposal file, or the id of one proposed or queued on
+/// chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A proposal file.
+    File(PathBuf),
+    /// A proposal id (EIP-712 digest) known to the chain.
+    Id(B256),
+}
+
+impl FromStr for Source {
+    type Err = std::convert::Infallible;
+
+    /// `0x` and 64 hex digits is an id, unless a file of that name exists; anything else a path.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let looks_like_id =
+            s.len() == 66 && s.starts_with("0x") && s[2..].chars().all(|c| c.is_ascii_hexdigit());
+        if looks_like_id
+            && !Path::new(s).exists()
+            && let Ok(id) = s.parse::<B256>()
+        {
+            return Ok(Self::Id(id));
+        }
+        Ok(Self::File(PathBuf::from(s)))
+    }
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::File(p) => write!(f, "{}", p.display()),
+            Self::Id(id) => write!(f, "{id}"),
+        }
+    }
+}
+
+/// A proposal error as a bad-input failure (exit 2) that keeps the message, which already says
+/// what to do.
+pub fn proposal_failure(error: ProposalError) -> eyre::Report {
+    let fix = match &error {
+        ProposalError::Corrupted { .. } | ProposalError::Tampered { .. } => {
+            "ask the proposer for the file again (or rebuild it with `tsafe propose`); tsafe never rewrites a file it cannot verify"
+        }
+        ProposalError::WrongTarget { .. } => {
+            "point --rpc-url/--network at the file's chain and --safe at the file's safe, or use the right file"
+        }
+        ProposalError::BadSignature { .. } => {
+            "drop that signature from the file and have the owner sign again with `tsafe sign`"
+        }
+        ProposalError::Exists { .. } => "pass --out with another path, or --force to replace it",
+        _ => "check the file and the command line",
+    };
+    Failure::bad_input(error.to_string()).fix(fix).into()
+}
+
+/// Loads a proposal file, mapping its errors to bad input.
+pub fn load_file(path: &Path) -> Result<ProposalFile> {
+    ProposalFile::load(path).map_err(proposal_failure)
+}
+
+/// The safe to use: `--safe` if given, else the safe a proposal file names (with its network
+/// from the config when the config knows the address).
+pub fn resolve_safe(ctx: &Ctx, opts: &SafeOpts, file: Option<&ProposalFile>) -> Result<SafeRef> {
+    if opts.safe.is_some() || file.is_none() {
+        return ctx.safe(opts);
+    }
+    let address = file.map(ProposalFile::safe).unwrap_or_default();
+    let named = ctx.config.safes.iter().find(|(_, s)| s.address == address);
+    Ok(SafeRef {
+        address,
+        name: named.map(|(n, _)| n.clone()),
+        network: named.and_then(|(_, s)| s.network.clone()),
+    })
+}
+
+/// A proposal's content, from a file or rebuilt from the chain's events.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The batch.
+    pub calls: Vec<ITreasurySafe::Call>,
+    /// The salt.
+    pub salt: B256,
+    /// The epoch it was made under.
+    pub epoch: u32,
+    /// Hashes recomputed locally.
+    pub hashes: Hashes,
+    /// The file, when it came from one.
+    pub file: Option<(PathBuf, ProposalFile)>,
+}
+
+impl Loaded {
+    /// The proposal id.
+    pub fn id(&self) -> B256 {
+        self.hashes.digest
+    }
+
+    /// Off-chain signatures from the file (none for an id).
+    pub fn signatures(&self) -> Vec<ITreasurySafe::Signature> {
+        self.file.as_ref().map(|(_, f)| f.signatures_for_contract()).unwrap_or_default()
+    }
+}
+
+/// Reads the proposal `source` names, for `safe` on `chain`. A file must be for this chain and
+/// safe; an id is rebuilt from its `ProposalCreated` or `ProposalQueued` event.
+pub async fn load(chain: &Chain, safe: &SafeRef, source: &Source) -> Result<Loaded> {
+    match source {
+        Source::File(path) => {
+            let file = load_file(path)?;
+            file.check_target(chain.chain_id, safe.address).map_err(proposal_failure)?;
+            Ok(Loaded {
+                calls: file.to_contract_calls(),
+                salt: file.salt(),
+                epoch: file.epoch(),
+                hashes: file.hashes(),
+                file: Some((path.clone(), file)),
+            })
+        }
+        Source::Id(id) => from_events(chain, safe.address, *id).await,
+    }
+}
+
+async fn from_events(chain: &Chain, safe: Address, id: B256) -> Result<Loaded> {
+    let filter = Filter::new()
+        .address(safe)
+        .event_signature(vec![
+            ITreasurySafe::ProposalCreated::SIGNATURE_HASH,
+            ITreasurySafe::ProposalQueued::SIGNATURE_HASH,
+        ])
+        .topic1(id)
+        .from_block(0);
+    let logs = chain
+        .provider
+        .get_logs(&filter)
+        .await
+        .map_err(|e| crate::context::node_down(&chain.rpc_url, &e))?;
+    for log in logs {
+        let (calls, salt, epoch) =
+            if let Ok(e) = ITreasurySafe::ProposalCreated::decode_log_data(log.data()) {
+                (e.calls, e.salt, e.epoch)
+            } else if let Ok(e) = ITreasurySafe::ProposalQueued::decode_log_data(log.data()) {
+                (e.calls, e.salt, e.epoch)
+            } else {
+                continue;
+            };
+        let hashes = hash_proposal(chain.chain_id, safe, &calls, salt, epoch);
+        if hashes.digest != id {
+            return Err(Failure::new(
+                ExitKind::Error,
+                format!(
+                    "the chain's event for {id} rebuilds to a different digest {}: refusing to act on it",
+                    hashes.digest
+                ),
+            )
+            .into());
+        }
+        return Ok(Loaded { calls, salt, epoch, hashes, file: None });
+    }
+    Err(Failure::bad_input(format!(
+        "proposal {id} was neither proposed nor queued on chain {} by safe {safe}",
+        chain.chain_id
+    ))
+    .fix("pass the proposal file instead of the id (an off-chain proposal is only known from its file)")
+    .into())
+}
+
+/// The safe's configuration, decoded.
+pub async fn config(safe: &Safe) -> Result<SafeConfig> {
+    let view =
+        safe.getConfig().call().await.map_err(|e| revert::contract_failure("getConfig", &e))?;
+    Ok(SafeConfig::from(view))
+}
+
+/// Everything the decoder needs: the safe's configuration, every token the batch touches or the
+/// safe caps, and which recipients look unused.
+pub async fn decode_context(
+    chain: &Chain,
+    safe: &Safe,
+    calls: &[ITreasurySafe::Call],
+) -> Result<DecodeContext> {
+    let safe_address = *safe.address();
+    let mut ctx = DecodeContext::new(safe_address, chain.chain_id);
+    let config = config(safe).await?;
+    let mut tokens: Vec<Address> =
+        config.caps.iter().map(|c| c.asset).filter(|a| *a != NATIVE_ASSET).collect();
+    for call in calls {
+        if call.target != safe_address && call.data.len() >= 4 && !tokens.contains(&call.target) {
+            tokens.push(call.target);
+        }
+    }
+    for token in tokens {
+        if let Ok((symbol, decimals)) = token_info(chain, token).await {
+            ctx.tokens.insert(token, TokenInfo { symbol, decimals });
+        }
+    }
+    let known: HashSet<Address> = config
+        .owners
+        .iter()
+        .chain(config.guardians.iter())
+        .copied()
+        .chain([safe_address, NATIVE_ASSET])
+        .collect();
+    for candidate in address_candidates(calls).into_iter().filter(|a| !known.contains(a)).take(32) {
+        if is_fresh(&chain.provider, candidate).await? {
+            ctx.fresh_addresses.insert(candidate);
+        }
+    }
+    ctx.config = Some(config);
+    Ok(ctx)
+}
+
+/// Addresses a batch sends to: value recipients and every argument word shaped like an address.
+fn address_candidates(calls: &[ITreasurySafe::Call]) -> Vec<Address> {
+    let mut out = Vec::new();
+    let mut push = |a: Address| {
+        if !out.contains(&a) {
+            out.push(a);
+        }
+    };
+    for call in calls {
+        if !call.value.is_zero() {
+            push(call.target);
+        }
+        if call.data.len() < 4 {
+            continue;
+        }
+        for word in call.data[4..].chunks_exact(32) {
+            let value = U256::from_be_slice(word);
+            // An address word: the top 12 bytes zero, and not a small number.
+            if word[..12].iter().all(|b| *b == 0) && value > U256::from(u64::MAX) {
+                push(Address::from_slice(&word[12..]));
+            }
+        }
+    }
+    out
+}
+
+async fn is_fresh(provider: &DynProvider, address: Address) -> Result<bool> {
+    let code = provider.get_code_at(address).await?;
+    if !code.is_empty() {
+        return Ok(false);
+    }
+    let nonce = provider.get_transaction_count(address).await?;
+    let balance = provider.get_balance(address).await?;
+    Ok(nonce == 0 && balance.is_zero())
+}
+
+/// Checks the locally computed digest against the safe's own `hashProposal`; a mismatch means
+/// the CLI and the contract disagree on what is signed, so nothing may be signed or sent.
+pub async fn check_digest(safe: &Safe, loaded: &Loaded) -> Result<()> {
+    let onchain = safe
+        .hashProposal(loaded.calls.clone(), loaded.salt, loaded.epoch)
+        .call()
+        .await
+        .map_err(|e| revert::contract_failure("hashProposal", &e))?;
+    if onchain != loaded.id() {
+        return Err(Failure::new(
+            ExitKind::Error,
+            format!(
+                "the safe computes digest {onchain} for this proposal, tsafe computed {}: refusing to go on",
+                loaded.id()
+            ),
+        )
+        .fix("check --safe and the network; if they are right, report this as a bug")
+        .into());
+    }
+    Ok(())
+}
+
+/// One collected approval, as shown to people.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalStatus {
+    /// Who approved.
+    pub signer: Address,
+    /// `eip712`, `eip1271` or `onchain`.
+    pub kind: String,
+    /// Whether the signer is an owner now.
+    pub owner: bool,
+}
+
+/// Where a proposal stands on chain.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnchainState {
+    /// The contract's state name (`Unknown`, `Proposed`, `Queued`, `Ready`, …).
+    pub state: String,
+    /// Executable from (unix time), 0 if not queued.
+    pub eta: u64,
+    /// Executable until (unix time), 0 if not queued.
+    pub expires_at: u64,
+    /// The chain's time now.
+    pub now: u64,
+    /// The safe's epoch now.
+    pub safe_epoch: u32,
+}
+
+/// Everything about one proposal: what `show`, `sign` and `propose` print.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposalReport {
+    /// The id (EIP-712 digest).
+    pub id: B256,
+    /// The chain id.
+    pub chain_id: u64,
+    /// The safe.
+    pub safe: Address,
+    /// The epoch the approvals are made under.
+    pub epoch: u32,
+    /// The salt.
+    pub salt: B256,
+    /// The file's free-text description (not signed).
+    pub description: Option<String>,
+    /// Domain separator, message hash and digest, computed locally.
+    pub hashes: Hashes,
+    /// Whether the safe's `hashProposal` returned the same digest.
+    pub digest_matches_safe: bool,
+    /// Every call decoded, warnings, outflows, classification.
+    pub decoded: DecodedBatch,
+    /// Approvals collected (file signatures and on-chain approvals).
+    pub approvals: Vec<ApprovalStatus>,
+    /// Approvals needed (the threshold now).
+    pub threshold: String,
+    /// The on-chain record.
+    pub onchain: OnchainState,
+}
+
+/// Builds the full report of a loaded proposal: decodes against the chain, checks the digest with
+/// the safe, lists approvals from the file and the chain.
+pub async fn report(chain: &Chain, safe: &Safe, loaded: &Loaded) -> Result<ProposalReport> {
+    check_digest(safe, loaded).await?;
+    let dctx = decode_context(chain, safe, &loaded.calls).await?;
+    let decoded = decode::decode_batch(&loaded.calls, &dctx);
+    let Some(config) = dctx.config.clone() else {
+        eyre::bail!("the safe's configuration could not be read")
+    };
+    let view = safe.getProposal(loaded.id()).call().await?;
+    let now = crate::cmd::status::chain_now(chain).await?;
+    let state = safe.proposalState(loaded.id()).call().await?;
+    let safe_epoch = safe.epoch().call().await?;
+    let mut approvals = Vec::new();
+    if let Some((_, file)) = &loaded.file {
+        for s in file.signatures() {
+            approvals.push(ApprovalStatus {
+                signer: s.signer,
+                kind: s.kind.to_string(),
+                owner: config.owners.contains(&s.signer),
+            });
+        }
+    }
+    for owner in &config.owners {
+        if approvals.iter().any(|a| a.signer == *owner) {
+            continue;
+        }
+        if safe.hasApproved(loaded.id(), *owner).call().await.unwrap_or(false) {
+            approvals.push(ApprovalStatus { signer: *owner, kind: "onchain".into(), owner: true });
+        }
+    }
+    Ok(ProposalReport {
+        id: loaded.id(),
+        chain_id: chain.chain_id,
+        safe: *safe.address(),
+        epoch: loaded.epoch,
+        salt: loaded.salt,
+        description: loaded.file.as_ref().and_then(|(_, f)| f.description().map(str::to_owned)),
+        hashes: loaded.hashes,
+        digest_matches_safe: true,
+        decoded,
+        approvals,
+        threshold: config.threshold.to_string(),
+        onchain: OnchainState {
+            state: crate::cmd::status::state_name(state).to_owned(),
+            eta: view.eta,
+            expires_at: view.expiresAt,
+            now,
+            safe_epoch,
+        },
+    })
+}
+
+/// How many of the collected approvals count (owners, de-duplicated).
+pub fn counted(report: &ProposalReport) -> usize {
+    report.approvals.iter().filter(|a| a.owner).count()
+}
+
+/// The proposal as a signer must see it, one block of text.
+pub fn render(r: &ProposalReport) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "proposal  {}", r.id);
+    let _ = writeln!(t, "safe      {} on chain {} (epoch {})", r.safe, r.chain_id, r.epoch);
+    if let Some(d) = &r.description {
+        let _ = writeln!(t, "note      {d} (not signed)");
+    }
+    let _ = writeln!(t, "salt      {}", r.salt);
+    let n = r.decoded.calls.len();
+    for call in &r.decoded.calls {
+        let label = call.target_label.as_deref().map(|l| format!(" ({l})")).unwrap_or_default();
+        let _ = writeln!(t, "\ncall {} of {n}: {}", call.index + 1, call.summary);
+        let _ = writeln!(t, "  target  {}{label}", call.target);
+        let _ = writeln!(t, "  value   {} ({} wei)", call.value_display, call.value);
+        if let Some(f) = &call.function {
+            let _ = writeln!(t, "  calls   {f}");
+        }
+        for arg in &call.args {
+            let _ = writeln!(t, "    {:<10} {}", arg.name, arg.value);
+        }
+        let _ = writeln!(t, "  data    {}", call.raw_data);
+    }
+    let _ = writeln!(t);
+    for o in &r.decoded.outflows {
+        let left = o
+            .cap_remaining
+            .map(|left| format!("; cap left now: {left} base units"))
+            .unwrap_or_else(|| "; uncapped".to_owned());
+        let _ = writeln!(t, "outflow   {}{left}", o.display);
+    }
+    let timing = if r.decoded.fast_track {
+        "fast track: executable as soon as it is queued (it only tightens the safe)".to_owned()
+    } else {
+        "delayed: executable only after the safe's delay once queued".to_owned()
+    };
+    let _ = writeln!(t, "timing    {timing}");
+    if r.decoded.freeze_exempt {
+        let _ = writeln!(t, "          may be queued and executed while the safe is frozen");
+    }
+    if r.decoded.guardian_protected {
+        let _ = writeln!(t, "          guardians cannot cancel it");
+    }
+    let warnings: Vec<_> = r.decoded.all_warnings().collect();
+    if warnings.is_empty() {
+        let _ = writeln!(t, "warnings  none");
+    }
+    for w in warnings {
+        let _ = writeln!(t, "WARNING   [{}] {}", kind_name(w.kind), w.message);
+    }
+    let _ = writeln!(t, "\nEIP-712 (what a hardware wallet shows)");
+    let _ = writeln!(t, "  domain hash   {}", r.hashes.domain_separator);
+    let _ = writeln!(t, "  message hash  {}", r.hashes.message_hash);
+    let _ = writeln!(
+        t,
+        "  digest        {} (recomputed locally; {} the safe's hashProposal)",
+        r.hashes.digest,
+        if r.digest_matches_safe { "equals" } else { "DIFFERS FROM" }
+    );
+    let _ = writeln!(t, "\napprovals {} of {} needed", counted(r), r.threshold);
+    for a in &r.approvals {
+        let role = if a.owner { "" } else { " NOT AN OWNER: does not count" };
+        let _ = writeln!(t, "  {} ({}){role}", a.signer, a.kind);
+    }
+    let o = &r.onchain;
+    let state = match o.state.as_str() {
+        "Queued" => format!(
+            "Queued: executable in {} (at {})",
+            units::format_duration(o.eta.saturating_sub(o.now)),
+            o.eta
+        ),
+        "Ready" => format!(
+            "Ready: executable now, for another {}",
+            units::format_duration(o.expires_at.saturating_sub(o.now))
+        ),
+        "Unknown" => "Unknown: not on chain yet (queue it with `tsafe queue`)".to_owned(),
+        other => other.to_owned(),
+    };
+    let _ = writeln!(t, "state     {state}");
+    if r.epoch != o.safe_epoch {
+        let _ = writeln!(
+            t,
+            "WARNING   made under epoch {} but the safe is at epoch {}: its approvals no longer count; propose it again",
+            r.epoch, o.safe_epoch
+        );
+    }
+    t
+}
+
+fn kind_name(kind: decode::WarningKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{kind:?}"))
+}
+
+/// Opens the signer (after the chain id was read from the node), checks it is an owner of the
+/// safe, signs the proposal's EIP-712 message and adds the signature to `file` (in memory; the
+/// caller saves). Returns the signer and whether the file changed.
+pub async fn sign_into(
+    chain: &Chain,
+    safe: &Safe,
+    wallet: &crate::opts::WalletOpts,
+    file: &mut ProposalFile,
+) -> Result<(Address, crate::proposal::SignatureUpdate)> {
+    if file.chain_id() != chain.chain_id {
+        return Err(proposal_failure(ProposalError::WrongTarget {
+            file_chain: file.chain_id(),
+            file_safe: file.safe(),
+            chain: chain.chain_id,
+            safe: *safe.address(),
+        }));
+    }
+    let signer = crate::wallet::Wallet::from_opts(wallet, chain.chain_id).await?;
+    let who = signer.address();
+    if !safe.isOwner(who).call().await? {
+        return Err(Failure::bad_input(format!(
+            "{who} is not an owner of {}: its signature would not count",
+            safe.address()
+        ))
+        .fix("sign with an owner's key (check --account/--keystore/--ledger-index)")
+        .into());
+    }
+    let domain = crate::proposal::domain(chain.chain_id, *safe.address());
+    let signature = signer.sign_typed(&file.typed(), &domain).await?;
+    let encoded = crate::proposal::encode_ecdsa(&signature);
+    let update = file
+        .add_signature(who, encoded, crate::proposal::SignatureKind::Eip712)
+        .map_err(proposal_failure)?;
+    Ok((who, update))
+}
+
+/// With `--json`, also shows every warning on stderr (the human rendering already has them), so
+/// a person running a script still sees them.
+pub fn warn_all(out: &crate::output::Out, report: &ProposalReport) {
+    if !out.json {
+        return;
+    }
+    for w in report.decoded.all_warnings() {
+        out.warn(&w.message);
+    }
+}
+
+/// A proposal named by one id, or by one or more files of the same proposal (their signatures
+/// merged in memory), resolved against the node: the chain, the safe, and the proposal.
+#[derive(Debug)]
+pub struct Resolved {
+    /// The node.
+    pub chain: Chain,
+    /// The safe.
+    pub safe_ref: SafeRef,
+    /// Its binding.
+    pub safe: Safe,
+    /// The proposal.
+    pub loaded: Loaded,
+}
+
+/// Resolves `sources` (one id, or files of one proposal) with `--safe` and the RPC flags.
+pub async fn resolve(
+    ctx: &Ctx,
+    safe_opts: &SafeOpts,
+    rpc: &crate::opts::RpcOpts,
+    sources: &[Source],
+) -> Result<Resolved> {
+    let mut merged: Option<(PathBuf, ProposalFile)> = None;
+    let mut id = None;
+    for source in sources {
+        match source {
+            Source::Id(i) if sources.len() == 1 => id = Some(*i),
+            Source::Id(i) => {
+                return Err(Failure::bad_input(format!(
+                    "{i} is an id, but several proposals were named"
+                ))
+                .fix("name one id, or one or more files of the same proposal")
+                .into());
+            }
+            Source::File(path) => {
+                let file = load_file(path)?;
+                match &mut merged {
+                    None => merged = Some((path.clone(), file)),
+                    Some((_, first)) => {
+                        first.merge(&file).map_err(proposal_failure)?;
+                    }
+                }
+            }
+        }
+    }
+    let safe_ref = resolve_safe(ctx, safe_opts, merged.as_ref().map(|(_, f)| f))?;
+    let chain = ctx.connect(rpc, Some(&safe_ref)).await?;
+    let safe = chain.safe(&safe_ref).await?;
+    let loaded = match (merged, id) {
+        (Some((path, file)), _) => {
+            file.check_target(chain.chain_id, safe_ref.address).map_err(proposal_failure)?;
+            Loaded {
+                calls: file.to_contract_calls(),
+                salt: file.salt(),
+                epoch: file.epoch(),
+                hashes: file.hashes(),
+                file: Some((path, file)),
+            }
+        }
+        (None, Some(id)) => from_events(&chain, safe_ref.address, id).await?,
+        (None, None) => {
+            return Err(Failure::bad_input("no proposal named")
+                .fix("pass a proposal file or a proposal id")
+                .into());
+        }
+    };
+    Ok(Resolved { chain, safe_ref, safe, loaded })
+}
