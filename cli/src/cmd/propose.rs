@@ -52,7 +52,7 @@ pub struct CallSpec {
     #[serde(rename = "call")]
     pub sig: Option<String>,
     /// Arguments of --call (uints accept units: `1.5ether`).
-    #[arg(value_name = "ARGS", requires = "sig", allow_hyphen_values = true)]
+    #[arg(value_name = "ARGS", requires = "sig", allow_negative_numbers = true)]
     #[serde(default)]
     pub args: Vec<String>,
     /// Raw calldata for --to (0x-hex).

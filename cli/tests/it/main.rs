@@ -5,3 +5,5 @@
 
 mod bytecode;
 mod cli;
+mod e2e;
+mod harness;

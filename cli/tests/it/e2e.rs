@@ -1,0 +1,405 @@
+//! Every proposal command end to end against a real anvil: the real binary, chain state read
+//! back, `--json` envelopes checked.
+
+use crate::harness::{Devnet, KEYS, RECIPIENT, bytes};
+use alloy::primitives::{Address, U256, utils::parse_ether};
+use serde_json::Value;
+
+const DAY: u64 = 86_400;
+
+fn recipient() -> Address {
+    RECIPIENT.parse().unwrap()
+}
+
+#[test]
+fn propose_sign_queue_execute_an_eth_transfer() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    // propose: a file signed by owner 0, decoded with a fresh-address warning.
+    let p = d.ok(&[
+        "--json",
+        "propose",
+        "--safe",
+        &safe,
+        "--to",
+        RECIPIENT,
+        "--value",
+        "1.5ether",
+        "-o",
+        "p.json",
+        "--private-key",
+        KEYS[0],
+        "-m",
+        "grant",
+    ]);
+    let proposal = &p["data"]["proposal"];
+    let id = proposal["id"].as_str().unwrap().to_string();
+    assert_eq!(proposal["digestMatchesSafe"], true);
+    assert_eq!(proposal["decoded"]["calls"][0]["value"], "1500000000000000000");
+    let warnings = proposal["decoded"]["calls"][0]["warnings"].to_string();
+    assert!(warnings.contains("fresh-address"), "{warnings}");
+    let file: Value = serde_json::from_slice(&bytes(&d.path("p.json"))).unwrap();
+    assert_eq!(file["signatures"].as_array().unwrap().len(), 1);
+    assert_eq!(file["description"], "grant");
+    assert_eq!(file["hashes"]["digest"], id.as_str());
+
+    // sign: owner 1 adds the second signature.
+    let s = d.ok(&["--json", "-y", "sign", "p.json", "--private-key", KEYS[1]]);
+    assert_eq!(s["data"]["signature"], "added");
+    let file: Value = serde_json::from_slice(&bytes(&d.path("p.json"))).unwrap();
+    assert_eq!(file["signatures"].as_array().unwrap().len(), 2);
+    // Signing again changes nothing.
+    let again = d.ok(&["--json", "-y", "sign", "p.json", "--private-key", KEYS[1]]);
+    assert_eq!(again["data"]["signature"], "unchanged");
+
+    // queue: anyone (account 4) submits; the eta is the delay away.
+    let q = d.ok(&["--json", "queue", "p.json", "--private-key", KEYS[4]]);
+    assert_eq!(q["data"]["fastTrack"], false);
+    assert_eq!(d.state(&id), "Queued");
+
+    // execute too early: exit 3 and the proposal stays queued.
+    let early = d.fails(&["--json", "execute", "p.json", "--private-key", KEYS[4]], 3);
+    let e = early.json();
+    assert_eq!(e["ok"], false);
+    assert_eq!(e["error"]["kind"], "not_ready");
+    assert!(e["error"]["message"].as_str().unwrap().contains("not ready"), "{}", early.stdout);
+    assert!(e["error"]["fix"].as_str().unwrap().contains("--wait"));
+    assert_eq!(d.state(&id), "Queued");
+
+    d.warp(2 * DAY);
+    let before = d.balance(recipient());
+    let x = d.ok(&["--json", "execute", "p.json", "--private-key", KEYS[4]]);
+    assert!(x["data"]["transaction"]["hash"].is_string());
+    assert_eq!(d.balance(recipient()) - before, parse_ether("1.5").unwrap());
+    assert_eq!(d.state(&id), "Executed");
+
+    // show: the same proposal, read back from the file, executed.
+    let shown = d.ok(&["--json", "show", "p.json"]);
+    assert_eq!(shown["data"]["onchain"]["state"], "Executed");
+    assert_eq!(shown["data"]["approvals"].as_array().unwrap().len(), 2);
+    // and once more: a second execute is refused as bad input.
+    let twice = d.fails(&["execute", "p.json", "--private-key", KEYS[4]], 2);
+    assert!(twice.stderr.contains("already executed"), "{}", twice.stderr);
+}
+
+#[test]
+fn token_transfer_in_token_units_and_cap_refusal() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    let token = d.token.to_string();
+    // 1,500.25 dUSD (6 decimals) is 1,500,250,000 base units.
+    let p = d.ok(&[
+        "--json",
+        "propose",
+        "--safe",
+        &safe,
+        "--token",
+        &token,
+        "--to",
+        RECIPIENT,
+        "--amount",
+        "1500.25",
+        "-o",
+        "t.json",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let call = &p["data"]["proposal"]["decoded"]["calls"][0];
+    assert_eq!(call["function"], "transfer(address,uint256)");
+    assert!(call["summary"].as_str().unwrap().contains("1,500.25 dUSD"), "{call}");
+    d.ok(&["--json", "-y", "sign", "t.json", "--private-key", KEYS[2]]);
+    d.ok(&["--json", "queue", "t.json", "--private-key", KEYS[2]]);
+
+    // 300,000 dUSD against a 250,000 cap: warned at propose, refused at execute with exit 4.
+    let big = d.ok(&[
+        "--json",
+        "propose",
+        "--safe",
+        &safe,
+        "--token",
+        &token,
+        "--to",
+        RECIPIENT,
+        "--amount",
+        "300000",
+        "-o",
+        "big.json",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let warnings = big["data"]["proposal"]["decoded"]["warnings"].to_string();
+    assert!(warnings.contains("exceeds-cap-remaining"), "{warnings}");
+    d.ok(&["--json", "-y", "sign", "big.json", "--private-key", KEYS[1]]);
+    let q = d.ok(&["--json", "queue", "big.json", "--private-key", KEYS[1]]);
+    let big_id = q["data"]["id"].as_str().unwrap().to_string();
+
+    d.warp(2 * DAY);
+    d.ok(&["--json", "execute", "t.json", "--private-key", KEYS[2]]);
+    assert_eq!(d.token_balance(recipient()), U256::from(1_500_250_000u64));
+
+    let file_before = bytes(&d.path("big.json"));
+    let refused = d.fails(&["--json", "execute", "big.json", "--private-key", KEYS[2]], 4);
+    let e = refused.json();
+    assert_eq!(e["error"]["kind"], "cap_exceeded");
+    assert_eq!(e["error"]["revert"]["name"], "CapExceeded");
+    assert!(e["error"]["fix"].as_str().unwrap().contains("tsafe status"), "{}", refused.stdout);
+    assert_eq!(d.state(&big_id), "Ready", "a refused execute leaves the proposal queued");
+    assert_eq!(bytes(&d.path("big.json")), file_before, "the file is untouched");
+}
+
+#[test]
+fn onchain_propose_approve_queue_and_execute_by_id() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    let p = d.ok(&[
+        "--json",
+        "propose",
+        "--safe",
+        &safe,
+        "--to",
+        RECIPIENT,
+        "--value",
+        "2ether",
+        "--onchain",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let id = p["data"]["proposal"]["id"].as_str().unwrap().to_string();
+    assert!(p["data"]["transaction"]["hash"].is_string());
+    assert!(p["data"]["file"].is_null(), "no file without --out");
+    assert_eq!(d.state(&id), "Proposed");
+
+    // Queueing with one approval is refused before anything is sent.
+    let short = d.fails(&["queue", &id, "--safe", &safe, "--private-key", KEYS[4]], 3);
+    assert!(short.stderr.contains("1 owner approval(s), the safe needs 2"), "{}", short.stderr);
+
+    d.ok(&["--json", "approve", &id, "--safe", &safe, "--private-key", KEYS[1]]);
+    // show by id: rebuilt from the ProposalCreated event, two on-chain approvals.
+    let shown = d.ok(&["--json", "show", &id, "--safe", &safe]);
+    assert_eq!(shown["data"]["approvals"].as_array().unwrap().len(), 2, "{shown}");
+    assert_eq!(shown["data"]["decoded"]["calls"][0]["value"], "2000000000000000000");
+
+    d.ok(&["--json", "queue", &id, "--safe", &safe, "--private-key", KEYS[4]]);
+    d.warp(2 * DAY);
+    let before = d.balance(recipient());
+    d.ok(&["--json", "execute", &id, "--safe", &safe, "--private-key", KEYS[4]]);
+    assert_eq!(d.balance(recipient()) - before, parse_ether("2").unwrap());
+}
+
+#[test]
+fn guardian_freeze_blocks_then_owners_unfreeze_and_rearm() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    d.signed_transfer("p.json", "1ether");
+
+    let f = d.ok(&["--json", "freeze", "--safe", &safe, "--private-key", KEYS[3]]);
+    assert!(f["data"]["frozenUntil"].as_u64().unwrap() > 0);
+    // Frozen: queueing is refused with exit 5, the file is kept.
+    let before = bytes(&d.path("p.json"));
+    let frozen = d.fails(&["--json", "queue", "p.json", "--private-key", KEYS[4]], 5);
+    assert_eq!(frozen.json()["error"]["revert"]["name"], "Frozen");
+    assert_eq!(bytes(&d.path("p.json")), before);
+    // The guardians' shot is spent.
+    let again = d.fails(&["freeze", "--safe", &safe, "--private-key", KEYS[3]], 6);
+    assert!(again.stderr.contains("GuardiansDisarmed"), "{}", again.stderr);
+
+    // Two owners write the same unfreeze proposal independently; executing both files merges them.
+    let u0 =
+        d.ok(&["--json", "unfreeze", "--safe", &safe, "-o", "u0.json", "--private-key", KEYS[0]]);
+    let u2 =
+        d.ok(&["--json", "unfreeze", "--safe", &safe, "-o", "u2.json", "--private-key", KEYS[2]]);
+    assert_eq!(u0["data"]["proposal"]["id"], u2["data"]["proposal"]["id"]);
+    assert_eq!(u0["data"]["proposal"]["decoded"]["fastTrack"], true);
+    let x = d.ok(&["--json", "execute", "u0.json", "u2.json", "--private-key", KEYS[4]]);
+    assert!(x["data"]["queuedFirst"]["hash"].is_string(), "fast track: queued then executed");
+    let status = d.ok(&["--json", "status", "--safe", &safe]);
+    assert_eq!(status["data"]["frozen"], false);
+    assert_eq!(status["data"]["guardiansArmed"], false);
+
+    // rearm: one owner writes it, another signs it, anyone executes.
+    d.ok(&["--json", "rearm", "--safe", &safe, "-o", "r.json", "--private-key", KEYS[0]]);
+    d.ok(&["--json", "-y", "sign", "r.json", "--private-key", KEYS[1]]);
+    d.ok(&["--json", "execute", "r.json", "--private-key", KEYS[4]]);
+    let status = d.ok(&["--json", "status", "--safe", &safe]);
+    assert_eq!(status["data"]["guardiansArmed"], true);
+    // and queueing works again.
+    d.ok(&["--json", "queue", "p.json", "--private-key", KEYS[4]]);
+}
+
+#[test]
+fn cancel_by_guardian_and_by_owners() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    let a = d.signed_transfer("a.json", "1ether");
+    let b = d.signed_transfer("b.json", "2ether");
+    d.ok(&["--json", "queue", "a.json", "--private-key", KEYS[4]]);
+    d.ok(&["--json", "queue", "b.json", "--private-key", KEYS[4]]);
+
+    // A guardian cancels directly.
+    let c = d.ok(&["--json", "cancel", &a, "--safe", &safe, "--private-key", KEYS[3]]);
+    assert_eq!(c["data"]["guardian"], "0x90f79bf6eb2c4f870365e785982e1f101e93b906");
+    assert_eq!(d.state(&a), "Cancelled");
+
+    // Owners cancel through a fast-tracked proposal; the same id for every owner.
+    let c0 = d.ok(&["--json", "cancel", "b.json", "-o", "c0.json", "--private-key", KEYS[0]]);
+    let c1 =
+        d.ok(&["--json", "cancel", &b, "--safe", &safe, "-o", "c1.json", "--private-key", KEYS[1]]);
+    assert_eq!(c0["data"]["proposal"]["id"], c1["data"]["proposal"]["id"]);
+    d.ok(&["--json", "execute", "c0.json", "c1.json", "--private-key", KEYS[4]]);
+    assert_eq!(d.state(&b), "Cancelled");
+
+    // A stranger can do neither.
+    let s = d.fails(&["cancel", &b, "--safe", &safe, "--private-key", KEYS[5]], 2);
+    assert!(s.stderr.contains("neither a guardian nor an owner"), "{}", s.stderr);
+}
+
+#[test]
+fn config_changes_tighten_at_once_and_loosen_after_the_delay() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    // Lowering the ETH cap and lengthening the delay tighten: fast track.
+    let t = d.ok(&[
+        "--json",
+        "propose",
+        "--safe",
+        &safe,
+        "--set-cap",
+        "ETH:5ether/1d",
+        "--set-delay",
+        "3d",
+        "-o",
+        "t.json",
+        "--private-key",
+        KEYS[0],
+    ]);
+    assert_eq!(t["data"]["proposal"]["decoded"]["fastTrack"], true);
+    d.ok(&["--json", "-y", "sign", "t.json", "--private-key", KEYS[1]]);
+    d.ok(&["--json", "execute", "t.json", "--private-key", KEYS[4]]);
+    let status = d.ok(&["--json", "status", "--safe", &safe]);
+    assert_eq!(status["data"]["delaySeconds"], 3 * DAY);
+    assert_eq!(status["data"]["caps"][0]["limit"], "5000000000000000000");
+
+    // Adding an owner with a higher threshold loosens (a new key): delayed, and flagged.
+    let l = d.ok(&[
+        "--json",
+        "propose",
+        "--safe",
+        &safe,
+        "--add-owner",
+        RECIPIENT,
+        "--threshold",
+        "3",
+        "-o",
+        "l.json",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let decoded = &l["data"]["proposal"]["decoded"];
+    assert_eq!(decoded["fastTrack"], false);
+    assert!(decoded.to_string().contains("loosens"), "{decoded}");
+    d.ok(&["--json", "-y", "sign", "l.json", "--private-key", KEYS[1]]);
+    d.ok(&["--json", "queue", "l.json", "--private-key", KEYS[4]]);
+    d.fails(&["execute", "l.json", "--private-key", KEYS[4]], 3);
+    // Approved under epoch 0, before the owner set changes.
+    d.signed_transfer("old.json", "1ether");
+    d.warp(3 * DAY);
+    d.ok(&["--json", "execute", "l.json", "--private-key", KEYS[4]]);
+    let status = d.ok(&["--json", "status", "--safe", &safe]);
+    assert_eq!(status["data"]["owners"].as_array().unwrap().len(), 4);
+    assert_eq!(status["data"]["threshold"], "3");
+    assert_eq!(status["data"]["epoch"], 1);
+
+    // The epoch moved: the old file's approvals no longer count, and queue says so.
+    let stale = d.fails(&["queue", "old.json", "--private-key", KEYS[4]], 2);
+    assert!(stale.stderr.contains("no longer count"), "{}", stale.stderr);
+}
+
+#[test]
+fn arbitrary_call_batch_file_and_append() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    let token = d.token.to_string();
+    // --call as cast takes it: approve 100 dUSD (base units given with units).
+    let p = d.ok(&[
+        "--json",
+        "propose",
+        "--safe",
+        &safe,
+        "--to",
+        &token,
+        "--call",
+        "approve(address,uint256)",
+        RECIPIENT,
+        "100000000",
+        "-o",
+        "b.json",
+    ]);
+    let call = &p["data"]["proposal"]["decoded"]["calls"][0];
+    assert_eq!(call["function"], "approve(address,uint256)");
+    assert!(call["summary"].as_str().unwrap().contains("100 dUSD"), "{call}");
+    assert!(p["data"]["signer"].is_null(), "no wallet: an unsigned file");
+
+    // --append adds a call to the unsigned file; --batch adds calls from a TOML file.
+    std::fs::write(
+        d.path("calls.toml"),
+        format!(
+            "[[call]]\nto = \"{RECIPIENT}\"\nvalue = \"0.25ether\"\n\n[[call]]\ntoken = \"{token}\"\nto = \"{RECIPIENT}\"\namount = \"7\"\n"
+        ),
+    )
+    .unwrap();
+    let a = d.ok(&["--json", "propose", "--append", "b.json", "--batch", "calls.toml"]);
+    let calls = a["data"]["proposal"]["decoded"]["calls"].as_array().unwrap();
+    assert_eq!(calls.len(), 3);
+    let file: Value = serde_json::from_slice(&bytes(&d.path("b.json"))).unwrap();
+    assert_eq!(file["calls"].as_array().unwrap().len(), 3);
+    assert_eq!(file["hashes"]["digest"], a["data"]["proposal"]["id"]);
+
+    // Signed, the file can no longer be appended to.
+    d.ok(&["--json", "-y", "sign", "b.json", "--private-key", KEYS[0]]);
+    let before = bytes(&d.path("b.json"));
+    let refused = d.fails(&["propose", "--append", "b.json", "--to", RECIPIENT, "--value", "1"], 2);
+    assert!(
+        refused.stderr.contains("appending would change what they signed"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(bytes(&d.path("b.json")), before);
+
+    // The whole batch executes atomically.
+    d.ok(&["--json", "-y", "sign", "b.json", "--private-key", KEYS[1]]);
+    d.ok(&["--json", "queue", "b.json", "--private-key", KEYS[4]]);
+    d.warp(2 * DAY);
+    let before = d.balance(recipient());
+    d.ok(&["--json", "execute", "b.json", "--private-key", KEYS[4]]);
+    assert_eq!(d.balance(recipient()) - before, parse_ether("0.25").unwrap());
+    assert_eq!(d.token_balance(recipient()), U256::from(7_000_000u64));
+}
+
+#[test]
+fn execute_wait_counts_down_to_the_eta() {
+    let d = Devnet::start();
+    d.signed_transfer("p.json", "1ether");
+    d.ok(&["--json", "queue", "p.json", "--private-key", KEYS[4]]);
+    d.warp(2 * DAY - 4);
+    // Blocks keep coming (as on a live chain) while execute --wait counts down.
+    let url = d.url.clone();
+    let miner = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            use alloy::providers::{Provider, ProviderBuilder, ext::AnvilApi};
+            let p = ProviderBuilder::new().connect(&url).await.unwrap();
+            for _ in 0..40 {
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                if p.anvil_increase_time(1).await.is_err() || p.evm_mine(None).await.is_err() {
+                    break;
+                }
+            }
+        });
+    });
+    let run = d.run(&["execute", "p.json", "--wait", "--private-key", KEYS[4]]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("waiting for the eta"), "{}", run.stderr);
+    assert!(run.stderr.contains("eta reached"), "{}", run.stderr);
+    assert!(run.stdout.starts_with("executed 0x"), "{}", run.stdout);
+    miner.join().unwrap();
+}
