@@ -605,18 +605,18 @@ pub async fn resolve(
     }
     let safe_ref = resolve_safe(ctx, safe_opts, merged.as_ref().map(|(_, f)| f))?;
     let chain = ctx.connect(rpc, Some(&safe_ref)).await?;
+    if let Some((_, file)) = &merged {
+        file.check_target(chain.chain_id, safe_ref.address).map_err(proposal_failure)?;
+    }
     let safe = chain.safe(&safe_ref).await?;
     let loaded = match (merged, id) {
-        (Some((path, file)), _) => {
-            file.check_target(chain.chain_id, safe_ref.address).map_err(proposal_failure)?;
-            Loaded {
-                calls: file.to_contract_calls(),
-                salt: file.salt(),
-                epoch: file.epoch(),
-                hashes: file.hashes(),
-                file: Some((path, file)),
-            }
-        }
+        (Some((path, file)), _) => Loaded {
+            calls: file.to_contract_calls(),
+            salt: file.salt(),
+            epoch: file.epoch(),
+            hashes: file.hashes(),
+            file: Some((path, file)),
+        },
         (None, Some(id)) => from_events(&chain, safe_ref.address, id).await?,
         (None, None) => {
             return Err(Failure::bad_input("no proposal named")

@@ -88,13 +88,7 @@ impl Wallet {
         } else if let Some(mnemonic) = &opts.mnemonic {
             Self::Local(from_mnemonic(mnemonic, opts.mnemonic_index)?)
         } else {
-            let ledger = LedgerSigner::new(HDPath::LedgerLive(opts.ledger_index), Some(chain_id))
-                .await
-                .map_err(|e| {
-                    Failure::new(ExitKind::Error, format!("cannot use the Ledger: {e}"))
-                        .fix("connect and unlock the device and open its Ethereum app, then retry")
-                })?;
-            Self::Ledger(ledger)
+            Self::Ledger(open_ledger(opts.ledger_index, chain_id).await?)
         };
         wallet.set_chain_id(chain_id);
         Ok(wallet)
@@ -202,6 +196,32 @@ fn from_mnemonic(mnemonic: &str, index: u32) -> Result<PrivateKeySigner> {
                 .fix("pass the 12 or 24 BIP-39 words, or a file holding them")
                 .into()
         })
+}
+
+/// Opens the Ledger at Ledger Live account `index`. The USB HID layer panics when it cannot
+/// start (no USB access, a container); that panic is contained and reported as an error, quietly.
+async fn open_ledger(index: usize, chain_id: u64) -> Result<LedgerSigner> {
+    let fix = "connect and unlock the Ledger and open its Ethereum app (on Linux, install Ledger's udev rules), then retry; or approve on chain with another signer";
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let opened =
+        tokio::spawn(
+            async move { LedgerSigner::new(HDPath::LedgerLive(index), Some(chain_id)).await },
+        )
+        .await;
+    std::panic::set_hook(previous);
+    match opened {
+        Ok(Ok(ledger)) => Ok(ledger),
+        Ok(Err(e)) => Err(Failure::new(ExitKind::Error, format!("cannot use the Ledger: {e}"))
+            .fix(fix)
+            .into()),
+        Err(_) => Err(Failure::new(
+            ExitKind::Error,
+            "cannot use the Ledger: the USB HID layer failed to start (no USB device access here?)",
+        )
+        .fix(fix)
+        .into()),
+    }
 }
 
 #[cfg(test)]

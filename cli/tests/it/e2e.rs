@@ -386,7 +386,7 @@ fn execute_wait_counts_down_to_the_eta() {
     let miner = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
-            use alloy::providers::{Provider, ProviderBuilder, ext::AnvilApi};
+            use alloy::providers::{ProviderBuilder, ext::AnvilApi};
             let p = ProviderBuilder::new().connect(&url).await.unwrap();
             for _ in 0..40 {
                 tokio::time::sleep(std::time::Duration::from_millis(500)).await;

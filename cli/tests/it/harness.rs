@@ -30,7 +30,8 @@ pub const RECIPIENT: &str = "0x00000000000000000000000000000000000dead1";
 
 /// One test's chain, safe and files.
 pub struct Devnet {
-    pub anvil: Option<AnvilInstance>,
+    /// Kept alive for the test; dropped to take the node down.
+    anvil: Option<AnvilInstance>,
     pub url: String,
     pub dir: tempfile::TempDir,
     pub safe: Address,
@@ -155,11 +156,6 @@ impl Devnet {
         });
     }
 
-    /// Mines a block.
-    pub fn mine(&self) {
-        self.rt.block_on(async { self.provider.evm_mine(None).await.unwrap() });
-    }
-
     /// Native balance of `who`.
     pub fn balance(&self, who: Address) -> U256 {
         self.rt.block_on(async { self.provider.get_balance(who).await.unwrap() })
@@ -177,16 +173,6 @@ impl Devnet {
         let id = id.parse().unwrap();
         let state = self.rt.block_on(async { safe.proposalState(id).call().await.unwrap() });
         tsafe::cmd::status::state_name(state).to_string()
-    }
-
-    /// The safe's binding, with the runtime to call it.
-    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
-        self.rt.block_on(f)
-    }
-
-    /// A read-only provider.
-    pub fn provider(&self) -> DynProvider {
-        self.provider.clone()
     }
 
     /// Stops anvil (the node goes down).

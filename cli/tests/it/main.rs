@@ -3,7 +3,10 @@
 // Tests may panic: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bad_input;
 mod bytecode;
 mod cli;
+mod digest;
 mod e2e;
 mod harness;
+mod help;
