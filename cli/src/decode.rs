@@ -384,7 +384,8 @@ fn tightens_now(selector: [u8; 4], data: &[u8], config: Option<&SafeConfig>) -> 
         let (limit, period) = (word(36..68), word(68..100));
         return config.is_none_or(|c| match c.caps.iter().find(|cap| cap.asset == asset) {
             None => true,
-            Some(cap) => limit <= cap.limit && period >= U256::from(cap.period),
+            // Any new period is a loosening (F-9): only a lower-or-equal limit over the same period tightens.
+            Some(cap) => limit <= cap.limit && period == U256::from(cap.period),
         });
     }
     true
@@ -422,7 +423,8 @@ pub fn classify(
     Classification {
         fast_track,
         freeze_exempt,
-        guardian_protected: only_guardian_changes && removes_guardian,
+        // Guardians cannot cancel their own removal, nor the owners' unfreeze and cancels (F-5).
+        guardian_protected: (only_guardian_changes && removes_guardian) || freeze_exempt,
     }
 }
 
@@ -1021,6 +1023,8 @@ impl Decoder<'_> {
                                 }
                                 if c.period < old_period {
                                     why.push("shortens the period");
+                                } else if c.period > old_period {
+                                    why.push("lengthens the period (the longer window starts counting afresh)");
                                 }
                                 if !why.is_empty() {
                                     self.loosens(
@@ -1346,6 +1350,7 @@ mod tests {
                 period: 86_400,
             }),
             me(ITreasurySafe::setCapCall { asset: NATIVE_ASSET, limit: ETHER, period: 3_600 }),
+            me(ITreasurySafe::setCapCall { asset: NATIVE_ASSET, limit: ETHER, period: 2 * 86_400 }),
             me(ITreasurySafe::removeCapCall { asset: USDC }),
             me(ITreasurySafe::unfreezeCall {}),
         ];
@@ -1359,7 +1364,7 @@ mod tests {
             me(ITreasurySafe::changeThresholdCall { threshold: U256::from(2) }),
             me(ITreasurySafe::removeOwnerCall { owner: BOB, threshold: U256::from(2) }),
             me(ITreasurySafe::addGuardianCall { guardian: BOB }),
-            me(ITreasurySafe::setCapCall { asset: NATIVE_ASSET, limit: ETHER, period: 2 * 86_400 }),
+            me(ITreasurySafe::setCapCall { asset: NATIVE_ASSET, limit: ETHER, period: 86_400 }),
             me(ITreasurySafe::setCapCall { asset: DAI, limit: u128::MAX, period: 3_600 }),
             me(ITreasurySafe::freezeCall {}),
             me(ITreasurySafe::rearmGuardiansCall {}),
@@ -1438,7 +1443,7 @@ mod tests {
         );
         assert_eq!(
             c(&[unfreeze.clone(), cancel.clone()]),
-            Classification { fast_track: true, freeze_exempt: true, guardian_protected: false }
+            Classification { fast_track: true, freeze_exempt: true, guardian_protected: true }
         );
         let none =
             Classification { fast_track: false, freeze_exempt: false, guardian_protected: false };
@@ -1463,6 +1468,7 @@ mod tests {
         assert!(fast(me(ITreasurySafe::setCapCall { asset: DAI, limit: u128::MAX, period: 1 })));
         assert!(fast(me(ITreasurySafe::setCapCall { asset: USDC, limit: 1, period: 7 * 86_400 })));
         assert!(!fast(me(ITreasurySafe::setCapCall { asset: USDC, limit: 1, period: 86_400 })));
+        assert!(!fast(me(ITreasurySafe::setCapCall { asset: USDC, limit: 1, period: 8 * 86_400 })));
         assert!(fast(me(ITreasurySafe::unfreezeCall {})));
         assert!(!fast(me(ITreasurySafe::addOwnerCall { owner: BOB, threshold: U256::from(3) })));
         let mut dirty = ITreasurySafe::setCapCall { asset: DAI, limit: 1, period: 1 }.abi_encode();
@@ -1476,7 +1482,7 @@ mod tests {
         // The contract loops over nothing for an empty batch (which `queue` refuses anyway).
         assert_eq!(
             c(&[]),
-            Classification { fast_track: true, freeze_exempt: true, guardian_protected: false }
+            Classification { fast_track: true, freeze_exempt: true, guardian_protected: true }
         );
     }
 
