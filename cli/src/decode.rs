@@ -278,6 +278,8 @@ pub struct Outflow {
     pub display: String,
     /// The cap's remaining amount now, if the asset is capped (and the configuration known).
     pub cap_remaining: Option<U256>,
+    /// The same, for people.
+    pub cap_remaining_display: Option<String>,
 }
 
 /// A whole batch, decoded.
@@ -489,7 +491,20 @@ pub fn decode_batch(calls: &[ITreasurySafe::Call], ctx: &DecodeContext) -> Decod
     let mut outflows = Vec::new();
     for (&asset, &amount) in &d.outflow {
         let cap_remaining = ctx.cap(asset).map(|c| c.remaining);
-        if let Some(remaining) = cap_remaining
+        if let Some(cap) = ctx.cap(asset)
+            && amount > cap.limit
+        {
+            warnings.push(Warning {
+                kind: WarningKind::ExceedsCapRemaining,
+                call: None,
+                message: format!(
+                    "the batch moves {} but the cap allows only {} per {}: it can never execute as it is; split it over several periods, or raise the cap first (a loosening, which waits the delay)",
+                    ctx.amount_display(asset, amount),
+                    ctx.amount_display(asset, cap.limit),
+                    format_duration(u64::from(cap.period))
+                ),
+            });
+        } else if let Some(remaining) = cap_remaining
             && amount > remaining
         {
             warnings.push(Warning {
@@ -507,6 +522,7 @@ pub fn decode_batch(calls: &[ITreasurySafe::Call], ctx: &DecodeContext) -> Decod
             amount,
             display: ctx.amount_display(asset, amount),
             cap_remaining,
+            cap_remaining_display: cap_remaining.map(|r| ctx.amount_display(asset, r)),
         });
     }
     DecodedBatch {

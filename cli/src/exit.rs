@@ -115,6 +115,27 @@ mod tests {
         assert!(!codes.contains(&0));
     }
 
+    /// docs/errors.md documents every exit code with its kind, as the code defines them.
+    #[test]
+    fn exit_code_table_in_the_docs_matches() {
+        let doc = include_str!("../../docs/errors.md");
+        let table = &doc[doc.find("## CLI exit codes").expect("the docs have the table")..];
+        for kind in [
+            ExitKind::Error,
+            ExitKind::BadInput,
+            ExitKind::NotReady,
+            ExitKind::CapExceeded,
+            ExitKind::Frozen,
+            ExitKind::Reverted,
+            ExitKind::Node,
+            ExitKind::Pending,
+        ] {
+            let name = serde_json::to_value(kind).expect("serialises");
+            let row = format!("| {} | `{}` |", kind.code(), name.as_str().expect("a string"));
+            assert!(table.contains(&row), "docs/errors.md lacks the row {row}");
+        }
+    }
+
     #[test]
     fn kind_is_found_through_context() {
         let report = eyre::Report::new(Failure::new(ExitKind::Frozen, "frozen"))

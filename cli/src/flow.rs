@@ -442,8 +442,9 @@ pub fn render(r: &ProposalReport) -> String {
     let _ = writeln!(t);
     for o in &r.decoded.outflows {
         let left = o
-            .cap_remaining
-            .map(|left| format!("; cap left now: {left} base units"))
+            .cap_remaining_display
+            .as_ref()
+            .map(|left| format!("; cap left now: {left}"))
             .unwrap_or_else(|| "; uncapped".to_owned());
         let _ = writeln!(t, "outflow   {}{left}", o.display);
     }
@@ -485,7 +486,7 @@ pub fn render(r: &ProposalReport) -> String {
         "Queued" => format!(
             "Queued: executable in {} (at {})",
             units::format_duration(o.eta.saturating_sub(o.now)),
-            o.eta
+            units::format_utc(o.eta)
         ),
         "Ready" => format!(
             "Ready: executable now, for another {}",

@@ -441,6 +441,28 @@ pub fn format_duration(seconds: u64) -> String {
     parts.join(" ")
 }
 
+/// A unix time as UTC, `2026-11-23 18:04:10 UTC` (proleptic Gregorian calendar).
+pub fn format_utc(unix: u64) -> String {
+    let days = i64::try_from(unix / 86_400).unwrap_or(i64::MAX / 2);
+    let secs = unix % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        secs / 3_600,
+        secs % 3_600 / 60,
+        secs % 60
+    )
+}
+
 /// Parses an address: `0x` and 40 hex digits. A mixed-case address must carry a valid EIP-55
 /// checksum (a wrong one usually means a typo).
 pub fn parse_address(input: &str) -> Result<Address, UnitError> {
@@ -725,5 +747,13 @@ mod tests {
         }
         let huge = parse_cap_spec("ETH:1e30ether/1d").unwrap();
         assert!(huge.limit(0).unwrap_err().to_string().contains("uint128"));
+    }
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(format_utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(format_utc(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(format_utc(1_795_457_074), "2026-11-23 18:04:34 UTC");
+        assert_eq!(format_utc(4_102_444_799), "2099-12-31 23:59:59 UTC");
     }
 }

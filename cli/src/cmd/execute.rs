@@ -93,7 +93,7 @@ impl ExecuteArgs {
             "Expired" => {
                 return Err(Failure::bad_input(format!(
                     "{id} expired: its grace period ended at {} unexecuted",
-                    report.onchain.expires_at
+                    units::format_utc(report.onchain.expires_at)
                 ))
                 .fix("propose the batch again with a new salt, and execute it within the grace period")
                 .into());
@@ -110,7 +110,8 @@ impl ExecuteArgs {
                 return Err(Failure::new(
                     ExitKind::NotReady,
                     format!(
-                        "{id} is not ready: executable at {eta}, in {}",
+                        "{id} is not ready: executable at {}, in {}",
+                        units::format_utc(eta),
                         units::format_duration(eta - now)
                     ),
                 )
@@ -160,7 +161,11 @@ async fn wait_for_eta(ctx: &Ctx, chain: &crate::context::Chain, eta: u64) -> Res
             break;
         }
         let left = eta - now;
-        let message = format!("waiting for the eta {eta}: {} left", units::format_duration(left));
+        let message = format!(
+            "waiting for the eta ({}): {} left",
+            units::format_utc(eta),
+            units::format_duration(left)
+        );
         if spinner.is_drawn() {
             spinner.set_message(message);
         } else if last_print.is_none_or(|l: u64| l >= left + 60 || left <= 5 && l != left) {

@@ -56,8 +56,9 @@ impl FreezeArgs {
             if mined.is_some() { Some(safe.frozenUntil().call().await?) } else { None };
         let text = match (&mined, frozen_until) {
             (Some(m), Some(until)) => format!(
-                "frozen until {until} (unix time) by guardian {from} in {}\n\
+                "frozen until {} by guardian {from} in {}\n\
                  guardians are now disarmed until the owners re-arm them (`tsafe rearm`)",
+                crate::units::format_utc(until),
                 m.hash
             ),
             _ => format!("dry run: guardian {from} can freeze {}", safe_ref.address),

@@ -107,9 +107,9 @@ impl QueueArgs {
             Some(m) => format!(
                 "queued {id} in {}\neta       {} (in {}); executable until {}\nnext      tsafe execute {} --wait",
                 m.hash,
-                view.eta,
+                units::format_utc(view.eta),
                 units::format_duration(view.eta.saturating_sub(now)),
-                view.expiresAt,
+                units::format_utc(view.expiresAt),
                 self.proposal[0]
             ),
         };

@@ -231,7 +231,7 @@ fn render(r: &StatusReport) -> String {
             t,
             "FROZEN     for another {} (until {})",
             units::format_duration(r.frozen_until.saturating_sub(r.now)),
-            r.frozen_until
+            units::format_utc(r.frozen_until)
         );
     } else {
         let _ = writeln!(t, "frozen     no");
