@@ -64,7 +64,9 @@ impl SignArgs {
         }
         let mut report = flow::report(&r.chain, &r.safe, &r.loaded).await?;
         let warnings = report.decoded.all_warnings().count();
-        if !out.json || !ctx.yes {
+        // What is about to be signed, on stderr before the prompt; skipped only when the caller
+        // both answered yes in advance and asked for no narration (`-y` with `-q` or `--json`).
+        if !(ctx.yes && (out.quiet || out.json)) {
             out.show(&flow::render(&report));
         }
         flow::warn_all(out, &report);
