@@ -25,12 +25,14 @@ pub struct Outcome {
     pub data: Value,
     /// The same report as human text (stdout).
     pub text: String,
+    /// Already printed by the command (a long-running one reports before it waits).
+    pub printed: bool,
 }
 
 impl Outcome {
     /// Builds an outcome from a serialisable report and its human rendering.
     pub fn new<R: Serialize>(report: &R, text: impl Into<String>) -> eyre::Result<Self> {
-        Ok(Self { data: serde_json::to_value(report)?, text: text.into() })
+        Ok(Self { data: serde_json::to_value(report)?, text: text.into(), printed: false })
     }
 }
 
@@ -131,7 +133,9 @@ impl Out {
 
     /// Prints a command's success: the envelope with `--json`, else its text.
     pub fn success(&self, command: &str, outcome: &Outcome) -> io::Result<()> {
-        if self.json {
+        if outcome.printed {
+            Ok(())
+        } else if self.json {
             let envelope =
                 json!({ "schema": SCHEMA, "command": command, "ok": true, "data": outcome.data });
             data_line(&serde_json::to_string_pretty(&envelope).unwrap_or_default())

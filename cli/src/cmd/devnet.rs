@@ -227,14 +227,15 @@ impl DevnetArgs {
             k1 = DEV_KEYS[1],
             k3 = DEV_KEYS[3],
         );
+        let mut outcome = Outcome::new(&dev, text)?;
         if let Some(anvil) = anvil {
-            // The profile and next steps go out now; anvil lives until Ctrl-C.
-            crate::output::data(&text)?;
+            // The report goes out now (text, or the JSON envelope); anvil lives until Ctrl-C.
+            ctx.out.success("devnet", &outcome)?;
+            outcome.printed = true;
             ctx.out.status("anvil is running; press Ctrl-C to stop it");
             tokio::signal::ctrl_c().await?;
             drop(anvil);
-            return Outcome::new(&dev, "");
         }
-        Outcome::new(&dev, text)
+        Ok(outcome)
     }
 }

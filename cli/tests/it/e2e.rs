@@ -403,3 +403,141 @@ fn execute_wait_counts_down_to_the_eta() {
     assert!(run.stdout.starts_with("executed 0x"), "{}", run.stdout);
     miner.join().unwrap();
 }
+
+#[test]
+fn deploy_a_new_safe_and_read_its_status() {
+    let d = Devnet::start();
+    let url = d.url.clone();
+    let token = d.token.to_string();
+    let owners = [
+        "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+        "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+        "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc",
+    ];
+    let cap = format!("{token}:1000/7d");
+    let mut args = vec!["--json", "deploy", "--rpc-url", &url, "--threshold", "2"];
+    for o in &owners {
+        args.extend_from_slice(&["--owner", o]);
+    }
+    args.extend_from_slice(&[
+        "--guardian",
+        "0x90f79bf6eb2c4f870365e785982e1f101e93b906",
+        "--delay",
+        "1d",
+        "--grace",
+        "7d",
+        "--freeze",
+        "2d",
+        "--cap",
+        "ETH:3ether/1d",
+        "--cap",
+        &cap,
+        "--salt",
+        "treasury-1",
+        "--name",
+        "treasury",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let dep = d.ok(&args);
+    let safe = dep["data"]["safe"].as_str().unwrap().to_string();
+    assert!(dep["data"]["transaction"]["hash"].is_string());
+
+    // The config now names it; status reads it back from the chain.
+    let status = d.ok(&["--json", "status", "--safe", "treasury", "--rpc-url", &url]);
+    let s = &status["data"];
+    assert_eq!(s["safe"].as_str().unwrap().to_lowercase(), safe.to_lowercase());
+    assert_eq!(s["threshold"], "2");
+    assert_eq!(s["owners"].as_array().unwrap().len(), 3);
+    assert_eq!(s["delaySeconds"], DAY);
+    assert_eq!(s["graceSeconds"], 7 * DAY);
+    assert_eq!(s["freezeDurationSeconds"], 2 * DAY);
+    assert_eq!(s["caps"][0]["limit"], "3000000000000000000");
+    assert_eq!(s["caps"][1]["limit"], "1000000000", "1000 dUSD at 6 decimals");
+    let text = d.run(&["status", "--safe", "treasury", "--rpc-url", &url]);
+    assert!(text.stdout.contains("dUSD: 1,000 dUSD left of 1,000 dUSD per 7d"), "{}", text.stdout);
+
+    // The same configuration and salt again is refused before anything is sent.
+    let again = d.fails(&args[1..], 2);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    // A threshold above the owner count is bad input.
+    let bad = d.fails(
+        &[
+            "deploy",
+            "--rpc-url",
+            &url,
+            "--owner",
+            owners[0],
+            "--threshold",
+            "2",
+            "--private-key",
+            KEYS[0],
+        ],
+        2,
+    );
+    assert!(bad.stderr.contains("M must be between 1 and N"), "{}", bad.stderr);
+}
+
+#[test]
+fn completions_for_every_shell() {
+    let d = Devnet::start();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let run = d.run(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        assert!(run.stdout.contains("propose"), "{shell} completes subcommands");
+        assert!(run.stdout.contains("execute"), "{shell} completes subcommands");
+    }
+}
+
+/// `tsafe devnet` with no --rpc-url starts its own anvil, prints its report (here the JSON
+/// envelope) at once, keeps the chain up, and stops it cleanly on Ctrl-C (SIGINT).
+#[test]
+fn devnet_starts_its_own_anvil_and_stops_on_ctrl_c() {
+    use std::io::Read as _;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("tsafe");
+    let mut child = std::process::Command::new(bin)
+        .args(["--json", "devnet", "--port", "0"])
+        .env("TSAFE_CONFIG", dir.path().join("config.toml"))
+        .env_remove("ETH_RPC_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut text = String::new();
+    let mut buf = [0u8; 4096];
+    let envelope: Value = loop {
+        let n = stdout.read(&mut buf).unwrap();
+        assert!(n > 0, "devnet exited before reporting:\n{text}");
+        text.push_str(&String::from_utf8_lossy(&buf[..n]));
+        if let Ok(v) = serde_json::from_str::<Value>(&text) {
+            break v;
+        }
+    };
+    assert_eq!(envelope["ok"], true);
+    let url = envelope["data"]["rpcUrl"].as_str().unwrap().to_string();
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert!(config.contains(&url), "the profile names the node:\n{config}");
+    assert!(config.contains("[safes.devnet]"), "{config}");
+
+    // The chain answers while devnet runs.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let safe: Address = envelope["data"]["safe"].as_str().unwrap().parse().unwrap();
+    let balance = rt.block_on(async {
+        use alloy::providers::{Provider, ProviderBuilder};
+        ProviderBuilder::new().connect(&url).await.unwrap().get_balance(safe).await.unwrap()
+    });
+    assert_eq!(balance, parse_ether("100").unwrap());
+
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "devnet exits 0 on Ctrl-C: {exit}");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert!(rest.trim().is_empty(), "one envelope only, not two: {rest}");
+}
