@@ -8,7 +8,8 @@
 //!   configuration as it would stand at that point of the batch.
 //! - ERC-20 calls (`transfer`, `transferFrom`, `approve`, `increaseAllowance`,
 //!   `decreaseAllowance`, `increaseApproval`, `decreaseApproval`, `authorizeOperator`,
-//!   `setApprovalForAll`) are decoded on any target; amounts show in token units and base units.
+//!   `setApprovalForAll`, and the ERC-1363 `approveAndCall`/`increaseApprovalAndCall`) are decoded
+//!   on any target; amounts show in token units and base units.
 //! - Anything else is shown raw (selector and data).
 //!
 //! [`decode_batch`] adds the batch-level view: estimated outflow per asset against the caps'
@@ -40,6 +41,9 @@ mod erc20 {
             function decreaseApproval(address spender, uint256 subtractedValue) external returns (bool);
             function authorizeOperator(address operator) external;
             function setApprovalForAll(address operator, bool approved) external;
+            function approveAndCall(address spender, uint256 amount) external returns (bool);
+            function approveAndCall(address spender, uint256 amount, bytes data) external returns (bool);
+            function increaseApprovalAndCall(address spender, uint256 addedValue, bytes data) external returns (bool);
         }
     }
 }
@@ -797,7 +801,53 @@ impl Decoder<'_> {
                     self.approves_all(out, &target, capped);
                 }
             }
+            ITokenCalls::approveAndCall_0(c) => {
+                self.grant_and_call(out, token, c.spender, c.amount, None, capped);
+            }
+            ITokenCalls::approveAndCall_1(c) => {
+                self.grant_and_call(out, token, c.spender, c.amount, Some(&c.data), capped);
+            }
+            ITokenCalls::increaseApprovalAndCall(c) => {
+                self.grant_and_call(out, token, c.spender, c.addedValue, Some(&c.data), capped);
+            }
         }
+    }
+
+    /// ERC-1363/ERC-827 grants that call the spender: refused by the contract on capped tokens.
+    fn grant_and_call(
+        &mut self,
+        out: &mut Out,
+        token: Address,
+        spender: Address,
+        value: U256,
+        data: Option<&Bytes>,
+        capped: bool,
+    ) {
+        let ctx = self.ctx;
+        out.arg("spender", ctx.addr(spender));
+        out.arg("amount", ctx.amount_display(token, value));
+        if let Some(data) = data {
+            out.arg("data", data.to_string());
+        }
+        out.summary = format!(
+            "approve {} for {} of the safe's {} and call the spender",
+            ctx.addr(spender),
+            ctx.amount_display(token, value),
+            ctx.addr(token)
+        );
+        if capped {
+            out.warn(
+                WarningKind::WillRevert,
+                format!(
+                    "call #{} grants an allowance that calls the spender on a capped token: the contract refuses it (UnmeasurableCall) and execute will revert; use approve and a separate call",
+                    out.index
+                ),
+            );
+        } else {
+            self.add_outflow(token, value);
+            self.check_uncapped(out, token, "grants an allowance on");
+        }
+        self.check_fresh(out, spender, "spender");
     }
 
     fn allowance(
@@ -1140,6 +1190,9 @@ fn signature_of(c: &ITokenCalls) -> &'static str {
         ITokenCalls::decreaseApproval(_) => IToken::decreaseApprovalCall::SIGNATURE,
         ITokenCalls::authorizeOperator(_) => IToken::authorizeOperatorCall::SIGNATURE,
         ITokenCalls::setApprovalForAll(_) => IToken::setApprovalForAllCall::SIGNATURE,
+        ITokenCalls::approveAndCall_0(_) => IToken::approveAndCall_0Call::SIGNATURE,
+        ITokenCalls::approveAndCall_1(_) => IToken::approveAndCall_1Call::SIGNATURE,
+        ITokenCalls::increaseApprovalAndCall(_) => IToken::increaseApprovalAndCallCall::SIGNATURE,
     }
 }
 
@@ -1321,6 +1374,21 @@ mod tests {
         let d = decode_call(0, &call(DAI, 0, data), &ctx());
         assert_eq!(kinds(&d), vec![WarningKind::DelegatesOrApprovesAll]);
         assert!(d.warnings[0].message.contains("not capped"));
+        // ERC-1363 grants: refused on a capped token, an uncapped grant elsewhere.
+        let data = IToken::approveAndCall_1Call {
+            spender: BOB,
+            amount: U256::from(5),
+            data: Bytes::new(),
+        }
+        .abi_encode();
+        let d = decode_call(0, &call(USDC, 0, data), &ctx());
+        assert_eq!(d.function.as_deref(), Some("approveAndCall(address,uint256,bytes)"));
+        assert_eq!(kinds(&d), vec![WarningKind::WillRevert]);
+        assert!(d.warnings[0].message.contains("UnmeasurableCall"));
+        let data =
+            IToken::approveAndCall_0Call { spender: BOB, amount: U256::from(5) }.abi_encode();
+        let d = decode_call(0, &call(DAI, 0, data), &ctx());
+        assert_eq!(kinds(&d), vec![WarningKind::UncappedAsset]);
     }
 
     #[test]
