@@ -627,3 +627,16 @@ pub async fn resolve(
     };
     Ok(Resolved { chain, safe_ref, safe, loaded })
 }
+
+/// The file's signatures by current owners only (a stranger's signature would make the safe
+/// refuse the whole `queue`; it is reported by `show` and `sign`, and left out here).
+pub fn owner_signatures(
+    loaded: &Loaded,
+    report: &ProposalReport,
+) -> Vec<ITreasurySafe::Signature> {
+    loaded
+        .signatures()
+        .into_iter()
+        .filter(|s| report.approvals.iter().any(|a| a.signer == s.signer && a.owner))
+        .collect()
+}

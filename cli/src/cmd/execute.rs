@@ -64,7 +64,7 @@ impl ExecuteArgs {
                 super::queue::check_queueable(&report)?;
                 out.status(format!("{id} is fast-tracked and not queued yet: queueing it first"));
                 let call = safe
-                    .queue(r.loaded.calls.clone(), r.loaded.salt, r.loaded.signatures())
+                    .queue(r.loaded.calls.clone(), r.loaded.salt, flow::owner_signatures(&r.loaded, &report))
                     .from(from);
                 queued_first = tx::transact(out, &signing, "queue", &call, self.tx.dry_run).await?;
                 if queued_first.is_none() {

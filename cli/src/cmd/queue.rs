@@ -93,7 +93,7 @@ impl QueueArgs {
         let safe =
             crate::contracts::ITreasurySafe::new(r.safe_ref.address, signing.provider.clone());
         let call =
-            safe.queue(r.loaded.calls.clone(), r.loaded.salt, r.loaded.signatures()).from(from);
+            safe.queue(r.loaded.calls.clone(), r.loaded.salt, flow::owner_signatures(&r.loaded, &report)).from(from);
         let mined = tx::transact(&ctx.out, &signing, "queue", &call, self.tx.dry_run).await?;
         let id = r.loaded.id();
         let view = r.safe.getProposal(id).call().await?;
