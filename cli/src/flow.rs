@@ -630,10 +630,7 @@ pub async fn resolve(
 
 /// The file's signatures by current owners only (a stranger's signature would make the safe
 /// refuse the whole `queue`; it is reported by `show` and `sign`, and left out here).
-pub fn owner_signatures(
-    loaded: &Loaded,
-    report: &ProposalReport,
-) -> Vec<ITreasurySafe::Signature> {
+pub fn owner_signatures(loaded: &Loaded, report: &ProposalReport) -> Vec<ITreasurySafe::Signature> {
     loaded
         .signatures()
         .into_iter()

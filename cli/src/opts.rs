@@ -103,3 +103,21 @@ pub struct TxOpts {
     #[arg(long)]
     pub dry_run: bool,
 }
+
+/// Everything a command that signs and sends for a safe takes: which safe, which node, which
+/// signer, and `--dry-run`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SendOpts {
+    /// `--safe`.
+    #[command(flatten)]
+    pub safe: SafeOpts,
+    /// `--rpc-url`, `--network`, `--timeout`.
+    #[command(flatten)]
+    pub rpc: RpcOpts,
+    /// The signer.
+    #[command(flatten)]
+    pub wallet: WalletOpts,
+    /// `--dry-run`.
+    #[command(flatten)]
+    pub tx: TxOpts,
+}

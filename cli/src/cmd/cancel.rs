@@ -4,13 +4,8 @@
 
 use super::propose::{MakeOpts, create};
 use crate::{
-    context::Ctx,
-    contracts::ITreasurySafe,
-    exit::Failure,
-    flow::Source,
-    opts::{RpcOpts, SafeOpts, TxOpts, WalletOpts},
-    output::Outcome,
-    tx,
+    context::Ctx, contracts::ITreasurySafe, exit::Failure, flow::Source, opts::SendOpts,
+    output::Outcome, tx,
 };
 use alloy::{
     primitives::{Address, B256, Bytes, U256},
@@ -29,13 +24,7 @@ pub struct CancelArgs {
     #[command(flatten)]
     pub make: MakeOpts,
     #[command(flatten)]
-    pub safe: SafeOpts,
-    #[command(flatten)]
-    pub rpc: RpcOpts,
-    #[command(flatten)]
-    pub wallet: WalletOpts,
-    #[command(flatten)]
-    pub tx: TxOpts,
+    pub send: SendOpts,
 }
 
 #[derive(Debug, Serialize)]
@@ -58,19 +47,20 @@ impl CancelArgs {
             (_, Some(f)) => f.id(),
             _ => B256::ZERO,
         };
-        let safe_ref = crate::flow::resolve_safe(ctx, &self.safe, file.as_ref())?;
-        let chain = ctx.connect(&self.rpc, Some(&safe_ref)).await?;
+        let safe_ref = crate::flow::resolve_safe(ctx, &self.send.safe, file.as_ref())?;
+        let chain = ctx.connect(&self.send.rpc, Some(&safe_ref)).await?;
         let safe = chain.safe(&safe_ref).await?;
-        if !self.wallet.is_set() {
+        if !self.send.wallet.is_set() {
             return Err(Failure::bad_input("no signer given")
                 .fix("a guardian cancels with its key; an owner signs the owners' cancel proposal: pass --account, --keystore, --ledger, --mnemonic or -i")
                 .into());
         }
-        let (signing, from) = ctx.connect_signer_to(&chain, &self.wallet).await?;
+        let (signing, from) = ctx.connect_signer_to(&chain, &self.send.wallet).await?;
         if safe.isGuardian(from).call().await? {
             let bound = ITreasurySafe::new(safe_ref.address, signing.provider.clone());
             let call = bound.cancel(id).from(from);
-            let mined = tx::transact(&ctx.out, &signing, "cancel", &call, self.tx.dry_run).await?;
+            let mined =
+                tx::transact(&ctx.out, &signing, "cancel", &call, self.send.tx.dry_run).await?;
             let text = match &mined {
                 Some(m) => format!("cancelled {id} as guardian {from} in {}", m.hash),
                 None => format!("dry run: guardian {from} can cancel {id}"),
@@ -94,6 +84,6 @@ impl CancelArgs {
             data: Bytes::from(ITreasurySafe::cancelCall { id }.abi_encode()),
         }];
         let salt = self.make.salt.as_deref().map(super::deploy::parse_salt).unwrap_or(id);
-        create(ctx, &chain, &safe, &self.wallet, &self.tx, calls, salt, &self.make).await
+        create(ctx, &chain, &safe, &self.send.wallet, &self.send.tx, calls, salt, &self.make).await
     }
 }

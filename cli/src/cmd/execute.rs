@@ -6,7 +6,7 @@ use crate::{
     context::Ctx,
     exit::{ExitKind, Failure},
     flow::{self, Source},
-    opts::{RpcOpts, SafeOpts, TxOpts, WalletOpts},
+    opts::SendOpts,
     output::Outcome,
     tx, units,
 };
@@ -27,13 +27,7 @@ pub struct ExecuteArgs {
     #[arg(long)]
     pub wait: bool,
     #[command(flatten)]
-    pub safe: SafeOpts,
-    #[command(flatten)]
-    pub rpc: RpcOpts,
-    #[command(flatten)]
-    pub wallet: WalletOpts,
-    #[command(flatten)]
-    pub tx: TxOpts,
+    pub send: SendOpts,
 }
 
 #[derive(Debug, Serialize)]
@@ -49,11 +43,11 @@ impl ExecuteArgs {
     /// Checks the state, waits if asked, simulates, executes.
     pub async fn run(self, ctx: &Ctx) -> Result<Outcome> {
         let out = &ctx.out;
-        let r = flow::resolve(ctx, &self.safe, &self.rpc, &self.proposal).await?;
+        let r = flow::resolve(ctx, &self.send.safe, &self.send.rpc, &self.proposal).await?;
         let report = flow::report(&r.chain, &r.safe, &r.loaded).await?;
         flow::warn_all(out, &report);
         let id = r.loaded.id();
-        let (signing, from) = ctx.connect_signer_to(&r.chain, &self.wallet).await?;
+        let (signing, from) = ctx.connect_signer_to(&r.chain, &self.send.wallet).await?;
         let safe =
             crate::contracts::ITreasurySafe::new(r.safe_ref.address, signing.provider.clone());
         let mut queued_first = None;
@@ -64,9 +58,14 @@ impl ExecuteArgs {
                 super::queue::check_queueable(&report)?;
                 out.status(format!("{id} is fast-tracked and not queued yet: queueing it first"));
                 let call = safe
-                    .queue(r.loaded.calls.clone(), r.loaded.salt, flow::owner_signatures(&r.loaded, &report))
+                    .queue(
+                        r.loaded.calls.clone(),
+                        r.loaded.salt,
+                        flow::owner_signatures(&r.loaded, &report),
+                    )
                     .from(from);
-                queued_first = tx::transact(out, &signing, "queue", &call, self.tx.dry_run).await?;
+                queued_first =
+                    tx::transact(out, &signing, "queue", &call, self.send.tx.dry_run).await?;
                 if queued_first.is_none() {
                     return dry_run_outcome(id, from, true);
                 }
@@ -124,7 +123,7 @@ impl ExecuteArgs {
             wait_for_eta(ctx, &r.chain, eta).await?;
         }
         let call = safe.execute(r.loaded.calls.clone(), r.loaded.salt, r.loaded.epoch).from(from);
-        let mined = tx::transact(out, &signing, "execute", &call, self.tx.dry_run).await?;
+        let mined = tx::transact(out, &signing, "execute", &call, self.send.tx.dry_run).await?;
         let Some(m) = mined else { return dry_run_outcome(id, from, false) };
         let mut text = format!("executed {id} in {}", m.hash);
         for o in &report.decoded.outflows {

@@ -2,13 +2,7 @@
 //! (by itself after the freeze duration, or early by M owners through `tsafe unfreeze`); the
 //! guardians' freeze is one shot until the owners re-arm it.
 
-use crate::{
-    context::Ctx,
-    exit::Failure,
-    opts::{RpcOpts, SafeOpts, TxOpts, WalletOpts},
-    output::Outcome,
-    tx,
-};
+use crate::{context::Ctx, exit::Failure, opts::SendOpts, output::Outcome, tx};
 use alloy::primitives::Address;
 use clap::Args;
 use eyre::Result;
@@ -18,13 +12,7 @@ use serde::Serialize;
 #[derive(Debug, Args)]
 pub struct FreezeArgs {
     #[command(flatten)]
-    pub safe: SafeOpts,
-    #[command(flatten)]
-    pub rpc: RpcOpts,
-    #[command(flatten)]
-    pub wallet: WalletOpts,
-    #[command(flatten)]
-    pub tx: TxOpts,
+    pub send: SendOpts,
 }
 
 #[derive(Debug, Serialize)]
@@ -39,8 +27,9 @@ struct FreezeReport {
 impl FreezeArgs {
     /// Checks the signer is an armed guardian, simulates, sends `freeze()`.
     pub async fn run(self, ctx: &Ctx) -> Result<Outcome> {
-        let safe_ref = ctx.safe(&self.safe)?;
-        let (chain, from) = ctx.connect_signer(&self.rpc, &self.wallet, Some(&safe_ref)).await?;
+        let safe_ref = ctx.safe(&self.send.safe)?;
+        let (chain, from) =
+            ctx.connect_signer(&self.send.rpc, &self.send.wallet, Some(&safe_ref)).await?;
         let safe = chain.safe(&safe_ref).await?;
         if !safe.isGuardian(from).call().await? {
             return Err(Failure::bad_input(format!(
@@ -51,7 +40,7 @@ impl FreezeArgs {
             .into());
         }
         let call = safe.freeze().from(from);
-        let mined = tx::transact(&ctx.out, &chain, "freeze", &call, self.tx.dry_run).await?;
+        let mined = tx::transact(&ctx.out, &chain, "freeze", &call, self.send.tx.dry_run).await?;
         let frozen_until =
             if mined.is_some() { Some(safe.frozenUntil().call().await?) } else { None };
         let text = match (&mined, frozen_until) {

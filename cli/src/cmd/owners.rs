@@ -7,7 +7,7 @@ use super::propose::{MakeOpts, create};
 use crate::{
     context::Ctx,
     contracts::ITreasurySafe::{self, ITreasurySafeCalls},
-    opts::{RpcOpts, SafeOpts, TxOpts, WalletOpts},
+    opts::SendOpts,
     output::Outcome,
 };
 use alloy::{
@@ -23,20 +23,14 @@ pub struct OwnerCallArgs {
     #[command(flatten)]
     pub make: MakeOpts,
     #[command(flatten)]
-    pub safe: SafeOpts,
-    #[command(flatten)]
-    pub rpc: RpcOpts,
-    #[command(flatten)]
-    pub wallet: WalletOpts,
-    #[command(flatten)]
-    pub tx: TxOpts,
+    pub send: SendOpts,
 }
 
 impl OwnerCallArgs {
     /// Writes (and signs) the owners' proposal of `call`.
     pub async fn run(self, ctx: &Ctx, call: ITreasurySafeCalls) -> Result<Outcome> {
-        let safe_ref = ctx.safe(&self.safe)?;
-        let chain = ctx.connect(&self.rpc, Some(&safe_ref)).await?;
+        let safe_ref = ctx.safe(&self.send.safe)?;
+        let chain = ctx.connect(&self.send.rpc, Some(&safe_ref)).await?;
         let safe = chain.safe(&safe_ref).await?;
         let calls = vec![ITreasurySafe::Call {
             target: safe_ref.address,
@@ -52,6 +46,6 @@ impl OwnerCallArgs {
             super::propose::fresh_salt()
         };
         let salt = self.make.salt.as_deref().map(super::deploy::parse_salt).unwrap_or(default_salt);
-        create(ctx, &chain, &safe, &self.wallet, &self.tx, calls, salt, &self.make).await
+        create(ctx, &chain, &safe, &self.send.wallet, &self.send.tx, calls, salt, &self.make).await
     }
 }

@@ -12,7 +12,7 @@ use crate::{
     contracts::ITreasurySafe::{self, ITreasurySafeCalls},
     exit::Failure,
     flow::{self, Loaded, Safe},
-    opts::{RpcOpts, SafeOpts, TxOpts, WalletOpts},
+    opts::{SendOpts, TxOpts, WalletOpts},
     output::Outcome,
     proposal::{ProposalFile, hash_proposal},
     tx,
@@ -152,13 +152,7 @@ pub struct ProposeArgs {
     #[command(flatten)]
     pub make: MakeOpts,
     #[command(flatten)]
-    pub safe: SafeOpts,
-    #[command(flatten)]
-    pub rpc: RpcOpts,
-    #[command(flatten)]
-    pub wallet: WalletOpts,
-    #[command(flatten)]
-    pub tx: TxOpts,
+    pub send: SendOpts,
 }
 
 /// What `propose` (and `unfreeze`, `rearm`, an owner's `cancel`) reports.
@@ -418,8 +412,8 @@ impl ProposeArgs {
             Some(path) => Some(flow::load_file(path)?),
             None => None,
         };
-        let safe_ref = flow::resolve_safe(ctx, &self.safe, appended.as_ref())?;
-        let chain = ctx.connect(&self.rpc, Some(&safe_ref)).await?;
+        let safe_ref = flow::resolve_safe(ctx, &self.send.safe, appended.as_ref())?;
+        let chain = ctx.connect(&self.send.rpc, Some(&safe_ref)).await?;
         let safe = chain.safe(&safe_ref).await?;
         let mut calls = Vec::new();
         if let Some(file) = &appended {
@@ -479,7 +473,7 @@ impl ProposeArgs {
             force: self.make.force || self.append.is_some(),
             ..self.make.clone()
         };
-        create(ctx, &chain, &safe, &self.wallet, &self.tx, calls, salt, &make).await
+        create(ctx, &chain, &safe, &self.send.wallet, &self.send.tx, calls, salt, &make).await
     }
 }
 

@@ -6,7 +6,7 @@ use crate::{
     context::Ctx,
     exit::{ExitKind, Failure},
     flow::{self, Source},
-    opts::{RpcOpts, SafeOpts, TxOpts, WalletOpts},
+    opts::SendOpts,
     output::Outcome,
     tx, units,
 };
@@ -23,13 +23,7 @@ pub struct QueueArgs {
     #[arg(required = true, value_name = "FILE|ID")]
     pub proposal: Vec<Source>,
     #[command(flatten)]
-    pub safe: SafeOpts,
-    #[command(flatten)]
-    pub rpc: RpcOpts,
-    #[command(flatten)]
-    pub wallet: WalletOpts,
-    #[command(flatten)]
-    pub tx: TxOpts,
+    pub send: SendOpts,
 }
 
 #[derive(Debug, Serialize)]
@@ -85,16 +79,21 @@ pub fn check_queueable(report: &flow::ProposalReport) -> Result<()> {
 impl QueueArgs {
     /// Checks, simulates, sends `queue`, reports the ETA.
     pub async fn run(self, ctx: &Ctx) -> Result<Outcome> {
-        let r = flow::resolve(ctx, &self.safe, &self.rpc, &self.proposal).await?;
+        let r = flow::resolve(ctx, &self.send.safe, &self.send.rpc, &self.proposal).await?;
         let report = flow::report(&r.chain, &r.safe, &r.loaded).await?;
         flow::warn_all(&ctx.out, &report);
         check_queueable(&report)?;
-        let (signing, from) = ctx.connect_signer_to(&r.chain, &self.wallet).await?;
+        let (signing, from) = ctx.connect_signer_to(&r.chain, &self.send.wallet).await?;
         let safe =
             crate::contracts::ITreasurySafe::new(r.safe_ref.address, signing.provider.clone());
-        let call =
-            safe.queue(r.loaded.calls.clone(), r.loaded.salt, flow::owner_signatures(&r.loaded, &report)).from(from);
-        let mined = tx::transact(&ctx.out, &signing, "queue", &call, self.tx.dry_run).await?;
+        let call = safe
+            .queue(
+                r.loaded.calls.clone(),
+                r.loaded.salt,
+                flow::owner_signatures(&r.loaded, &report),
+            )
+            .from(from);
+        let mined = tx::transact(&ctx.out, &signing, "queue", &call, self.send.tx.dry_run).await?;
         let id = r.loaded.id();
         let view = r.safe.getProposal(id).call().await?;
         let now = crate::cmd::status::chain_now(&r.chain).await?;

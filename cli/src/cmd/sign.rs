@@ -7,7 +7,7 @@ use crate::{
     context::Ctx,
     exit::Failure,
     flow::{self, Source},
-    opts::{RpcOpts, SafeOpts, TxOpts, WalletOpts},
+    opts::SendOpts,
     output::Outcome,
     proposal::SignatureUpdate,
 };
@@ -26,13 +26,7 @@ pub struct SignArgs {
     #[arg(long, value_name = "FILE")]
     pub merge: Vec<PathBuf>,
     #[command(flatten)]
-    pub safe: SafeOpts,
-    #[command(flatten)]
-    pub rpc: RpcOpts,
-    #[command(flatten)]
-    pub wallet: WalletOpts,
-    #[command(flatten)]
-    pub tx: TxOpts,
+    pub send: SendOpts,
 }
 
 #[derive(Debug, Serialize)]
@@ -53,11 +47,11 @@ impl SignArgs {
         let out = &ctx.out;
         let mut sources = vec![Source::File(self.file.clone())];
         sources.extend(self.merge.iter().cloned().map(Source::File));
-        let r = flow::resolve(ctx, &self.safe, &self.rpc, &sources).await?;
+        let r = flow::resolve(ctx, &self.send.safe, &self.send.rpc, &sources).await?;
         let Some((_, mut file)) = r.loaded.file.clone() else {
             return Err(Failure::bad_input("sign takes a proposal file").into());
         };
-        if !self.wallet.is_set() && self.merge.is_empty() {
+        if !self.send.wallet.is_set() && self.merge.is_empty() {
             return Err(Failure::bad_input("no signer given")
                 .fix("pass --account NAME, --keystore PATH, --ledger, --mnemonic or -i (or --merge FILE to only merge)")
                 .into());
@@ -72,7 +66,7 @@ impl SignArgs {
         flow::warn_all(out, &report);
         let mut signer = None;
         let mut update = None;
-        if self.wallet.is_set() {
+        if self.send.wallet.is_set() {
             let question = if warnings == 0 {
                 format!("sign proposal {}?", report.id)
             } else {
@@ -84,13 +78,13 @@ impl SignArgs {
                 )
                 .into());
             }
-            let (who, u) = flow::sign_into(&r.chain, &r.safe, &self.wallet, &mut file).await?;
+            let (who, u) = flow::sign_into(&r.chain, &r.safe, &self.send.wallet, &mut file).await?;
             signer = Some(who);
             update = Some(u);
         }
         let on_disk = flow::load_file(&self.file)?;
         let changed = file != on_disk;
-        let written = changed && !self.tx.dry_run;
+        let written = changed && !self.send.tx.dry_run;
         if written {
             file.save_atomic(&self.file).map_err(flow::proposal_failure)?;
         }
@@ -118,7 +112,7 @@ impl SignArgs {
         } else {
             text.push_str(": pass the file to the next owner (`tsafe sign FILE`)\n");
         }
-        if self.tx.dry_run {
+        if self.send.tx.dry_run {
             text.push_str("dry run: the file was not changed\n");
         } else if written {
             text.push_str(&format!("saved     {}\n", self.file.display()));
