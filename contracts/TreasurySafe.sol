@@ -874,7 +874,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
                 continue;
             }
             uint256 amount = f.balanceBefore > balanceAfter ? f.balanceBefore - balanceAfter : 0;
-            amount += _standingAllowances(k, f.asset, grants, grantCount);
+            amount = _saturatingAdd(amount, _standingAllowances(k, f.asset, grants, grantCount));
             if (amount != 0) _consume(f.asset, amount, k);
         }
     }
@@ -892,7 +892,17 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             );
             // An allowance that cannot be read cannot be bounded.
             if (!ok) revert BalanceUnreadable(asset);
-            total += allowance;
+            total = _saturatingAdd(total, allowance);
+        }
+    }
+
+    /// @dev `a + b`, or type(uint256).max when that overflows: an unlimited allowance is then refused with
+    ///      CapExceeded like any other amount above the cap, instead of an arithmetic panic.
+    function _saturatingAdd(uint256 a, uint256 b) internal pure returns (uint256) {
+        // Unchecked on purpose: a wrapped sum is smaller than `a`, and that is exactly the overflow test.
+        unchecked {
+            uint256 sum = a + b;
+            return sum < a ? type(uint256).max : sum;
         }
     }
 
@@ -913,9 +923,12 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         Cap memory c = cap;
         uint64 nowIndex = RollingCap.indexAt(c.period, block.timestamp);
         uint256 free = RollingCap.FULL - RollingCap.usedUnits(c.lanes, c.head, nowIndex);
+        uint256 left = RollingCap.toAmount(free, c.limit);
+        // The rolling bound: over any window of the cap's period, at most its limit leaves. Compared in
+        // amounts, not units, so any amount (even type(uint256).max) is refused before it is converted:
+        // amount > ⌊free·C/FULL⌋ exactly when ⌈amount·FULL/C⌉ > free, so the two tests agree.
+        if (amount > left) revert CapExceeded(asset, amount, left);
         uint256 units = RollingCap.toUnits(amount, c.limit);
-        // The rolling bound: over any window of the cap's period, at most its limit leaves.
-        if (units > free) revert CapExceeded(asset, amount, RollingCap.toAmount(free, c.limit));
         (cap.lanes, cap.head) = RollingCap.record(c.lanes, c.head, nowIndex, units);
         emit CapConsumed(asset, amount, RollingCap.toAmount(free - units, c.limit));
     }

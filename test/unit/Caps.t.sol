@@ -168,6 +168,34 @@ contract CapsTest is SafeUnitBase {
         _go();
     }
 
+    /// @notice F-7: an unlimited allowance on a capped token is refused with the cap's own error, not an
+    ///         arithmetic panic, however small the cap (here below 2^32 - 1 base units) and whatever else moved.
+    function test_RevertWhen_UnlimitedApproveOnCappedToken() public {
+        MockERC20 usd = new MockERC20("USD", "USD", 6);
+        usd.mint(address(safe), 1_000_000e6);
+        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (address(usd), 1000e6, 1 days)));
+        uint256 max = type(uint256).max;
+        _prepare(_one(address(usd), 0, abi.encodeCall(MockERC20.approve, (spender, max))), bytes32("max"));
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(usd), max, 1000e6));
+        _go();
+        // A transfer plus an unlimited allowance: the sum saturates at type(uint256).max.
+        ITreasurySafe.Call[] memory both = _two(
+            _one(address(usd), 0, abi.encodeCall(MockERC20.transfer, (recipient, 1))),
+            _one(address(usd), 0, abi.encodeCall(MockERC20.approve, (spender, max)))
+        );
+        _prepare(both, bytes32("both"));
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(usd), max, 1000e6));
+        _go();
+        // Two unlimited allowances to different spenders: same.
+        ITreasurySafe.Call[] memory two = _two(
+            _one(address(usd), 0, abi.encodeCall(MockERC20.approve, (spender, max))),
+            _one(address(usd), 0, abi.encodeCall(MockERC20.approve, (recipient, max)))
+        );
+        _prepare(two, bytes32("two"));
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(usd), max, 1000e6));
+        _go();
+    }
+
     function test_execute_IncreaseAllowanceCharged() public {
         _prepare(_tokenCall(abi.encodeCall(MockERC20.increaseAllowance, (spender, 25e18))), SALT);
         vm.expectEmit(true, true, true, true, address(safe));
