@@ -128,9 +128,15 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     bytes4 private constant APPROVE = bytes4(keccak256("approve(address,uint256)"));
     bytes4 private constant INCREASE_ALLOWANCE = bytes4(keccak256("increaseAllowance(address,uint256)"));
     bytes4 private constant INCREASE_APPROVAL = bytes4(keccak256("increaseApproval(address,uint256)"));
-    // Grants whose outflow cannot be measured: refused on capped tokens.
+    // Grants refused on capped tokens: operators (no amount to bound), and allowance grants that call the
+    // spender (ERC-1363, ERC-827), which the batch would not see as grants. Use `approve` and a separate call.
     bytes4 private constant AUTHORIZE_OPERATOR = bytes4(keccak256("authorizeOperator(address)"));
     bytes4 private constant SET_APPROVAL_FOR_ALL = bytes4(keccak256("setApprovalForAll(address,bool)"));
+    bytes4 private constant APPROVE_AND_CALL = bytes4(keccak256("approveAndCall(address,uint256)"));
+    bytes4 private constant APPROVE_AND_CALL_DATA =
+        bytes4(keccak256("approveAndCall(address,uint256,bytes)"));
+    bytes4 private constant INCREASE_APPROVAL_AND_CALL =
+        bytes4(keccak256("increaseApprovalAndCall(address,uint256,bytes)"));
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -852,8 +858,12 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
                     // The spender must be readable to measure what it may pull later.
                     if (c.data.length < 68) revert UnmeasurableCall(i, c.target, selector);
                     grants[grantCount++] = Grant({flow: k, spender: address(bytes20(c.data[16:36]))});
-                } else if (selector == AUTHORIZE_OPERATOR || selector == SET_APPROVAL_FOR_ALL) {
-                    // Unbounded grants cannot be measured against a cap.
+                } else if (
+                    selector == AUTHORIZE_OPERATOR || selector == SET_APPROVAL_FOR_ALL
+                        || selector == APPROVE_AND_CALL || selector == APPROVE_AND_CALL_DATA
+                        || selector == INCREASE_APPROVAL_AND_CALL
+                ) {
+                    // Operator grants have no amount to bound; the other grants would stand uncharged.
                     revert UnmeasurableCall(i, c.target, selector);
                 }
             }

@@ -189,7 +189,8 @@ interface ITreasurySafe {
     /// @notice Thrown when a batch would move more of a capped asset than its cap has left.
     error CapExceeded(address asset, uint256 wanted, uint256 left);
     /// @notice Thrown when a batch calls a capped token with an operation whose outflow cannot be measured
-    ///         (operator or approval-for-all grants), or with malformed calldata for an allowance call.
+    ///         (operator or approval-for-all grants, ERC-1363 `approveAndCall`, ERC-827
+    ///         `increaseApprovalAndCall`), or with malformed calldata for an allowance call.
     error UnmeasurableCall(uint256 index, address asset, bytes4 selector);
     /// @notice Thrown when a capped token's balance cannot be read while the batch calls that token.
     error BalanceUnreadable(address asset);

@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
+import {ApproveAndCallToken} from "../mocks/ApproveAndCallToken.sol";
 import {HostileToken} from "../mocks/HostileToken.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {NoReturnToken} from "../mocks/NoReturnToken.sol";
@@ -139,6 +140,34 @@ contract CapAttacksTest is SafeUnitBase {
             abi.encodeWithSelector(ITreasurySafe.UnmeasurableCall.selector, 0, address(token), operator)
         );
         _go();
+    }
+
+    /// @notice #12 (F-4): the other allowance-granting entry points of ERC-1363 and ERC-827 cannot leave an
+    ///         uncharged allowance on a capped token: `approveAndCall` (with and without data) and
+    ///         `increaseApprovalAndCall` are refused with UnmeasurableCall(index, token, selector).
+    function test_Attack12_ApproveAndCallOnCappedTokenRefused() public {
+        ApproveAndCallToken token = new ApproveAndCallToken();
+        token.mint(address(safe), 1000e18);
+        _capToken(address(token));
+        address thief = makeAddr("thief");
+        bytes4[3] memory grants = [
+            bytes4(keccak256("approveAndCall(address,uint256)")),
+            bytes4(keccak256("approveAndCall(address,uint256,bytes)")),
+            bytes4(keccak256("increaseApprovalAndCall(address,uint256,bytes)"))
+        ];
+        for (uint256 i; i < grants.length; ++i) {
+            bytes memory data = i == 0
+                ? abi.encodeWithSelector(grants[i], thief, 1000e18)
+                : abi.encodeWithSelector(grants[i], thief, 1000e18, "");
+            _prepare(_one(address(token), 0, data), bytes32(i));
+            vm.expectRevert(
+                abi.encodeWithSelector(ITreasurySafe.UnmeasurableCall.selector, 0, address(token), grants[i])
+            );
+            _go();
+        }
+        // Nothing was granted, so nothing can be pulled later outside any batch.
+        assertEq(token.allowance(address(safe), thief), 0);
+        assertEq(safe.remainingCap(address(token)), TOKEN_CAP);
     }
 
     /*//////////////////////////////////////////////////////////////
