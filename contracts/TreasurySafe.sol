@@ -322,7 +322,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             if (status != Status.Proposed && status != Status.Queued) {
                 revert InvalidProposalState(id, _stateOf(r, _loadConfig()));
             }
-            // A rogue guardian must not be able to block its own removal.
+            // A rogue guardian must not be able to block its own removal, nor the owners' unfreeze or cancels.
             if (r.guardianProtected) revert GuardianCannotCancel(id);
         }
         r.status = Status.Cancelled;
@@ -739,7 +739,9 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     /// @dev Which special paths a batch may take. All three need every call to be a value-less self-call.
     ///      fastTrack: only tightening-capable setters (each re-checks at execution).
     ///      freezeExempt: only unfreeze and cancel.
-    ///      guardianProtected: only guardian removals and additions, with at least one removal.
+    ///      guardianProtected: only guardian removals and additions, with at least one removal (a rogue
+    ///      guardian must not block its own removal); or freeze-exempt (a rogue guardian must not block the
+    ///      owners' early unfreeze or their cancels). Neither kind moves funds.
     function _classify(Call[] calldata calls)
         internal
         view
@@ -759,7 +761,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             if (selector == this.removeGuardian.selector) removesGuardian = true;
             else if (selector != this.addGuardian.selector) onlyGuardianChanges = false;
         }
-        guardianProtected = onlyGuardianChanges && removesGuardian;
+        guardianProtected = (onlyGuardianChanges && removesGuardian) || freezeExempt;
     }
 
     /// @dev Whether a self-call may skip the delay: a fast-track setter whose change tightens the safe as

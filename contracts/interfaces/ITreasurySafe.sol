@@ -182,7 +182,8 @@ interface ITreasurySafe {
     error AlreadyFrozen(uint64 until);
     /// @notice Thrown when a guardian freezes after the guardians' one-shot freeze was used and not re-armed.
     error GuardiansDisarmed();
-    /// @notice Thrown when a guardian tries to cancel a proposal whose only effect is to remove or replace guardians.
+    /// @notice Thrown when a guardian tries to cancel a guardian-protected proposal: one that only removes or
+    ///         replaces guardians, or one made only of `unfreeze` and `cancel` self-calls.
     error GuardianCannotCancel(bytes32 id);
     /// @notice Thrown when a call of an executed batch reverts (or a token call returns false); the whole execute reverts.
     error CallFailed(uint256 index, address target, bytes reason);
@@ -306,9 +307,10 @@ interface ITreasurySafe {
     function execute(Call[] calldata calls, bytes32 salt, uint32 epoch) external;
 
     /// @notice Cancels a proposed or queued proposal (terminal).
-    /// @dev Guardians may cancel anything but a proposal that only removes or replaces guardians. The safe
-    ///      itself (owners, through a proposal) may cancel any id, including one never seen on chain, to void
-    ///      leaked signatures.
+    /// @dev Guardians may cancel anything but a guardian-protected proposal: one that only removes or replaces
+    ///      guardians (so a rogue guardian cannot block its removal), or one made only of `unfreeze` and `cancel`
+    ///      self-calls (so it cannot block the owners' early unfreeze or their cancels). The safe itself (owners,
+    ///      through a proposal) may cancel any id, including one never seen on chain, to void leaked signatures.
     /// @param id The proposal id.
     function cancel(bytes32 id) external;
 
