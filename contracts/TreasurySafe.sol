@@ -272,10 +272,10 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         // An empty batch would be a proposal that does nothing.
         if (calls.length == 0) revert EmptyBatch();
         id = _hashProposal(calls, salt, cfg.epoch);
-        (Record memory r, address[] memory signers) = _admit(id, calls, signatures, cfg);
+        (Record memory r, address[] memory approvers) = _admit(id, calls, signatures, cfg);
         _records[id] = r;
         eta = r.eta;
-        _emitQueued(id, r, salt, calls, signers);
+        _emitQueued(id, r, salt, calls, approvers);
     }
 
     /// @inheritdoc ITreasurySafe
@@ -674,13 +674,17 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         );
     }
 
-    /// @dev Verifies every signature against the id; returns the bitmap of signing owners and their addresses.
-    function _verifySignatures(bytes32 id, Signature[] calldata signatures)
+    /// @dev Verifies every signature against the id and adds its owner to `approvals` (the on-chain approvals).
+    ///      Returns the new bitmap and every approver exactly once: the on-chain approvers in owner order, then
+    ///      the owners whose signatures added an approval, in signature order.
+    function _verifySignatures(bytes32 id, Signature[] calldata signatures, uint32 approvals)
         internal
         view
-        returns (uint32 approvals, address[] memory signers)
+        returns (uint32, address[] memory approvers)
     {
-        signers = new address[](signatures.length);
+        uint32 onChain = approvals;
+        address[] memory added = new address[](signatures.length);
+        uint256 n;
         for (uint256 i; i < signatures.length; ++i) {
             address signer = signatures[i].signer;
             uint8 index = _ownerIndex(signer);
@@ -690,9 +694,28 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             if (!SignatureChecker.isValidSignatureNowCalldata(signer, id, signatures[i].data)) {
                 revert InvalidSignature(signer);
             }
-            // A bitmap counts each owner once, however many signatures it brings.
-            approvals |= uint32(1 << index);
-            signers[i] = signer;
+            uint32 bit = uint32(1 << index);
+            // A bitmap counts each owner once, however many approvals it brings; the event names it once.
+            if (approvals & bit == 0) added[n++] = signer;
+            approvals |= bit;
+        }
+        approvers = _ownersIn(onChain, n);
+        for (uint256 i; i < n; ++i) {
+            approvers[approvers.length - n + i] = added[i];
+        }
+        return (approvals, approvers);
+    }
+
+    /// @dev A list of the owners whose bits are set in `bits` (current epoch, in owner order) followed by
+    ///      `room` empty entries. Walks the owner list only as far as the highest set bit.
+    function _ownersIn(uint32 bits, uint256 room) internal view returns (address[] memory list) {
+        list = new address[](_popcount(bits) + room);
+        address current = SENTINEL;
+        uint256 n;
+        // Owner index i is the i-th node after the sentinel.
+        for (uint256 i; bits >> i != 0; ++i) {
+            current = _owners[current].next;
+            if (bits & (uint32(1) << i) != 0) list[n++] = current;
         }
     }
 
@@ -700,7 +723,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     function _admit(bytes32 id, Call[] calldata calls, Signature[] calldata signatures, Config memory cfg)
         internal
         view
-        returns (Record memory r, address[] memory signers)
+        returns (Record memory r, address[] memory approvers)
     {
         r = _loadRecord(id);
         // Queue once: a queued, executed or cancelled id can never be queued again (replay).
@@ -712,9 +735,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         if (_isFrozen(cfg) && !r.freezeExempt) revert Frozen(cfg.frozenUntil);
 
         // The id commits to the current epoch, so on-chain approvals of a Proposed record are current.
-        uint32 signed;
-        (signed, signers) = _verifySignatures(id, signatures);
-        r.approvals |= signed;
+        (r.approvals, approvers) = _verifySignatures(id, signatures, r.approvals);
         uint256 count = _popcount(r.approvals);
         // M distinct owners of the current epoch, counted once whatever the kind of approval.
         if (count < cfg.threshold) revert InsufficientApprovals(id, count, cfg.threshold);
@@ -731,9 +752,9 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         Record memory r,
         bytes32 salt,
         Call[] calldata calls,
-        address[] memory signers
+        address[] memory approvers
     ) internal {
-        emit ProposalQueued(id, r.eta, r.expiresAt, r.epoch, salt, calls, signers, r.fastTrack);
+        emit ProposalQueued(id, r.eta, r.expiresAt, r.epoch, salt, calls, approvers, r.fastTrack);
     }
 
     /// @dev Which special paths a batch may take. All three need every call to be a value-less self-call.

@@ -214,6 +214,9 @@ interface ITreasurySafe {
     /// @notice Emitted when an owner approves a proposal on chain (including the proposer at creation).
     event ProposalApproved(bytes32 indexed id, address indexed owner);
     /// @notice Emitted when a proposal enters the queue; carries the full calls and who approved.
+    /// @dev `approvers` names every owner whose approval counted, exactly once: first those who approved on
+    ///      chain (`propose`, `approve`), in owner order, then those whose signatures were handed to `queue`,
+    ///      in signature order. Its length is the number of distinct approvals (at least the threshold).
     event ProposalQueued(
         bytes32 indexed id,
         uint64 eta,
