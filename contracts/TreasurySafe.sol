@@ -498,8 +498,9 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             return;
         }
         Cap memory old = _caps[i];
-        // Tighter means: no more per window, over windows no shorter.
-        _requireTightening(limit <= old.limit && period >= old.period);
+        // Tighter means: no more per window, over the same windows. Any new period is a loosening: a longer one
+        // would start counting afresh and forget what its longer window should still count (F-9).
+        _requireTightening(limit <= old.limit && period == old.period);
         // Carry what the old window still counts into the new one (rounded up, capped at full), so
         // changing a cap never frees capacity early.
         uint256 usedUnits =
@@ -810,7 +811,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
                 abi.decode(data[4:100], (address, uint256, uint256));
             Config memory cfg = _loadConfig();
             uint256 i = _findCap(cfg, asset);
-            return i == cfg.capCount || (limit <= _caps[i].limit && period >= _caps[i].period);
+            return i == cfg.capCount || (limit <= _caps[i].limit && period == _caps[i].period);
         }
         return true;
     }

@@ -363,7 +363,8 @@ interface ITreasurySafe {
     /// @notice Sets the freeze duration. Tightens if it grows.
     function setFreezeDuration(uint32 freezeDuration) external;
 
-    /// @notice Adds or changes a cap. Tightens if the asset had none, or the limit does not rise and the period does not shrink.
+    /// @notice Adds or changes a cap. Tightens if the asset had none, or the limit does not rise and the period
+    ///         stays the same; any change of period (longer or shorter) loosens and waits the delay.
     /// @dev Outflow already counted in the current window is carried into the new cap, so a change never frees capacity early.
     function setCap(address asset, uint128 limit, uint32 period) external;
 

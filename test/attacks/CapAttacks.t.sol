@@ -225,6 +225,24 @@ contract CapAttacksTest is SafeUnitBase {
         assertEq(safe.getConfig().caps[0].limit, 5 ether);
     }
 
+    /// @notice #13 (F-9): changing a cap's period is never a tightening: a longer period would start counting
+    ///         afresh and forget what the old window had already let out. It waits the delay.
+    function test_Attack13_LongerCapPeriodIsNotFastTracked() public {
+        _queueAndExecute(_ethTransfer(stranger, ETH_CAP), SALT);
+        // 1.4 days later the 1-day window no longer counts the 10 ether; a 7-day one would.
+        vm.warp(_now() + 1.4 days);
+        bytes memory longer = abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 7 days));
+        uint256 queuedAt = _now();
+        (bytes32 pid, uint64 eta) = _queueSelf(longer, bytes32("longer"));
+        assertEq(eta, queuedAt + DELAY, "a period change waits the delay");
+        assertFalse(safe.getProposal(pid).fastTrack);
+        // The same period and limit is still a (trivial) tightening.
+        bytes memory same = abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, CAP_PERIOD));
+        (bytes32 sid, uint64 seta) = _queueSelf(same, bytes32("same"));
+        assertEq(seta, queuedAt);
+        assertTrue(safe.getProposal(sid).fastTrack);
+    }
+
     /*//////////////////////////////////////////////////////////////
                              #21 FORCED ETH
     //////////////////////////////////////////////////////////////*/

@@ -14,8 +14,9 @@ import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
 /// │   batch is charged in full (approve + transferFrom in the same batch: counted once)
 /// └── authorizeOperator / setApprovalForAll / short allowance calldata on a capped token:
 ///     it reverts UnmeasurableCall(index, token, selector)
-/// setCap: new asset or tighter (limit not up, period not down) on the fast track, usage carried over
-/// (never frees capacity early); looser only after the delay; InvalidCap / TooManyCaps
+/// setCap: new asset or tighter (limit not up, same period) on the fast track, usage carried over
+/// (never frees capacity early); looser (a higher limit or any other period) only after the delay;
+/// InvalidCap / TooManyCaps
 /// removeCap: always waits the delay; CapNotFound
 /// remainingCap / nextRefillAt: exact, uncapped = type(uint256).max
 /// @dev Exact expectations re-derive RollingCap's arithmetic by hand: units are limit / (2^32 - 1),
@@ -293,9 +294,9 @@ contract CapsTest is SafeUnitBase {
     function test_setCap_CarryOverNeverFreesCapacityEarly() public {
         uint256 t0 = _now();
         _queueAndExecute(_ethTransfer(recipient, ETH_CAP), SALT);
-        // Later in the same window: tighten to the same limit over a longer period.
+        // Later in the same window: tighten the limit over the same period.
         vm.warp(_now() + 20 hours);
-        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 days)));
+        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 8 ether, CAP_PERIOD)));
         assertEq(safe.remainingCap(NATIVE), 0);
         // One old period after the spend, the old cap could have refilled; the new one has not.
         vm.warp(t0 + DELAY + CAP_PERIOD + 8 hours);
@@ -326,11 +327,25 @@ contract CapsTest is SafeUnitBase {
         );
     }
 
-    function test_setCap_ShorterPeriodOnFastTrackRefused() public {
-        _expectCapLoosening(
-            abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 days)),
-            abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 3 days))
-        );
+    /// @notice F-9: a fast-tracked setCap that kept the period when queued is refused if the period has changed
+    ///         by the time it runs (any period change is a loosening).
+    function test_setCap_PeriodChangeOnFastTrackRefused() public {
+        bytes memory lower = abi.encodeCall(TreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD));
+        uint256 queuedAt = _now();
+        (, uint64 eta) = _prepare(_selfCall(lower), keccak256(lower));
+        assertEq(eta, queuedAt, "tightening when queued: fast-tracked");
+        // Meanwhile a delayed batch changes the period.
+        _queueAndExecute(_selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 days))), SALT);
+        vm.warp(_now() + CAP_PERIOD);
+        assertEq(safe.getConfig().caps[0].period, 2 days);
+        vm.expectRevert(_looseningFailed(0, TreasurySafe.setCap.selector));
+        _go();
+    }
+
+    function test_setCap_LongerPeriodWaitsTheDelay() public {
+        uint256 queuedAt = _now();
+        (, uint64 eta) = _prepareSelf(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 days)));
+        assertEq(eta, queuedAt + DELAY);
     }
 
     function test_setCap_RaiseWaitsTheDelay() public {
