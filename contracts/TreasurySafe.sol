@@ -45,13 +45,20 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         uint8 index;
     }
 
-    /// @dev Two slots: (asset, period, head) and (limit, four 32-bit lanes). See RollingCap.
+    /// @dev Three slots: (asset, period, head, scheduled), (limit, four 32-bit lanes) and, read only while a
+    ///      loosening is scheduled, (its limit, its period, when it takes effect; limit 0: removal). See
+    ///      RollingCap. `head` is a sub-period index, timestamp / ceil(period / 3) with period >= 1 hour: it
+    ///      stays below 2^32 for some 160,000 years.
     struct Cap {
         address asset;
         uint32 period;
-        uint64 head;
+        uint32 head;
+        bool scheduled;
         uint128 limit;
         uint128 lanes;
+        uint128 nextLimit;
+        uint32 nextPeriod;
+        uint64 nextAt;
     }
 
     enum Status {
@@ -295,6 +302,8 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         // Effects before interactions: a re-entrant or repeated execute finds it executed.
         _records[id].status = Status.Executed;
 
+        // Scheduled cap changes whose time has come take effect first: the batch meets the caps in force now.
+        _settleCaps(cfg);
         Outflow[] memory flows = _snapshotCaps(cfg.capCount);
         _fastTrack = r.fastTrack;
         (Grant[] memory grants, uint256 grantCount) = _runCalls(calls, flows);
@@ -500,18 +509,15 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         Cap memory old = _caps[i];
         // Tighter means: no more per window, over the same windows. Any new period is a loosening: a longer one
         // would start counting afresh and forget what its longer window should still count (F-9).
-        _requireTightening(limit <= old.limit && period == old.period);
-        // Carry what the old window still counts into the new one (rounded up, capped at full), so
-        // changing a cap never frees capacity early.
-        uint256 usedUnits =
-            RollingCap.usedUnits(old.lanes, old.head, RollingCap.indexAt(old.period, block.timestamp));
-        uint256 usedAmount = RollingCap.toAmount(usedUnits, old.limit) + (usedUnits == 0 ? 0 : 1);
-        uint256 carried = RollingCap.toUnits(usedAmount, limit);
-        if (carried > RollingCap.FULL) carried = RollingCap.FULL;
-        uint64 head = RollingCap.indexAt(period, block.timestamp);
-        (uint128 lanes,) = RollingCap.record(0, head, head, carried);
-        _caps[i] = Cap({asset: asset, period: period, head: head, limit: limit, lanes: lanes});
-        emit CapSet(asset, limit, period);
+        bool tightens = limit <= old.limit && period == old.period;
+        _requireTightening(tightens);
+        if (tightens) {
+            // In force at once, carrying what the window already counts; a scheduled loosening is dropped.
+            _caps[i] = _rebased(old, limit, period);
+            emit CapSet(asset, limit, period);
+        } else {
+            _schedule(_caps[i], limit, period);
+        }
     }
 
     /// @inheritdoc ITreasurySafe
@@ -521,12 +527,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         uint256 i = _findCap(cfg, asset);
         // Removing must remove something.
         if (i == cfg.capCount) revert CapNotFound(asset);
-        uint256 last = cfg.capCount - 1;
-        if (i != last) _caps[i] = _caps[last];
-        delete _caps[last];
-        cfg.capCount = uint8(last);
-        _storeConfig(cfg);
-        emit CapRemoved(asset);
+        _schedule(_caps[i], 0, 0);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -586,9 +587,16 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         view_.grace = cfg.grace;
         view_.freezeDuration = cfg.freezeDuration;
         view_.frozenUntil = cfg.frozenUntil;
-        view_.caps = new CapView[](cfg.capCount);
+        // The caps in force now: scheduled changes whose time has come are shown applied, removals left out.
+        CapView[] memory caps = new CapView[](cfg.capCount);
+        uint256 n;
         for (uint256 i; i < cfg.capCount; ++i) {
-            view_.caps[i] = _capView(_caps[i]);
+            Cap memory c = _inForce(_caps[i]);
+            if (c.limit != 0) caps[n++] = _capView(c);
+        }
+        view_.caps = new CapView[](n);
+        for (uint256 i; i < n; ++i) {
+            view_.caps[i] = caps[i];
         }
     }
 
@@ -629,10 +637,25 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
 
     /// @inheritdoc ITreasurySafe
     function remainingCap(address asset) external view returns (uint256) {
+        Cap memory c = _capInForce(asset);
+        // Uncapped, or its removal has taken effect.
+        if (c.limit == 0) return type(uint256).max;
+        return _capView(c).remaining;
+    }
+
+    /// @inheritdoc ITreasurySafe
+    function scheduledCapChange(address asset)
+        external
+        view
+        returns (uint128 limit, uint32 period, uint64 effectiveAt)
+    {
         Config memory cfg = _loadConfig();
         uint256 i = _findCap(cfg, asset);
-        if (i == cfg.capCount) return type(uint256).max;
-        return _capView(_caps[i]).remaining;
+        if (i == cfg.capCount) return (0, 0, 0);
+        Cap storage cap = _caps[i];
+        // Only a change still to come: once its time has come it is the cap in force (getConfig, remainingCap).
+        if (!cap.scheduled || block.timestamp >= cap.nextAt) return (0, 0, 0);
+        return (cap.nextLimit, cap.nextPeriod, cap.nextAt);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -809,9 +832,9 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             if (data.length < 100) return false;
             (address asset, uint256 limit, uint256 period) =
                 abi.decode(data[4:100], (address, uint256, uint256));
-            Config memory cfg = _loadConfig();
-            uint256 i = _findCap(cfg, asset);
-            return i == cfg.capCount || (limit <= _caps[i].limit && period == _caps[i].period);
+            Cap memory c = _capInForce(asset);
+            // No cap in force (none, or its removal has taken effect): a new cap only restricts.
+            return c.limit == 0 || (limit <= c.limit && period == c.period);
         }
         return true;
     }
@@ -897,7 +920,9 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         }
     }
 
-    /// @dev Charges each capped asset's measured outflow against its cap, as it stands after the batch.
+    /// @dev Charges each capped asset's measured outflow against its cap, as it stands after the batch. That is
+    ///      never looser than before it: within a batch a cap only tightens (setCap with the same period and a
+    ///      limit no higher); every loosening is scheduled a full period ahead (F-2).
     function _chargeCaps(Outflow[] memory flows, Grant[] memory grants, uint256 grantCount) internal {
         for (uint256 k; k < flows.length; ++k) {
             Outflow memory f = flows[k];
@@ -909,7 +934,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             }
             uint256 amount = f.balanceBefore > balanceAfter ? f.balanceBefore - balanceAfter : 0;
             amount = _saturatingAdd(amount, _standingAllowances(k, f.asset, grants, grantCount));
-            if (amount != 0) _consume(f.asset, amount, k);
+            if (amount != 0) _consume(k, f.asset, amount);
         }
     }
 
@@ -947,24 +972,22 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         return false;
     }
 
-    /// @dev Records `amount` against the cap of `asset` or reverts with what is left.
-    function _consume(address asset, uint256 amount, uint256 hint) internal {
-        Config memory cfg = _loadConfig();
-        uint256 i = hint < cfg.capCount && _caps[hint].asset == asset ? hint : _findCap(cfg, asset);
-        // The batch itself removed the cap (only possible after the full delay): nothing to charge.
-        if (i == cfg.capCount) return;
-        Cap storage cap = _caps[i];
-        Cap memory c = cap;
-        uint64 nowIndex = RollingCap.indexAt(c.period, block.timestamp);
-        uint256 free = RollingCap.FULL - RollingCap.usedUnits(c.lanes, c.head, nowIndex);
-        uint256 left = RollingCap.toAmount(free, c.limit);
+    /// @dev Records `amount` against cap `k` (of `asset`) or reverts with what is left. A cap keeps its index for
+    ///      the whole batch: caps are removed only by _settleCaps, before the batch, and added at the end.
+    function _consume(uint256 k, address asset, uint256 amount) internal {
+        Cap storage cap = _caps[k];
+        (uint128 limit, uint128 lanes, uint64 head) = (cap.limit, cap.lanes, cap.head);
+        uint64 nowIndex = RollingCap.indexAt(cap.period, block.timestamp);
+        uint256 free = RollingCap.FULL - RollingCap.usedUnits(lanes, head, nowIndex);
+        uint256 left = RollingCap.toAmount(free, limit);
         // The rolling bound: over any window of the cap's period, at most its limit leaves. Compared in
         // amounts, not units, so any amount (even type(uint256).max) is refused before it is converted:
         // amount > ⌊free·C/FULL⌋ exactly when ⌈amount·FULL/C⌉ > free, so the two tests agree.
         if (amount > left) revert CapExceeded(asset, amount, left);
-        uint256 units = RollingCap.toUnits(amount, c.limit);
-        (cap.lanes, cap.head) = RollingCap.record(c.lanes, c.head, nowIndex, units);
-        emit CapConsumed(asset, amount, RollingCap.toAmount(free - units, c.limit));
+        uint256 units = RollingCap.toUnits(amount, limit);
+        (lanes, head) = RollingCap.record(lanes, head, nowIndex, units);
+        (cap.lanes, cap.head) = (lanes, uint32(head));
+        emit CapConsumed(asset, amount, RollingCap.toAmount(free - units, limit));
     }
 
     function _balanceOf(address asset) internal view returns (bool, uint256) {
@@ -1037,12 +1060,90 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         _caps[cfg.capCount] = Cap({
             asset: asset,
             period: period,
-            head: RollingCap.indexAt(period, block.timestamp),
+            head: uint32(RollingCap.indexAt(period, block.timestamp)),
+            scheduled: false,
             limit: limit,
-            lanes: 0
+            lanes: 0,
+            nextLimit: 0,
+            nextPeriod: 0,
+            nextAt: 0
         });
         ++cfg.capCount;
         emit CapSet(asset, limit, period);
+    }
+
+    /// @dev Schedules a loosening of `cap` (limit 0: its removal) to take effect one period of the cap in force
+    ///      from now. Until then that cap keeps counting and binding every batch (F-2); a later setCap replaces
+    ///      the schedule.
+    function _schedule(Cap storage cap, uint128 limit, uint32 period) internal {
+        uint64 at = uint64(block.timestamp) + cap.period;
+        (cap.scheduled, cap.nextLimit, cap.nextPeriod, cap.nextAt) = (true, limit, period, at);
+        emit CapChangeScheduled(cap.asset, limit, period, at);
+    }
+
+    /// @dev Puts in storage the scheduled cap changes whose time has come (removals included).
+    function _settleCaps(Config memory cfg) internal {
+        uint256 count = cfg.capCount;
+        uint256 i;
+        while (i < cfg.capCount) {
+            Cap storage cap = _caps[i];
+            // Nothing scheduled, or not yet: the cap stays as it is.
+            if (!cap.scheduled || block.timestamp < cap.nextAt) {
+                ++i;
+            } else if (cap.nextLimit == 0) {
+                emit CapRemoved(cap.asset);
+                // The last cap moves to index i, which is looked at again.
+                uint256 last = cfg.capCount - 1;
+                if (i != last) _caps[i] = _caps[last];
+                delete _caps[last];
+                cfg.capCount = uint8(last);
+            } else {
+                Cap memory c = _rebased(cap, cap.nextLimit, cap.nextPeriod);
+                _caps[i] = c;
+                emit CapSet(c.asset, c.limit, c.period);
+                ++i;
+            }
+        }
+        if (cfg.capCount != count) _storeConfig(cfg);
+    }
+
+    /// @dev The cap of `asset` in force now (limit 0: none).
+    function _capInForce(address asset) internal view returns (Cap memory c) {
+        Config memory cfg = _loadConfig();
+        uint256 i = _findCap(cfg, asset);
+        if (i < cfg.capCount) c = _inForce(_caps[i]);
+    }
+
+    /// @dev `c` as in force now: a scheduled change whose time has come is applied (limit 0: removed).
+    function _inForce(Cap memory c) internal view returns (Cap memory) {
+        if (!c.scheduled || block.timestamp < c.nextAt) return c;
+        if (c.nextLimit == 0) c.limit = 0;
+        else c = _rebased(c, c.nextLimit, c.nextPeriod);
+        return c;
+    }
+
+    /// @dev `c` with a new limit and period in force now, nothing scheduled, carrying what its window still
+    ///      counts (rounded up, plus one base unit, capped at the full limit) into the current sub-period, so a
+    ///      change never frees capacity early.
+    function _rebased(Cap memory c, uint128 limit, uint32 period) internal view returns (Cap memory) {
+        uint256 usedUnits =
+            RollingCap.usedUnits(c.lanes, c.head, RollingCap.indexAt(c.period, block.timestamp));
+        uint256 usedAmount = RollingCap.toAmount(usedUnits, c.limit) + (usedUnits == 0 ? 0 : 1);
+        uint256 carried = RollingCap.toUnits(usedAmount, limit);
+        if (carried > RollingCap.FULL) carried = RollingCap.FULL;
+        uint64 head = RollingCap.indexAt(period, block.timestamp);
+        (uint128 lanes,) = RollingCap.record(0, head, head, carried);
+        return Cap({
+            asset: c.asset,
+            period: period,
+            head: uint32(head),
+            scheduled: false,
+            limit: limit,
+            lanes: lanes,
+            nextLimit: 0,
+            nextPeriod: 0,
+            nextAt: 0
+        });
     }
 
     /*//////////////////////////////////////////////////////////////

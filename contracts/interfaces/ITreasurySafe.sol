@@ -21,7 +21,9 @@ pragma solidity ^0.8.28;
 ///        delay; each setter then refuses to run if its change would loosen the safe.
 ///      - Cap: (asset, limit C, period P). Over any interval of length P, at most C of the asset
 ///        leaves the safe. Outflow is measured as the safe's balance decrease across the batch,
-///        plus allowances the batch leaves standing on capped tokens.
+///        plus allowances the batch leaves standing on capped tokens. A tighter cap (same P, C no
+///        higher) takes effect at once; a looser one (higher C, another P, or removal) waits the delay
+///        and is then scheduled: the cap in force keeps binding every batch for one more P.
 ///      - NATIVE_ASSET (0xEeee…EEeE) stands for the chain's native coin in caps.
 interface ITreasurySafe {
     /*//////////////////////////////////////////////////////////////
@@ -257,10 +259,15 @@ interface ITreasurySafe {
     event GraceChanged(uint32 grace);
     /// @notice Emitted when the freeze duration changes.
     event FreezeDurationChanged(uint32 freezeDuration);
-    /// @notice Emitted when a cap is added or changed.
+    /// @notice Emitted when a cap is added or tightened, and when a scheduled change of it is written, by the first
+    ///         `execute` at or after its time (it is in force from that time, event or not).
     event CapSet(address indexed asset, uint128 limit, uint32 period);
-    /// @notice Emitted when a cap is removed.
+    /// @notice Emitted when a scheduled cap removal is written, by the first `execute` at or after its time (the
+    ///         asset is uncapped from that time, event or not).
     event CapRemoved(address indexed asset);
+    /// @notice Emitted when a loosening cap change (a higher limit, another period; limit 0 and period 0: removal)
+    ///         is scheduled. The cap in force until `effectiveAt` stays in force until then.
+    event CapChangeScheduled(address indexed asset, uint128 limit, uint32 period, uint64 effectiveAt);
 
     /*//////////////////////////////////////////////////////////////
                               INITIALISATION
@@ -364,11 +371,16 @@ interface ITreasurySafe {
     function setFreezeDuration(uint32 freezeDuration) external;
 
     /// @notice Adds or changes a cap. Tightens if the asset had none, or the limit does not rise and the period
-    ///         stays the same; any change of period (longer or shorter) loosens and waits the delay.
-    /// @dev Outflow already counted in the current window is carried into the new cap, so a change never frees capacity early.
+    ///         stays the same: then it takes effect at once (and drops any scheduled change of that cap). Anything
+    ///         else (a higher limit, any other period) loosens: it waits the delay, then is only scheduled, to take
+    ///         effect one period P of the cap in force later (CapChangeScheduled); until then that cap binds every
+    ///         batch, including the one that scheduled the change. A later setCap replaces the schedule.
+    /// @dev Outflow already counted in the current window is carried into the new cap when it takes effect, so a
+    ///      change never frees capacity early.
     function setCap(address asset, uint128 limit, uint32 period) external;
 
-    /// @notice Removes a cap. Loosens: always waits the delay.
+    /// @notice Removes a cap. Loosens: waits the delay, then is scheduled like a looser `setCap`: the asset stays
+    ///         capped for one more period P of its cap, including for the batch that removes it.
     function removeCap(address asset) external;
 
     /*//////////////////////////////////////////////////////////////
@@ -416,4 +428,13 @@ interface ITreasurySafe {
 
     /// @notice What may still leave now in `asset` (type(uint256).max if uncapped).
     function remainingCap(address asset) external view returns (uint256);
+
+    /// @notice The loosening change of `asset`'s cap that is scheduled and not yet in force (all zero if none).
+    /// @return limit The new limit (0 together with period 0: the cap is to be removed).
+    /// @return period The new period.
+    /// @return effectiveAt When it takes effect.
+    function scheduledCapChange(address asset)
+        external
+        view
+        returns (uint128 limit, uint32 period, uint64 effectiveAt);
 }

@@ -225,6 +225,100 @@ contract CapAttacksTest is SafeUnitBase {
         assertEq(safe.getConfig().caps[0].limit, 5 ether);
     }
 
+    /// @notice #13 (F-2): a batch that raises or removes a cap and spends in the same batch is still bound by
+    ///         the cap in force before it: a loosening never frees capacity for the batch that makes it.
+    function test_Attack13_CapRaiseOrRemovalCannotFundItsOwnBatch() public {
+        ITreasurySafe.Call[] memory raise = _two(
+            _selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 1000 ether, 1 hours))),
+            _ethTransfer(stranger, 100 ether)
+        );
+        _prepare(raise, bytes32("raise"));
+        vm.expectRevert(
+            abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 100 ether, ETH_CAP)
+        );
+        _go();
+
+        ITreasurySafe.Call[] memory removal = _two(
+            _selfCall(abi.encodeCall(TreasurySafe.removeCap, (NATIVE))), _ethTransfer(stranger, 100 ether)
+        );
+        _prepare(removal, bytes32("remove"));
+        vm.expectRevert(
+            abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 100 ether, ETH_CAP)
+        );
+        _go();
+        assertEq(address(safe).balance, 100 ether);
+    }
+
+    /// @notice #13 (F-2): M keys that queue a cap raise and transfers at t0 move at most C until a full
+    ///         period after the raise ran (t0 + D + P); only then does the raised cap apply, and what the old
+    ///         window still counts is carried into it.
+    function test_Attack13_CapRaiseTakesEffectAPeriodAfterItRuns() public {
+        uint256 t0 = _now();
+        ITreasurySafe.Call[] memory raise =
+            _selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 50 ether, CAP_PERIOD)));
+        ITreasurySafe.Call[] memory most = _ethTransfer(stranger, ETH_CAP);
+        ITreasurySafe.Call[] memory drain = _ethTransfer(stranger, 50 ether);
+        (, uint64 eta) = _queue(raise, bytes32("raise"));
+        _queue(most, bytes32("most"));
+        _queue(drain, bytes32("drain"));
+        assertEq(eta, t0 + DELAY);
+
+        vm.warp(eta);
+        safe.execute(raise, bytes32("raise"), 0);
+        // The old cap is still the one in force.
+        assertEq(safe.getConfig().caps[0].limit, ETH_CAP);
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 50 ether, ETH_CAP));
+        safe.execute(drain, bytes32("drain"), 0);
+        safe.execute(most, bytes32("most"), 0);
+
+        // One second before a full period has passed since the raise ran: still the old cap, and it is spent.
+        vm.warp(eta + CAP_PERIOD - 1);
+        assertEq(safe.getConfig().caps[0].limit, ETH_CAP);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 50 ether, 0));
+        safe.execute(drain, bytes32("drain"), 0);
+
+        // From eta + P the raised cap applies, still counting the 10 ether of the old window.
+        vm.warp(eta + CAP_PERIOD);
+        ITreasurySafe.CapView memory v = safe.getConfig().caps[0];
+        assertEq(v.limit, 50 ether);
+        assertEq(v.period, CAP_PERIOD);
+        uint256 left = safe.remainingCap(NATIVE);
+        assertLe(left, 40 ether - 1);
+        assertGe(left, 40 ether - 1 - 2 * _unit(50 ether));
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 50 ether, left));
+        safe.execute(drain, bytes32("drain"), 0);
+        vm.warp(safe.getConfig().caps[0].nextRefillAt);
+        safe.execute(drain, bytes32("drain"), 0);
+        assertEq(stranger.balance, 60 ether);
+    }
+
+    /// @notice #13 (F-2): a cap removal likewise waits the delay and then a full period more, during which the
+    ///         old cap keeps counting; only then is the asset uncapped.
+    function test_Attack13_CapRemovalTakesEffectAPeriodAfterItRuns() public {
+        ITreasurySafe.Call[] memory removal = _selfCall(abi.encodeCall(TreasurySafe.removeCap, (NATIVE)));
+        ITreasurySafe.Call[] memory drain = _ethTransfer(stranger, 90 ether);
+        (, uint64 eta) = _queue(removal, bytes32("remove"));
+        _queue(drain, bytes32("drain"));
+        vm.warp(eta);
+        safe.execute(removal, bytes32("remove"), 0);
+        assertEq(safe.getConfig().caps.length, 1);
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 90 ether, ETH_CAP));
+        safe.execute(drain, bytes32("drain"), 0);
+
+        vm.warp(eta + CAP_PERIOD - 1);
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 90 ether, ETH_CAP));
+        safe.execute(drain, bytes32("drain"), 0);
+
+        vm.warp(eta + CAP_PERIOD);
+        assertEq(safe.getConfig().caps.length, 0);
+        assertEq(safe.remainingCap(NATIVE), type(uint256).max);
+        safe.execute(drain, bytes32("drain"), 0);
+        assertEq(stranger.balance, 90 ether);
+    }
+
     /// @notice #13 (F-9): changing a cap's period is never a tightening: a longer period would start counting
     ///         afresh and forget what the old window had already let out. It waits the delay.
     function test_Attack13_LongerCapPeriodIsNotFastTracked() public {
@@ -449,6 +543,16 @@ contract CapAttacksTest is SafeUnitBase {
         );
         assertTrue(ok, "gas burner bricked the way out");
         _assertState(uncapId, ITreasurySafe.ProposalState.Executed);
+        // The removal takes effect a period later; executes keep running meanwhile and after.
+        vm.warp(_now() + 1 days);
         assertEq(safe.remainingCap(address(token)), type(uint256).max);
+        ITreasurySafe.Call[] memory more = _ethTransfer(recipient, 1 ether);
+        _queue(more, bytes32("more"));
+        vm.warp(_now() + DELAY);
+        (ok,) = address(safe).call{gas: 2_000_000}(
+            abi.encodeCall(TreasurySafe.execute, (more, bytes32("more"), 0))
+        );
+        assertTrue(ok, "gas burner bricked an execute after its cap was removed");
+        assertEq(recipient.balance, 2 ether);
     }
 }

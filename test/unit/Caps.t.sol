@@ -17,7 +17,9 @@ import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
 /// setCap: new asset or tighter (limit not up, same period) on the fast track, usage carried over
 /// (never frees capacity early); looser (a higher limit or any other period) only after the delay;
 /// InvalidCap / TooManyCaps
-/// removeCap: always waits the delay; CapNotFound
+/// removeCap: always waits the delay, then a period of the cap; CapNotFound
+/// a loosening setCap or removeCap is scheduled one period P ahead (CapChangeScheduled, scheduledCapChange):
+/// the cap in force binds every batch until then; the first execute after writes it (CapSet, CapRemoved)
 /// remainingCap / nextRefillAt: exact, uncapped = type(uint256).max
 /// @dev Exact expectations re-derive RollingCap's arithmetic by hand: units are limit / (2^32 - 1),
 ///      rounded up when charged and down when reported.
@@ -348,14 +350,64 @@ contract CapsTest is SafeUnitBase {
         assertEq(eta, queuedAt + DELAY);
     }
 
-    function test_setCap_RaiseWaitsTheDelay() public {
+    function test_setCap_RaiseWaitsTheDelayThenAPeriod() public {
         uint256 queuedAt = _now();
         (, uint64 eta) = _prepareSelf(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 20 ether, CAP_PERIOD)));
         assertEq(eta, queuedAt + DELAY);
         vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapChangeScheduled(NATIVE, 20 ether, CAP_PERIOD, eta + CAP_PERIOD);
+        _go();
+        (uint128 limit, uint32 period, uint64 at) = safe.scheduledCapChange(NATIVE);
+        assertEq(limit, 20 ether);
+        assertEq(period, CAP_PERIOD);
+        assertEq(at, eta + CAP_PERIOD);
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
+        assertEq(safe.getConfig().caps[0].limit, ETH_CAP);
+        vm.warp(eta + CAP_PERIOD);
+        assertEq(safe.remainingCap(NATIVE), 20 ether);
+        assertEq(safe.getConfig().caps[0].limit, 20 ether);
+        (limit, period, at) = safe.scheduledCapChange(NATIVE);
+        assertEq(limit, 0);
+        assertEq(at, 0);
+        // The first execute from then on writes it down and says so.
+        _prepare(_ethTransfer(recipient, 15 ether), SALT);
+        vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.CapSet(NATIVE, 20 ether, CAP_PERIOD);
         _go();
-        assertEq(safe.remainingCap(NATIVE), 20 ether);
+        assertEq(recipient.balance, 15 ether);
+    }
+
+    function test_setCap_TighteningDropsAScheduledLoosening() public {
+        _queueAndExecute(_selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 20 ether, CAP_PERIOD))), SALT);
+        (,, uint64 at) = safe.scheduledCapChange(NATIVE);
+        assertGt(at, 0);
+        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, CAP_PERIOD)));
+        (,, at) = safe.scheduledCapChange(NATIVE);
+        assertEq(at, 0);
+        vm.warp(_now() + 10 * CAP_PERIOD);
+        assertEq(safe.getConfig().caps[0].limit, ETH_CAP);
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
+    }
+
+    function test_setCap_ShorterPeriodTakesEffectAPeriodLater() public {
+        ITreasurySafe.Call[] memory change =
+            _selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 hours)));
+        ITreasurySafe.Call[] memory spend = _ethTransfer(recipient, ETH_CAP);
+        (, uint64 eta) = _queue(change, SALT);
+        _queue(spend, bytes32("spend"));
+        vm.warp(eta);
+        safe.execute(change, SALT, 0);
+        safe.execute(spend, bytes32("spend"), 0);
+        // Until one old period after the change ran, the 1-day window still counts the spend…
+        vm.warp(eta + CAP_PERIOD - 1);
+        assertEq(safe.getConfig().caps[0].period, CAP_PERIOD);
+        assertEq(safe.remainingCap(NATIVE), 0);
+        // …and the 2-hour cap then starts from what that window counted.
+        vm.warp(eta + CAP_PERIOD);
+        assertEq(safe.getConfig().caps[0].period, 2 hours);
+        assertEq(safe.remainingCap(NATIVE), 0);
+        vm.warp(safe.getConfig().caps[0].nextRefillAt);
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
     }
 
     function test_RevertWhen_SetCapInvalid() public {
@@ -403,16 +455,26 @@ contract CapsTest is SafeUnitBase {
                                 REMOVECAP
     //////////////////////////////////////////////////////////////*/
 
-    function test_removeCap_WaitsTheDelay() public {
+    function test_removeCap_WaitsTheDelayThenAPeriod() public {
         uint256 queuedAt = _now();
         (, uint64 eta) = _prepareSelf(abi.encodeCall(TreasurySafe.removeCap, (NATIVE)));
         assertEq(eta, queuedAt + DELAY);
         vm.expectEmit(true, true, true, true, address(safe));
-        emit ITreasurySafe.CapRemoved(NATIVE);
+        emit ITreasurySafe.CapChangeScheduled(NATIVE, 0, 0, eta + CAP_PERIOD);
         _go();
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
+        assertEq(safe.getConfig().caps.length, 2);
+        vm.warp(eta + CAP_PERIOD);
         assertEq(safe.remainingCap(NATIVE), type(uint256).max);
         assertEq(safe.getConfig().caps.length, 1);
         assertEq(safe.getConfig().caps[0].asset, address(token));
+        // The first execute from then on removes it from storage and says so.
+        _prepare(_ethTransfer(recipient, 50 ether), SALT);
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapRemoved(NATIVE);
+        _go();
+        assertEq(recipient.balance, 50 ether);
+        assertEq(safe.getConfig().caps.length, 1);
     }
 
     function test_RevertWhen_RemoveCapNotFound() public {
