@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {ITreasurySafe} from "./interfaces/ITreasurySafe.sol";
 import {RollingCap} from "./libraries/RollingCap.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
@@ -714,20 +715,30 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             uint8 index = _ownerIndex(signer);
             // Only owners' approvals count; anything else is a mistake worth surfacing.
             if (index == type(uint8).max) revert SignerNotOwner(signer);
-            // ECDSA (low-s, 65 bytes) for EOAs, EIP-1271 staticcall for contracts.
-            if (!SignatureChecker.isValidSignatureNowCalldata(signer, id, signatures[i].data)) {
-                revert InvalidSignature(signer);
-            }
+            // ECDSA (low-s, 65 bytes) by the owner's key, or EIP-1271 for an owner with code.
+            if (!_isValidSignature(signer, id, signatures[i].data)) revert InvalidSignature(signer);
             uint32 bit = uint32(1 << index);
             // A bitmap counts each owner once, however many approvals it brings; the event names it once.
             if (approvals & bit == 0) added[n++] = signer;
             approvals |= bit;
         }
+        // Every approval came from a distinct signature (the usual case): the signers are the list.
+        if (onChain == 0 && n == signatures.length) return (approvals, added);
         approvers = _ownersIn(onChain, n);
         for (uint256 i; i < n; ++i) {
             approvers[approvers.length - n + i] = added[i];
         }
         return (approvals, approvers);
+    }
+
+    /// @dev Whether `data` approves `id` for `signer`: an ECDSA signature (65 bytes, low s) that recovers to the
+    ///      signer, or else, if the signer has code (a contract, an EIP-7702 account), its EIP-1271 answer.
+    ///      ECDSA is tried first, as it reads no account: only the signer's own key can produce it.
+    function _isValidSignature(address signer, bytes32 id, bytes calldata data) internal view returns (bool) {
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(id, data);
+        if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
+        return
+            signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, id, data);
     }
 
     /// @dev A list of the owners whose bits are set in `bits` (current epoch, in owner order) followed by
@@ -1057,17 +1068,10 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     function _addCap(Config memory cfg, address asset, uint128 limit, uint32 period) internal {
         // Every capped asset is measured on every execute; the list is bounded.
         if (cfg.capCount >= MAX_CAPS) revert TooManyCaps(MAX_CAPS);
-        _caps[cfg.capCount] = Cap({
-            asset: asset,
-            period: period,
-            head: uint32(RollingCap.indexAt(period, block.timestamp)),
-            scheduled: false,
-            limit: limit,
-            lanes: 0,
-            nextLimit: 0,
-            nextPeriod: 0,
-            nextAt: 0
-        });
+        // A free entry is all zero (never used, or deleted by _settleCaps): only the non-zero fields are written.
+        Cap storage cap = _caps[cfg.capCount];
+        (cap.asset, cap.period, cap.head, cap.limit) =
+        (asset, period, uint32(RollingCap.indexAt(period, block.timestamp)), limit);
         ++cfg.capCount;
         emit CapSet(asset, limit, period);
     }

@@ -209,6 +209,15 @@ contract QueueTest is SafeUnitBase {
         s.queue(calls, SALT, _withWallet(wid, address(wallet), wrong));
     }
 
+    /// @notice An owner whose account has code (an EIP-7702 delegated EOA) still counts with an ECDSA signature
+    ///         of its own key, whatever its code answers to EIP-1271: ECDSA is checked first.
+    function test_queue_EcdsaSignatureOfOwnerWithCodeCounts() public {
+        MockERC1271Wallet rejecting = new MockERC1271Wallet(MockERC1271Wallet.Mode.Reject, address(0));
+        vm.etch(owners[0], address(rejecting).code);
+        safe.queue(calls, SALT, _sigs2(id, 0, 1));
+        assertEq(safe.getProposal(id).approvals, (1 << 0) | (1 << 1));
+    }
+
     function _expect1271Refused(MockERC1271Wallet.Mode mode) internal {
         MockERC1271Wallet wallet = new MockERC1271Wallet(mode, address(0));
         (TreasurySafe s, bytes32 wid) = _safeWithWallet(wallet);
