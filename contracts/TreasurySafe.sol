@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {ITreasurySafe} from "./interfaces/ITreasurySafe.sol";
 import {RollingCap} from "./libraries/RollingCap.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
@@ -45,13 +46,20 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         uint8 index;
     }
 
-    /// @dev Two slots: (asset, period, head) and (limit, four 32-bit lanes). See RollingCap.
+    /// @dev Three slots: (asset, period, head, scheduled), (limit, four 32-bit lanes) and, read only while a
+    ///      loosening is scheduled, (its limit, its period, when it takes effect; limit 0: removal). See
+    ///      RollingCap. `head` is a sub-period index, timestamp / ceil(period / 3) with period >= 1 hour: it
+    ///      stays below 2^32 for some 160,000 years.
     struct Cap {
         address asset;
         uint32 period;
-        uint64 head;
+        uint32 head;
+        bool scheduled;
         uint128 limit;
         uint128 lanes;
+        uint128 nextLimit;
+        uint32 nextPeriod;
+        uint64 nextAt;
     }
 
     enum Status {
@@ -128,9 +136,15 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     bytes4 private constant APPROVE = bytes4(keccak256("approve(address,uint256)"));
     bytes4 private constant INCREASE_ALLOWANCE = bytes4(keccak256("increaseAllowance(address,uint256)"));
     bytes4 private constant INCREASE_APPROVAL = bytes4(keccak256("increaseApproval(address,uint256)"));
-    // Grants whose outflow cannot be measured: refused on capped tokens.
+    // Grants refused on capped tokens: operators (no amount to bound), and allowance grants that call the
+    // spender (ERC-1363, ERC-827), which the batch would not see as grants. Use `approve` and a separate call.
     bytes4 private constant AUTHORIZE_OPERATOR = bytes4(keccak256("authorizeOperator(address)"));
     bytes4 private constant SET_APPROVAL_FOR_ALL = bytes4(keccak256("setApprovalForAll(address,bool)"));
+    bytes4 private constant APPROVE_AND_CALL = bytes4(keccak256("approveAndCall(address,uint256)"));
+    bytes4 private constant APPROVE_AND_CALL_DATA =
+        bytes4(keccak256("approveAndCall(address,uint256,bytes)"));
+    bytes4 private constant INCREASE_APPROVAL_AND_CALL =
+        bytes4(keccak256("increaseApprovalAndCall(address,uint256,bytes)"));
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -266,10 +280,10 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         // An empty batch would be a proposal that does nothing.
         if (calls.length == 0) revert EmptyBatch();
         id = _hashProposal(calls, salt, cfg.epoch);
-        (Record memory r, address[] memory signers) = _admit(id, calls, signatures, cfg);
+        (Record memory r, address[] memory approvers) = _admit(id, calls, signatures, cfg);
         _records[id] = r;
         eta = r.eta;
-        _emitQueued(id, r, salt, calls, signers);
+        _emitQueued(id, r, salt, calls, approvers);
     }
 
     /// @inheritdoc ITreasurySafe
@@ -289,6 +303,8 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         // Effects before interactions: a re-entrant or repeated execute finds it executed.
         _records[id].status = Status.Executed;
 
+        // Scheduled cap changes whose time has come take effect first: the batch meets the caps in force now.
+        _settleCaps(cfg);
         Outflow[] memory flows = _snapshotCaps(cfg.capCount);
         _fastTrack = r.fastTrack;
         (Grant[] memory grants, uint256 grantCount) = _runCalls(calls, flows);
@@ -316,7 +332,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             if (status != Status.Proposed && status != Status.Queued) {
                 revert InvalidProposalState(id, _stateOf(r, _loadConfig()));
             }
-            // A rogue guardian must not be able to block its own removal.
+            // A rogue guardian must not be able to block its own removal, nor the owners' unfreeze or cancels.
             if (r.guardianProtected) revert GuardianCannotCancel(id);
         }
         r.status = Status.Cancelled;
@@ -492,19 +508,17 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             return;
         }
         Cap memory old = _caps[i];
-        // Tighter means: no more per window, over windows no shorter.
-        _requireTightening(limit <= old.limit && period >= old.period);
-        // Carry what the old window still counts into the new one (rounded up, capped at full), so
-        // changing a cap never frees capacity early.
-        uint256 usedUnits =
-            RollingCap.usedUnits(old.lanes, old.head, RollingCap.indexAt(old.period, block.timestamp));
-        uint256 usedAmount = RollingCap.toAmount(usedUnits, old.limit) + (usedUnits == 0 ? 0 : 1);
-        uint256 carried = RollingCap.toUnits(usedAmount, limit);
-        if (carried > RollingCap.FULL) carried = RollingCap.FULL;
-        uint64 head = RollingCap.indexAt(period, block.timestamp);
-        (uint128 lanes,) = RollingCap.record(0, head, head, carried);
-        _caps[i] = Cap({asset: asset, period: period, head: head, limit: limit, lanes: lanes});
-        emit CapSet(asset, limit, period);
+        // Tighter means: no more per window, over the same windows. Any new period is a loosening: a longer one
+        // would start counting afresh and forget what its longer window should still count (F-9).
+        bool tightens = limit <= old.limit && period == old.period;
+        _requireTightening(tightens);
+        if (tightens) {
+            // In force at once, carrying what the window already counts; a scheduled loosening is dropped.
+            _caps[i] = _rebased(old, limit, period);
+            emit CapSet(asset, limit, period);
+        } else {
+            _schedule(_caps[i], limit, period);
+        }
     }
 
     /// @inheritdoc ITreasurySafe
@@ -514,12 +528,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         uint256 i = _findCap(cfg, asset);
         // Removing must remove something.
         if (i == cfg.capCount) revert CapNotFound(asset);
-        uint256 last = cfg.capCount - 1;
-        if (i != last) _caps[i] = _caps[last];
-        delete _caps[last];
-        cfg.capCount = uint8(last);
-        _storeConfig(cfg);
-        emit CapRemoved(asset);
+        _schedule(_caps[i], 0, 0);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -579,9 +588,16 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         view_.grace = cfg.grace;
         view_.freezeDuration = cfg.freezeDuration;
         view_.frozenUntil = cfg.frozenUntil;
-        view_.caps = new CapView[](cfg.capCount);
+        // The caps in force now: scheduled changes whose time has come are shown applied, removals left out.
+        CapView[] memory caps = new CapView[](cfg.capCount);
+        uint256 n;
         for (uint256 i; i < cfg.capCount; ++i) {
-            view_.caps[i] = _capView(_caps[i]);
+            Cap memory c = _inForce(_caps[i]);
+            if (c.limit != 0) caps[n++] = _capView(c);
+        }
+        view_.caps = new CapView[](n);
+        for (uint256 i; i < n; ++i) {
+            view_.caps[i] = caps[i];
         }
     }
 
@@ -622,10 +638,25 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
 
     /// @inheritdoc ITreasurySafe
     function remainingCap(address asset) external view returns (uint256) {
+        Cap memory c = _capInForce(asset);
+        // Uncapped, or its removal has taken effect.
+        if (c.limit == 0) return type(uint256).max;
+        return _capView(c).remaining;
+    }
+
+    /// @inheritdoc ITreasurySafe
+    function scheduledCapChange(address asset)
+        external
+        view
+        returns (uint128 limit, uint32 period, uint64 effectiveAt)
+    {
         Config memory cfg = _loadConfig();
         uint256 i = _findCap(cfg, asset);
-        if (i == cfg.capCount) return type(uint256).max;
-        return _capView(_caps[i]).remaining;
+        if (i == cfg.capCount) return (0, 0, 0);
+        Cap storage cap = _caps[i];
+        // Only a change still to come: once its time has come it is the cap in force (getConfig, remainingCap).
+        if (!cap.scheduled || block.timestamp >= cap.nextAt) return (0, 0, 0);
+        return (cap.nextLimit, cap.nextPeriod, cap.nextAt);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -668,25 +699,58 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         );
     }
 
-    /// @dev Verifies every signature against the id; returns the bitmap of signing owners and their addresses.
-    function _verifySignatures(bytes32 id, Signature[] calldata signatures)
+    /// @dev Verifies every signature against the id and adds its owner to `approvals` (the on-chain approvals).
+    ///      Returns the new bitmap and every approver exactly once: the on-chain approvers in owner order, then
+    ///      the owners whose signatures added an approval, in signature order.
+    function _verifySignatures(bytes32 id, Signature[] calldata signatures, uint32 approvals)
         internal
         view
-        returns (uint32 approvals, address[] memory signers)
+        returns (uint32, address[] memory approvers)
     {
-        signers = new address[](signatures.length);
+        uint32 onChain = approvals;
+        address[] memory added = new address[](signatures.length);
+        uint256 n;
         for (uint256 i; i < signatures.length; ++i) {
             address signer = signatures[i].signer;
             uint8 index = _ownerIndex(signer);
             // Only owners' approvals count; anything else is a mistake worth surfacing.
             if (index == type(uint8).max) revert SignerNotOwner(signer);
-            // ECDSA (low-s, 65 bytes) for EOAs, EIP-1271 staticcall for contracts.
-            if (!SignatureChecker.isValidSignatureNowCalldata(signer, id, signatures[i].data)) {
-                revert InvalidSignature(signer);
-            }
-            // A bitmap counts each owner once, however many signatures it brings.
-            approvals |= uint32(1 << index);
-            signers[i] = signer;
+            // ECDSA (low-s, 65 bytes) by the owner's key, or EIP-1271 for an owner with code.
+            if (!_isValidSignature(signer, id, signatures[i].data)) revert InvalidSignature(signer);
+            uint32 bit = uint32(1 << index);
+            // A bitmap counts each owner once, however many approvals it brings; the event names it once.
+            if (approvals & bit == 0) added[n++] = signer;
+            approvals |= bit;
+        }
+        // Every approval came from a distinct signature (the usual case): the signers are the list.
+        if (onChain == 0 && n == signatures.length) return (approvals, added);
+        approvers = _ownersIn(onChain, n);
+        for (uint256 i; i < n; ++i) {
+            approvers[approvers.length - n + i] = added[i];
+        }
+        return (approvals, approvers);
+    }
+
+    /// @dev Whether `data` approves `id` for `signer`: an ECDSA signature (65 bytes, low s) that recovers to the
+    ///      signer, or else, if the signer has code (a contract, an EIP-7702 account), its EIP-1271 answer.
+    ///      ECDSA is tried first, as it reads no account: only the signer's own key can produce it.
+    function _isValidSignature(address signer, bytes32 id, bytes calldata data) internal view returns (bool) {
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(id, data);
+        if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
+        return
+            signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, id, data);
+    }
+
+    /// @dev A list of the owners whose bits are set in `bits` (current epoch, in owner order) followed by
+    ///      `room` empty entries. Walks the owner list only as far as the highest set bit.
+    function _ownersIn(uint32 bits, uint256 room) internal view returns (address[] memory list) {
+        list = new address[](_popcount(bits) + room);
+        address current = SENTINEL;
+        uint256 n;
+        // Owner index i is the i-th node after the sentinel.
+        for (uint256 i; bits >> i != 0; ++i) {
+            current = _owners[current].next;
+            if (bits & (uint32(1) << i) != 0) list[n++] = current;
         }
     }
 
@@ -694,7 +758,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     function _admit(bytes32 id, Call[] calldata calls, Signature[] calldata signatures, Config memory cfg)
         internal
         view
-        returns (Record memory r, address[] memory signers)
+        returns (Record memory r, address[] memory approvers)
     {
         r = _loadRecord(id);
         // Queue once: a queued, executed or cancelled id can never be queued again (replay).
@@ -706,9 +770,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         if (_isFrozen(cfg) && !r.freezeExempt) revert Frozen(cfg.frozenUntil);
 
         // The id commits to the current epoch, so on-chain approvals of a Proposed record are current.
-        uint32 signed;
-        (signed, signers) = _verifySignatures(id, signatures);
-        r.approvals |= signed;
+        (r.approvals, approvers) = _verifySignatures(id, signatures, r.approvals);
         uint256 count = _popcount(r.approvals);
         // M distinct owners of the current epoch, counted once whatever the kind of approval.
         if (count < cfg.threshold) revert InsufficientApprovals(id, count, cfg.threshold);
@@ -725,15 +787,17 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         Record memory r,
         bytes32 salt,
         Call[] calldata calls,
-        address[] memory signers
+        address[] memory approvers
     ) internal {
-        emit ProposalQueued(id, r.eta, r.expiresAt, r.epoch, salt, calls, signers, r.fastTrack);
+        emit ProposalQueued(id, r.eta, r.expiresAt, r.epoch, salt, calls, approvers, r.fastTrack);
     }
 
     /// @dev Which special paths a batch may take. All three need every call to be a value-less self-call.
     ///      fastTrack: only tightening-capable setters (each re-checks at execution).
     ///      freezeExempt: only unfreeze and cancel.
-    ///      guardianProtected: only guardian removals and additions, with at least one removal.
+    ///      guardianProtected: only guardian removals and additions, with at least one removal (a rogue
+    ///      guardian must not block its own removal); or freeze-exempt (a rogue guardian must not block the
+    ///      owners' early unfreeze or their cancels). Neither kind moves funds.
     function _classify(Call[] calldata calls)
         internal
         view
@@ -753,7 +817,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             if (selector == this.removeGuardian.selector) removesGuardian = true;
             else if (selector != this.addGuardian.selector) onlyGuardianChanges = false;
         }
-        guardianProtected = onlyGuardianChanges && removesGuardian;
+        guardianProtected = (onlyGuardianChanges && removesGuardian) || freezeExempt;
     }
 
     /// @dev Whether a self-call may skip the delay: a fast-track setter whose change tightens the safe as
@@ -779,9 +843,9 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             if (data.length < 100) return false;
             (address asset, uint256 limit, uint256 period) =
                 abi.decode(data[4:100], (address, uint256, uint256));
-            Config memory cfg = _loadConfig();
-            uint256 i = _findCap(cfg, asset);
-            return i == cfg.capCount || (limit <= _caps[i].limit && period >= _caps[i].period);
+            Cap memory c = _capInForce(asset);
+            // No cap in force (none, or its removal has taken effect): a new cap only restricts.
+            return c.limit == 0 || (limit <= c.limit && period == c.period);
         }
         return true;
     }
@@ -852,8 +916,12 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
                     // The spender must be readable to measure what it may pull later.
                     if (c.data.length < 68) revert UnmeasurableCall(i, c.target, selector);
                     grants[grantCount++] = Grant({flow: k, spender: address(bytes20(c.data[16:36]))});
-                } else if (selector == AUTHORIZE_OPERATOR || selector == SET_APPROVAL_FOR_ALL) {
-                    // Unbounded grants cannot be measured against a cap.
+                } else if (
+                    selector == AUTHORIZE_OPERATOR || selector == SET_APPROVAL_FOR_ALL
+                        || selector == APPROVE_AND_CALL || selector == APPROVE_AND_CALL_DATA
+                        || selector == INCREASE_APPROVAL_AND_CALL
+                ) {
+                    // Operator grants have no amount to bound; the other grants would stand uncharged.
                     revert UnmeasurableCall(i, c.target, selector);
                 }
             }
@@ -863,7 +931,9 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         }
     }
 
-    /// @dev Charges each capped asset's measured outflow against its cap, as it stands after the batch.
+    /// @dev Charges each capped asset's measured outflow against its cap, as it stands after the batch. That is
+    ///      never looser than before it: within a batch a cap only tightens (setCap with the same period and a
+    ///      limit no higher); every loosening is scheduled a full period ahead (F-2).
     function _chargeCaps(Outflow[] memory flows, Grant[] memory grants, uint256 grantCount) internal {
         for (uint256 k; k < flows.length; ++k) {
             Outflow memory f = flows[k];
@@ -874,8 +944,8 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
                 continue;
             }
             uint256 amount = f.balanceBefore > balanceAfter ? f.balanceBefore - balanceAfter : 0;
-            amount += _standingAllowances(k, f.asset, grants, grantCount);
-            if (amount != 0) _consume(f.asset, amount, k);
+            amount = _saturatingAdd(amount, _standingAllowances(k, f.asset, grants, grantCount));
+            if (amount != 0) _consume(k, f.asset, amount);
         }
     }
 
@@ -892,7 +962,17 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             );
             // An allowance that cannot be read cannot be bounded.
             if (!ok) revert BalanceUnreadable(asset);
-            total += allowance;
+            total = _saturatingAdd(total, allowance);
+        }
+    }
+
+    /// @dev `a + b`, or type(uint256).max when that overflows: an unlimited allowance is then refused with
+    ///      CapExceeded like any other amount above the cap, instead of an arithmetic panic.
+    function _saturatingAdd(uint256 a, uint256 b) internal pure returns (uint256) {
+        // Unchecked on purpose: a wrapped sum is smaller than `a`, and that is exactly the overflow test.
+        unchecked {
+            uint256 sum = a + b;
+            return sum < a ? type(uint256).max : sum;
         }
     }
 
@@ -903,21 +983,22 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         return false;
     }
 
-    /// @dev Records `amount` against the cap of `asset` or reverts with what is left.
-    function _consume(address asset, uint256 amount, uint256 hint) internal {
-        Config memory cfg = _loadConfig();
-        uint256 i = hint < cfg.capCount && _caps[hint].asset == asset ? hint : _findCap(cfg, asset);
-        // The batch itself removed the cap (only possible after the full delay): nothing to charge.
-        if (i == cfg.capCount) return;
-        Cap storage cap = _caps[i];
-        Cap memory c = cap;
-        uint64 nowIndex = RollingCap.indexAt(c.period, block.timestamp);
-        uint256 free = RollingCap.FULL - RollingCap.usedUnits(c.lanes, c.head, nowIndex);
-        uint256 units = RollingCap.toUnits(amount, c.limit);
-        // The rolling bound: over any window of the cap's period, at most its limit leaves.
-        if (units > free) revert CapExceeded(asset, amount, RollingCap.toAmount(free, c.limit));
-        (cap.lanes, cap.head) = RollingCap.record(c.lanes, c.head, nowIndex, units);
-        emit CapConsumed(asset, amount, RollingCap.toAmount(free - units, c.limit));
+    /// @dev Records `amount` against cap `k` (of `asset`) or reverts with what is left. A cap keeps its index for
+    ///      the whole batch: caps are removed only by _settleCaps, before the batch, and added at the end.
+    function _consume(uint256 k, address asset, uint256 amount) internal {
+        Cap storage cap = _caps[k];
+        (uint128 limit, uint128 lanes, uint64 head) = (cap.limit, cap.lanes, cap.head);
+        uint64 nowIndex = RollingCap.indexAt(cap.period, block.timestamp);
+        uint256 free = RollingCap.FULL - RollingCap.usedUnits(lanes, head, nowIndex);
+        uint256 left = RollingCap.toAmount(free, limit);
+        // The rolling bound: over any window of the cap's period, at most its limit leaves. Compared in
+        // amounts, not units, so any amount (even type(uint256).max) is refused before it is converted:
+        // amount > ⌊free·C/FULL⌋ exactly when ⌈amount·FULL/C⌉ > free, so the two tests agree.
+        if (amount > left) revert CapExceeded(asset, amount, left);
+        uint256 units = RollingCap.toUnits(amount, limit);
+        (lanes, head) = RollingCap.record(lanes, head, nowIndex, units);
+        (cap.lanes, cap.head) = (lanes, uint32(head));
+        emit CapConsumed(asset, amount, RollingCap.toAmount(free - units, limit));
     }
 
     function _balanceOf(address asset) internal view returns (bool, uint256) {
@@ -987,15 +1068,86 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     function _addCap(Config memory cfg, address asset, uint128 limit, uint32 period) internal {
         // Every capped asset is measured on every execute; the list is bounded.
         if (cfg.capCount >= MAX_CAPS) revert TooManyCaps(MAX_CAPS);
-        _caps[cfg.capCount] = Cap({
-            asset: asset,
-            period: period,
-            head: RollingCap.indexAt(period, block.timestamp),
-            limit: limit,
-            lanes: 0
-        });
+        // A free entry is all zero (never used, or deleted by _settleCaps): only the non-zero fields are written.
+        Cap storage cap = _caps[cfg.capCount];
+        (cap.asset, cap.period, cap.head, cap.limit) =
+        (asset, period, uint32(RollingCap.indexAt(period, block.timestamp)), limit);
         ++cfg.capCount;
         emit CapSet(asset, limit, period);
+    }
+
+    /// @dev Schedules a loosening of `cap` (limit 0: its removal) to take effect one period of the cap in force
+    ///      from now. Until then that cap keeps counting and binding every batch (F-2); a later setCap replaces
+    ///      the schedule.
+    function _schedule(Cap storage cap, uint128 limit, uint32 period) internal {
+        uint64 at = uint64(block.timestamp) + cap.period;
+        (cap.scheduled, cap.nextLimit, cap.nextPeriod, cap.nextAt) = (true, limit, period, at);
+        emit CapChangeScheduled(cap.asset, limit, period, at);
+    }
+
+    /// @dev Puts in storage the scheduled cap changes whose time has come (removals included).
+    function _settleCaps(Config memory cfg) internal {
+        uint256 count = cfg.capCount;
+        uint256 i;
+        while (i < cfg.capCount) {
+            Cap storage cap = _caps[i];
+            // Nothing scheduled, or not yet: the cap stays as it is.
+            if (!cap.scheduled || block.timestamp < cap.nextAt) {
+                ++i;
+            } else if (cap.nextLimit == 0) {
+                emit CapRemoved(cap.asset);
+                // The last cap moves to index i, which is looked at again.
+                uint256 last = cfg.capCount - 1;
+                if (i != last) _caps[i] = _caps[last];
+                delete _caps[last];
+                cfg.capCount = uint8(last);
+            } else {
+                Cap memory c = _rebased(cap, cap.nextLimit, cap.nextPeriod);
+                _caps[i] = c;
+                emit CapSet(c.asset, c.limit, c.period);
+                ++i;
+            }
+        }
+        if (cfg.capCount != count) _storeConfig(cfg);
+    }
+
+    /// @dev The cap of `asset` in force now (limit 0: none).
+    function _capInForce(address asset) internal view returns (Cap memory c) {
+        Config memory cfg = _loadConfig();
+        uint256 i = _findCap(cfg, asset);
+        if (i < cfg.capCount) c = _inForce(_caps[i]);
+    }
+
+    /// @dev `c` as in force now: a scheduled change whose time has come is applied (limit 0: removed).
+    function _inForce(Cap memory c) internal view returns (Cap memory) {
+        if (!c.scheduled || block.timestamp < c.nextAt) return c;
+        if (c.nextLimit == 0) c.limit = 0;
+        else c = _rebased(c, c.nextLimit, c.nextPeriod);
+        return c;
+    }
+
+    /// @dev `c` with a new limit and period in force now, nothing scheduled, carrying what its window still
+    ///      counts (rounded up, plus one base unit, capped at the full limit) into the current sub-period, so a
+    ///      change never frees capacity early.
+    function _rebased(Cap memory c, uint128 limit, uint32 period) internal view returns (Cap memory) {
+        uint256 usedUnits =
+            RollingCap.usedUnits(c.lanes, c.head, RollingCap.indexAt(c.period, block.timestamp));
+        uint256 usedAmount = RollingCap.toAmount(usedUnits, c.limit) + (usedUnits == 0 ? 0 : 1);
+        uint256 carried = RollingCap.toUnits(usedAmount, limit);
+        if (carried > RollingCap.FULL) carried = RollingCap.FULL;
+        uint64 head = RollingCap.indexAt(period, block.timestamp);
+        (uint128 lanes,) = RollingCap.record(0, head, head, carried);
+        return Cap({
+            asset: c.asset,
+            period: period,
+            head: uint32(head),
+            scheduled: false,
+            limit: limit,
+            lanes: lanes,
+            nextLimit: 0,
+            nextPeriod: 0,
+            nextAt: 0
+        });
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -21,7 +21,9 @@ pragma solidity ^0.8.28;
 ///        delay; each setter then refuses to run if its change would loosen the safe.
 ///      - Cap: (asset, limit C, period P). Over any interval of length P, at most C of the asset
 ///        leaves the safe. Outflow is measured as the safe's balance decrease across the batch,
-///        plus allowances the batch leaves standing on capped tokens.
+///        plus allowances the batch leaves standing on capped tokens. A tighter cap (same P, C no
+///        higher) takes effect at once; a looser one (higher C, another P, or removal) waits the delay
+///        and is then scheduled: the cap in force keeps binding every batch for one more P.
 ///      - NATIVE_ASSET (0xEeee…EEeE) stands for the chain's native coin in caps.
 interface ITreasurySafe {
     /*//////////////////////////////////////////////////////////////
@@ -182,14 +184,16 @@ interface ITreasurySafe {
     error AlreadyFrozen(uint64 until);
     /// @notice Thrown when a guardian freezes after the guardians' one-shot freeze was used and not re-armed.
     error GuardiansDisarmed();
-    /// @notice Thrown when a guardian tries to cancel a proposal whose only effect is to remove or replace guardians.
+    /// @notice Thrown when a guardian tries to cancel a guardian-protected proposal: one that only removes or
+    ///         replaces guardians, or one made only of `unfreeze` and `cancel` self-calls.
     error GuardianCannotCancel(bytes32 id);
     /// @notice Thrown when a call of an executed batch reverts (or a token call returns false); the whole execute reverts.
     error CallFailed(uint256 index, address target, bytes reason);
     /// @notice Thrown when a batch would move more of a capped asset than its cap has left.
     error CapExceeded(address asset, uint256 wanted, uint256 left);
     /// @notice Thrown when a batch calls a capped token with an operation whose outflow cannot be measured
-    ///         (operator or approval-for-all grants), or with malformed calldata for an allowance call.
+    ///         (operator or approval-for-all grants, ERC-1363 `approveAndCall`, ERC-827
+    ///         `increaseApprovalAndCall`), or with malformed calldata for an allowance call.
     error UnmeasurableCall(uint256 index, address asset, bytes4 selector);
     /// @notice Thrown when a capped token's balance cannot be read while the batch calls that token.
     error BalanceUnreadable(address asset);
@@ -212,6 +216,9 @@ interface ITreasurySafe {
     /// @notice Emitted when an owner approves a proposal on chain (including the proposer at creation).
     event ProposalApproved(bytes32 indexed id, address indexed owner);
     /// @notice Emitted when a proposal enters the queue; carries the full calls and who approved.
+    /// @dev `approvers` names every owner whose approval counted, exactly once: first those who approved on
+    ///      chain (`propose`, `approve`), in owner order, then those whose signatures were handed to `queue`,
+    ///      in signature order. Its length is the number of distinct approvals (at least the threshold).
     event ProposalQueued(
         bytes32 indexed id,
         uint64 eta,
@@ -252,10 +259,15 @@ interface ITreasurySafe {
     event GraceChanged(uint32 grace);
     /// @notice Emitted when the freeze duration changes.
     event FreezeDurationChanged(uint32 freezeDuration);
-    /// @notice Emitted when a cap is added or changed.
+    /// @notice Emitted when a cap is added or tightened, and when a scheduled change of it is written, by the first
+    ///         `execute` at or after its time (it is in force from that time, event or not).
     event CapSet(address indexed asset, uint128 limit, uint32 period);
-    /// @notice Emitted when a cap is removed.
+    /// @notice Emitted when a scheduled cap removal is written, by the first `execute` at or after its time (the
+    ///         asset is uncapped from that time, event or not).
     event CapRemoved(address indexed asset);
+    /// @notice Emitted when a loosening cap change (a higher limit, another period; limit 0 and period 0: removal)
+    ///         is scheduled. The cap in force until `effectiveAt` stays in force until then.
+    event CapChangeScheduled(address indexed asset, uint128 limit, uint32 period, uint64 effectiveAt);
 
     /*//////////////////////////////////////////////////////////////
                               INITIALISATION
@@ -305,9 +317,10 @@ interface ITreasurySafe {
     function execute(Call[] calldata calls, bytes32 salt, uint32 epoch) external;
 
     /// @notice Cancels a proposed or queued proposal (terminal).
-    /// @dev Guardians may cancel anything but a proposal that only removes or replaces guardians. The safe
-    ///      itself (owners, through a proposal) may cancel any id, including one never seen on chain, to void
-    ///      leaked signatures.
+    /// @dev Guardians may cancel anything but a guardian-protected proposal: one that only removes or replaces
+    ///      guardians (so a rogue guardian cannot block its removal), or one made only of `unfreeze` and `cancel`
+    ///      self-calls (so it cannot block the owners' early unfreeze or their cancels). The safe itself (owners,
+    ///      through a proposal) may cancel any id, including one never seen on chain, to void leaked signatures.
     /// @param id The proposal id.
     function cancel(bytes32 id) external;
 
@@ -357,11 +370,17 @@ interface ITreasurySafe {
     /// @notice Sets the freeze duration. Tightens if it grows.
     function setFreezeDuration(uint32 freezeDuration) external;
 
-    /// @notice Adds or changes a cap. Tightens if the asset had none, or the limit does not rise and the period does not shrink.
-    /// @dev Outflow already counted in the current window is carried into the new cap, so a change never frees capacity early.
+    /// @notice Adds or changes a cap. Tightens if the asset had none, or the limit does not rise and the period
+    ///         stays the same: then it takes effect at once (and drops any scheduled change of that cap). Anything
+    ///         else (a higher limit, any other period) loosens: it waits the delay, then is only scheduled, to take
+    ///         effect one period P of the cap in force later (CapChangeScheduled); until then that cap binds every
+    ///         batch, including the one that scheduled the change. A later setCap replaces the schedule.
+    /// @dev Outflow already counted in the current window is carried into the new cap when it takes effect, so a
+    ///      change never frees capacity early.
     function setCap(address asset, uint128 limit, uint32 period) external;
 
-    /// @notice Removes a cap. Loosens: always waits the delay.
+    /// @notice Removes a cap. Loosens: waits the delay, then is scheduled like a looser `setCap`: the asset stays
+    ///         capped for one more period P of its cap, including for the batch that removes it.
     function removeCap(address asset) external;
 
     /*//////////////////////////////////////////////////////////////
@@ -409,4 +428,13 @@ interface ITreasurySafe {
 
     /// @notice What may still leave now in `asset` (type(uint256).max if uncapped).
     function remainingCap(address asset) external view returns (uint256);
+
+    /// @notice The loosening change of `asset`'s cap that is scheduled and not yet in force (all zero if none).
+    /// @return limit The new limit (0 together with period 0: the cap is to be removed).
+    /// @return period The new period.
+    /// @return effectiveAt When it takes effect.
+    function scheduledCapChange(address asset)
+        external
+        view
+        returns (uint128 limit, uint32 period, uint64 effectiveAt);
 }

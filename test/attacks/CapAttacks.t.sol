@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
+import {ApproveAndCallToken} from "../mocks/ApproveAndCallToken.sol";
 import {HostileToken} from "../mocks/HostileToken.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {NoReturnToken} from "../mocks/NoReturnToken.sol";
@@ -141,6 +142,34 @@ contract CapAttacksTest is SafeUnitBase {
         _go();
     }
 
+    /// @notice #12 (F-4): the other allowance-granting entry points of ERC-1363 and ERC-827 cannot leave an
+    ///         uncharged allowance on a capped token: `approveAndCall` (with and without data) and
+    ///         `increaseApprovalAndCall` are refused with UnmeasurableCall(index, token, selector).
+    function test_Attack12_ApproveAndCallOnCappedTokenRefused() public {
+        ApproveAndCallToken token = new ApproveAndCallToken();
+        token.mint(address(safe), 1000e18);
+        _capToken(address(token));
+        address thief = makeAddr("thief");
+        bytes4[3] memory grants = [
+            bytes4(keccak256("approveAndCall(address,uint256)")),
+            bytes4(keccak256("approveAndCall(address,uint256,bytes)")),
+            bytes4(keccak256("increaseApprovalAndCall(address,uint256,bytes)"))
+        ];
+        for (uint256 i; i < grants.length; ++i) {
+            bytes memory data = i == 0
+                ? abi.encodeWithSelector(grants[i], thief, 1000e18)
+                : abi.encodeWithSelector(grants[i], thief, 1000e18, "");
+            _prepare(_one(address(token), 0, data), bytes32(i));
+            vm.expectRevert(
+                abi.encodeWithSelector(ITreasurySafe.UnmeasurableCall.selector, 0, address(token), grants[i])
+            );
+            _go();
+        }
+        // Nothing was granted, so nothing can be pulled later outside any batch.
+        assertEq(token.allowance(address(safe), thief), 0);
+        assertEq(safe.remainingCap(address(token)), TOKEN_CAP);
+    }
+
     /*//////////////////////////////////////////////////////////////
                      #13 LOOSENING WAITS THE DELAY
     //////////////////////////////////////////////////////////////*/
@@ -194,6 +223,118 @@ contract CapAttacksTest is SafeUnitBase {
         vm.expectRevert(_looseningFailed(0, TreasurySafe.setCap.selector));
         _go();
         assertEq(safe.getConfig().caps[0].limit, 5 ether);
+    }
+
+    /// @notice #13 (F-2): a batch that raises or removes a cap and spends in the same batch is still bound by
+    ///         the cap in force before it: a loosening never frees capacity for the batch that makes it.
+    function test_Attack13_CapRaiseOrRemovalCannotFundItsOwnBatch() public {
+        ITreasurySafe.Call[] memory raise = _two(
+            _selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 1000 ether, 1 hours))),
+            _ethTransfer(stranger, 100 ether)
+        );
+        _prepare(raise, bytes32("raise"));
+        vm.expectRevert(
+            abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 100 ether, ETH_CAP)
+        );
+        _go();
+
+        ITreasurySafe.Call[] memory removal = _two(
+            _selfCall(abi.encodeCall(TreasurySafe.removeCap, (NATIVE))), _ethTransfer(stranger, 100 ether)
+        );
+        _prepare(removal, bytes32("remove"));
+        vm.expectRevert(
+            abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 100 ether, ETH_CAP)
+        );
+        _go();
+        assertEq(address(safe).balance, 100 ether);
+    }
+
+    /// @notice #13 (F-2): M keys that queue a cap raise and transfers at t0 move at most C until a full
+    ///         period after the raise ran (t0 + D + P); only then does the raised cap apply, and what the old
+    ///         window still counts is carried into it.
+    function test_Attack13_CapRaiseTakesEffectAPeriodAfterItRuns() public {
+        uint256 t0 = _now();
+        ITreasurySafe.Call[] memory raise =
+            _selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 50 ether, CAP_PERIOD)));
+        ITreasurySafe.Call[] memory most = _ethTransfer(stranger, ETH_CAP);
+        ITreasurySafe.Call[] memory drain = _ethTransfer(stranger, 50 ether);
+        (, uint64 eta) = _queue(raise, bytes32("raise"));
+        _queue(most, bytes32("most"));
+        _queue(drain, bytes32("drain"));
+        assertEq(eta, t0 + DELAY);
+
+        vm.warp(eta);
+        safe.execute(raise, bytes32("raise"), 0);
+        // The old cap is still the one in force.
+        assertEq(safe.getConfig().caps[0].limit, ETH_CAP);
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 50 ether, ETH_CAP));
+        safe.execute(drain, bytes32("drain"), 0);
+        safe.execute(most, bytes32("most"), 0);
+
+        // One second before a full period has passed since the raise ran: still the old cap, and it is spent.
+        vm.warp(eta + CAP_PERIOD - 1);
+        assertEq(safe.getConfig().caps[0].limit, ETH_CAP);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 50 ether, 0));
+        safe.execute(drain, bytes32("drain"), 0);
+
+        // From eta + P the raised cap applies, still counting the 10 ether of the old window.
+        vm.warp(eta + CAP_PERIOD);
+        ITreasurySafe.CapView memory v = safe.getConfig().caps[0];
+        assertEq(v.limit, 50 ether);
+        assertEq(v.period, CAP_PERIOD);
+        uint256 left = safe.remainingCap(NATIVE);
+        assertLe(left, 40 ether - 1);
+        assertGe(left, 40 ether - 1 - 2 * _unit(50 ether));
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 50 ether, left));
+        safe.execute(drain, bytes32("drain"), 0);
+        vm.warp(safe.getConfig().caps[0].nextRefillAt);
+        safe.execute(drain, bytes32("drain"), 0);
+        assertEq(stranger.balance, 60 ether);
+    }
+
+    /// @notice #13 (F-2): a cap removal likewise waits the delay and then a full period more, during which the
+    ///         old cap keeps counting; only then is the asset uncapped.
+    function test_Attack13_CapRemovalTakesEffectAPeriodAfterItRuns() public {
+        ITreasurySafe.Call[] memory removal = _selfCall(abi.encodeCall(TreasurySafe.removeCap, (NATIVE)));
+        ITreasurySafe.Call[] memory drain = _ethTransfer(stranger, 90 ether);
+        (, uint64 eta) = _queue(removal, bytes32("remove"));
+        _queue(drain, bytes32("drain"));
+        vm.warp(eta);
+        safe.execute(removal, bytes32("remove"), 0);
+        assertEq(safe.getConfig().caps.length, 1);
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 90 ether, ETH_CAP));
+        safe.execute(drain, bytes32("drain"), 0);
+
+        vm.warp(eta + CAP_PERIOD - 1);
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, NATIVE, 90 ether, ETH_CAP));
+        safe.execute(drain, bytes32("drain"), 0);
+
+        vm.warp(eta + CAP_PERIOD);
+        assertEq(safe.getConfig().caps.length, 0);
+        assertEq(safe.remainingCap(NATIVE), type(uint256).max);
+        safe.execute(drain, bytes32("drain"), 0);
+        assertEq(stranger.balance, 90 ether);
+    }
+
+    /// @notice #13 (F-9): changing a cap's period is never a tightening: a longer period would start counting
+    ///         afresh and forget what the old window had already let out. It waits the delay.
+    function test_Attack13_LongerCapPeriodIsNotFastTracked() public {
+        _queueAndExecute(_ethTransfer(stranger, ETH_CAP), SALT);
+        // 1.4 days later the 1-day window no longer counts the 10 ether; a 7-day one would.
+        vm.warp(_now() + 1.4 days);
+        bytes memory longer = abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 7 days));
+        uint256 queuedAt = _now();
+        (bytes32 pid, uint64 eta) = _queueSelf(longer, bytes32("longer"));
+        assertEq(eta, queuedAt + DELAY, "a period change waits the delay");
+        assertFalse(safe.getProposal(pid).fastTrack);
+        // The same period and limit is still a (trivial) tightening.
+        bytes memory same = abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, CAP_PERIOD));
+        (bytes32 sid, uint64 seta) = _queueSelf(same, bytes32("same"));
+        assertEq(seta, queuedAt);
+        assertTrue(safe.getProposal(sid).fastTrack);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -402,6 +543,16 @@ contract CapAttacksTest is SafeUnitBase {
         );
         assertTrue(ok, "gas burner bricked the way out");
         _assertState(uncapId, ITreasurySafe.ProposalState.Executed);
+        // The removal takes effect a period later; executes keep running meanwhile and after.
+        vm.warp(_now() + 1 days);
         assertEq(safe.remainingCap(address(token)), type(uint256).max);
+        ITreasurySafe.Call[] memory more = _ethTransfer(recipient, 1 ether);
+        _queue(more, bytes32("more"));
+        vm.warp(_now() + DELAY);
+        (ok,) = address(safe).call{gas: 2_000_000}(
+            abi.encodeCall(TreasurySafe.execute, (more, bytes32("more"), 0))
+        );
+        assertTrue(ok, "gas burner bricked an execute after its cap was removed");
+        assertEq(recipient.balance, 2 ether);
     }
 }

@@ -154,6 +154,16 @@ contract CancelTest is SafeUnitBase {
         safe.cancel(sid);
     }
 
+    function test_RevertWhen_GuardianCancelsOwnersCancelBatch() public {
+        // The owners void a proposal: a guardian cannot save it by cancelling their cancel.
+        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(TreasurySafe.cancel, (id)));
+        (bytes32 cid,) = _queue(c, bytes32("c"));
+        assertTrue(safe.getProposal(cid).guardianProtected);
+        vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.GuardianCannotCancel.selector, cid));
+        safe.cancel(cid);
+    }
+
     function test_cancel_GuardianCancelsRemovalBundledWithOtherCalls() public {
         // Not "only" a guardian change: the protection does not extend to the rest of the batch.
         ITreasurySafe.Call[] memory bundle = _two(

@@ -14,9 +14,12 @@ import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
 /// │   batch is charged in full (approve + transferFrom in the same batch: counted once)
 /// └── authorizeOperator / setApprovalForAll / short allowance calldata on a capped token:
 ///     it reverts UnmeasurableCall(index, token, selector)
-/// setCap: new asset or tighter (limit not up, period not down) on the fast track, usage carried over
-/// (never frees capacity early); looser only after the delay; InvalidCap / TooManyCaps
-/// removeCap: always waits the delay; CapNotFound
+/// setCap: new asset or tighter (limit not up, same period) on the fast track, usage carried over
+/// (never frees capacity early); looser (a higher limit or any other period) only after the delay;
+/// InvalidCap / TooManyCaps
+/// removeCap: always waits the delay, then a period of the cap; CapNotFound
+/// a loosening setCap or removeCap is scheduled one period P ahead (CapChangeScheduled, scheduledCapChange):
+/// the cap in force binds every batch until then; the first execute after writes it (CapSet, CapRemoved)
 /// remainingCap / nextRefillAt: exact, uncapped = type(uint256).max
 /// @dev Exact expectations re-derive RollingCap's arithmetic by hand: units are limit / (2^32 - 1),
 ///      rounded up when charged and down when reported.
@@ -168,6 +171,34 @@ contract CapsTest is SafeUnitBase {
         _go();
     }
 
+    /// @notice F-7: an unlimited allowance on a capped token is refused with the cap's own error, not an
+    ///         arithmetic panic, however small the cap (here below 2^32 - 1 base units) and whatever else moved.
+    function test_RevertWhen_UnlimitedApproveOnCappedToken() public {
+        MockERC20 usd = new MockERC20("USD", "USD", 6);
+        usd.mint(address(safe), 1_000_000e6);
+        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (address(usd), 1000e6, 1 days)));
+        uint256 max = type(uint256).max;
+        _prepare(_one(address(usd), 0, abi.encodeCall(MockERC20.approve, (spender, max))), bytes32("max"));
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(usd), max, 1000e6));
+        _go();
+        // A transfer plus an unlimited allowance: the sum saturates at type(uint256).max.
+        ITreasurySafe.Call[] memory both = _two(
+            _one(address(usd), 0, abi.encodeCall(MockERC20.transfer, (recipient, 1))),
+            _one(address(usd), 0, abi.encodeCall(MockERC20.approve, (spender, max)))
+        );
+        _prepare(both, bytes32("both"));
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(usd), max, 1000e6));
+        _go();
+        // Two unlimited allowances to different spenders: same.
+        ITreasurySafe.Call[] memory two = _two(
+            _one(address(usd), 0, abi.encodeCall(MockERC20.approve, (spender, max))),
+            _one(address(usd), 0, abi.encodeCall(MockERC20.approve, (recipient, max)))
+        );
+        _prepare(two, bytes32("two"));
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(usd), max, 1000e6));
+        _go();
+    }
+
     function test_execute_IncreaseAllowanceCharged() public {
         _prepare(_tokenCall(abi.encodeCall(MockERC20.increaseAllowance, (spender, 25e18))), SALT);
         vm.expectEmit(true, true, true, true, address(safe));
@@ -265,9 +296,9 @@ contract CapsTest is SafeUnitBase {
     function test_setCap_CarryOverNeverFreesCapacityEarly() public {
         uint256 t0 = _now();
         _queueAndExecute(_ethTransfer(recipient, ETH_CAP), SALT);
-        // Later in the same window: tighten to the same limit over a longer period.
+        // Later in the same window: tighten the limit over the same period.
         vm.warp(_now() + 20 hours);
-        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 days)));
+        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 8 ether, CAP_PERIOD)));
         assertEq(safe.remainingCap(NATIVE), 0);
         // One old period after the spend, the old cap could have refilled; the new one has not.
         vm.warp(t0 + DELAY + CAP_PERIOD + 8 hours);
@@ -298,21 +329,85 @@ contract CapsTest is SafeUnitBase {
         );
     }
 
-    function test_setCap_ShorterPeriodOnFastTrackRefused() public {
-        _expectCapLoosening(
-            abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 days)),
-            abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 3 days))
-        );
+    /// @notice F-9: a fast-tracked setCap that kept the period when queued is refused if the period has changed
+    ///         by the time it runs (any period change is a loosening).
+    function test_setCap_PeriodChangeOnFastTrackRefused() public {
+        bytes memory lower = abi.encodeCall(TreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD));
+        uint256 queuedAt = _now();
+        (, uint64 eta) = _prepare(_selfCall(lower), keccak256(lower));
+        assertEq(eta, queuedAt, "tightening when queued: fast-tracked");
+        // Meanwhile a delayed batch changes the period.
+        _queueAndExecute(_selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 days))), SALT);
+        vm.warp(_now() + CAP_PERIOD);
+        assertEq(safe.getConfig().caps[0].period, 2 days);
+        vm.expectRevert(_looseningFailed(0, TreasurySafe.setCap.selector));
+        _go();
     }
 
-    function test_setCap_RaiseWaitsTheDelay() public {
+    function test_setCap_LongerPeriodWaitsTheDelay() public {
+        uint256 queuedAt = _now();
+        (, uint64 eta) = _prepareSelf(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 days)));
+        assertEq(eta, queuedAt + DELAY);
+    }
+
+    function test_setCap_RaiseWaitsTheDelayThenAPeriod() public {
         uint256 queuedAt = _now();
         (, uint64 eta) = _prepareSelf(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 20 ether, CAP_PERIOD)));
         assertEq(eta, queuedAt + DELAY);
         vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapChangeScheduled(NATIVE, 20 ether, CAP_PERIOD, eta + CAP_PERIOD);
+        _go();
+        (uint128 limit, uint32 period, uint64 at) = safe.scheduledCapChange(NATIVE);
+        assertEq(limit, 20 ether);
+        assertEq(period, CAP_PERIOD);
+        assertEq(at, eta + CAP_PERIOD);
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
+        assertEq(safe.getConfig().caps[0].limit, ETH_CAP);
+        vm.warp(eta + CAP_PERIOD);
+        assertEq(safe.remainingCap(NATIVE), 20 ether);
+        assertEq(safe.getConfig().caps[0].limit, 20 ether);
+        (limit, period, at) = safe.scheduledCapChange(NATIVE);
+        assertEq(limit, 0);
+        assertEq(at, 0);
+        // The first execute from then on writes it down and says so.
+        _prepare(_ethTransfer(recipient, 15 ether), SALT);
+        vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.CapSet(NATIVE, 20 ether, CAP_PERIOD);
         _go();
-        assertEq(safe.remainingCap(NATIVE), 20 ether);
+        assertEq(recipient.balance, 15 ether);
+    }
+
+    function test_setCap_TighteningDropsAScheduledLoosening() public {
+        _queueAndExecute(_selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 20 ether, CAP_PERIOD))), SALT);
+        (,, uint64 at) = safe.scheduledCapChange(NATIVE);
+        assertGt(at, 0);
+        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, CAP_PERIOD)));
+        (,, at) = safe.scheduledCapChange(NATIVE);
+        assertEq(at, 0);
+        vm.warp(_now() + 10 * CAP_PERIOD);
+        assertEq(safe.getConfig().caps[0].limit, ETH_CAP);
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
+    }
+
+    function test_setCap_ShorterPeriodTakesEffectAPeriodLater() public {
+        ITreasurySafe.Call[] memory change =
+            _selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 hours)));
+        ITreasurySafe.Call[] memory spend = _ethTransfer(recipient, ETH_CAP);
+        (, uint64 eta) = _queue(change, SALT);
+        _queue(spend, bytes32("spend"));
+        vm.warp(eta);
+        safe.execute(change, SALT, 0);
+        safe.execute(spend, bytes32("spend"), 0);
+        // Until one old period after the change ran, the 1-day window still counts the spend…
+        vm.warp(eta + CAP_PERIOD - 1);
+        assertEq(safe.getConfig().caps[0].period, CAP_PERIOD);
+        assertEq(safe.remainingCap(NATIVE), 0);
+        // …and the 2-hour cap then starts from what that window counted.
+        vm.warp(eta + CAP_PERIOD);
+        assertEq(safe.getConfig().caps[0].period, 2 hours);
+        assertEq(safe.remainingCap(NATIVE), 0);
+        vm.warp(safe.getConfig().caps[0].nextRefillAt);
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
     }
 
     function test_RevertWhen_SetCapInvalid() public {
@@ -360,16 +455,26 @@ contract CapsTest is SafeUnitBase {
                                 REMOVECAP
     //////////////////////////////////////////////////////////////*/
 
-    function test_removeCap_WaitsTheDelay() public {
+    function test_removeCap_WaitsTheDelayThenAPeriod() public {
         uint256 queuedAt = _now();
         (, uint64 eta) = _prepareSelf(abi.encodeCall(TreasurySafe.removeCap, (NATIVE)));
         assertEq(eta, queuedAt + DELAY);
         vm.expectEmit(true, true, true, true, address(safe));
-        emit ITreasurySafe.CapRemoved(NATIVE);
+        emit ITreasurySafe.CapChangeScheduled(NATIVE, 0, 0, eta + CAP_PERIOD);
         _go();
+        assertEq(safe.remainingCap(NATIVE), ETH_CAP);
+        assertEq(safe.getConfig().caps.length, 2);
+        vm.warp(eta + CAP_PERIOD);
         assertEq(safe.remainingCap(NATIVE), type(uint256).max);
         assertEq(safe.getConfig().caps.length, 1);
         assertEq(safe.getConfig().caps[0].asset, address(token));
+        // The first execute from then on removes it from storage and says so.
+        _prepare(_ethTransfer(recipient, 50 ether), SALT);
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapRemoved(NATIVE);
+        _go();
+        assertEq(recipient.balance, 50 ether);
+        assertEq(safe.getConfig().caps.length, 1);
     }
 
     function test_RevertWhen_RemoveCapNotFound() public {

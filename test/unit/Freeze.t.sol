@@ -120,6 +120,21 @@ contract FreezeTest is SafeUnitBase {
         assertEq(recipient.balance, 1 ether);
     }
 
+    /// @notice F-5: a rogue guardian that froze the safe cannot cancel the owners' [unfreeze] between their
+    ///         `queue` and `execute` transactions: such a batch is guardian-protected.
+    function test_unfreeze_GuardianCannotBlockOwnersEarlyExit() public {
+        _guardianFreeze();
+        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(TreasurySafe.unfreeze, ()));
+        (bytes32 uid,) = _queue(c, SALT);
+        assertTrue(safe.getProposal(uid).guardianProtected);
+        vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.GuardianCannotCancel.selector, uid));
+        safe.cancel(uid);
+        safe.execute(c, SALT, 0);
+        _assertState(uid, ITreasurySafe.ProposalState.Executed);
+        assertEq(safe.frozenUntil(), 0);
+    }
+
     function test_RevertWhen_UnfreezingWhenNotFrozen() public {
         ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(TreasurySafe.unfreeze, ()));
         _queue(c, SALT);

@@ -15,7 +15,7 @@ import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
 /// ├── when a signature does not verify (bad, wrong length, EIP-1271 no/revert/malformed): InvalidSignature(signer)
 /// ├── when distinct approvals < M: it reverts InsufficientApprovals(id, approvals, M)
 /// └── otherwise (anyone may call): it queues with eta = now + delay (now on the fast track),
-///     expiresAt = eta + grace, and emits ProposalQueued with the full calls and the signers
+///     expiresAt = eta + grace, and emits ProposalQueued with the full calls and every approver once
 contract QueueTest is SafeUnitBase {
     ITreasurySafe.Call[] internal calls;
     bytes32 internal id;
@@ -50,6 +50,36 @@ contract QueueTest is SafeUnitBase {
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.ProposalQueued(id, eta, eta + GRACE, 0, SALT, calls, approvers, false);
         safe.queue(calls, SALT, _sigs2(id, 2, 1));
+    }
+
+    /// @notice F-8: ProposalQueued names every approver exactly once: the on-chain approvers (in owner order),
+    ///         then the owners whose signatures added an approval, in signature order.
+    function test_queue_EmitsEveryApproverOnce() public {
+        vm.prank(owners[2]);
+        safe.propose(calls, SALT);
+        // Owner 2 also signs (already counted on chain), owner 1 signs twice.
+        ITreasurySafe.Signature[] memory sigs = new ITreasurySafe.Signature[](3);
+        (sigs[0], sigs[1], sigs[2]) = (_sigOf(2, id), _sigOf(1, id), _sigOf(1, id));
+        address[] memory approvers = new address[](2);
+        (approvers[0], approvers[1]) = (owners[2], owners[1]);
+        uint64 eta = uint64(_now()) + DELAY;
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.ProposalQueued(id, eta, eta + GRACE, 0, SALT, calls, approvers, false);
+        safe.queue(calls, SALT, sigs);
+    }
+
+    /// @notice F-8: approvals given on chain only are listed too.
+    function test_queue_EmitsOnChainApprovers() public {
+        vm.prank(owners[1]);
+        safe.propose(calls, SALT);
+        vm.prank(owners[0]);
+        safe.approve(id);
+        address[] memory approvers = new address[](2);
+        (approvers[0], approvers[1]) = (owners[0], owners[1]);
+        uint64 eta = uint64(_now()) + DELAY;
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.ProposalQueued(id, eta, eta + GRACE, 0, SALT, calls, approvers, false);
+        safe.queue(calls, SALT, _noSigs());
     }
 
     function test_queue_WithOnChainApprovalsOnly() public {
@@ -177,6 +207,15 @@ contract QueueTest is SafeUnitBase {
         bytes memory wrong = _sign(walletKey, keccak256("other"));
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, address(wallet)));
         s.queue(calls, SALT, _withWallet(wid, address(wallet), wrong));
+    }
+
+    /// @notice An owner whose account has code (an EIP-7702 delegated EOA) still counts with an ECDSA signature
+    ///         of its own key, whatever its code answers to EIP-1271: ECDSA is checked first.
+    function test_queue_EcdsaSignatureOfOwnerWithCodeCounts() public {
+        MockERC1271Wallet rejecting = new MockERC1271Wallet(MockERC1271Wallet.Mode.Reject, address(0));
+        vm.etch(owners[0], address(rejecting).code);
+        safe.queue(calls, SALT, _sigs2(id, 0, 1));
+        assertEq(safe.getProposal(id).approvals, (1 << 0) | (1 << 1));
     }
 
     function _expect1271Refused(MockERC1271Wallet.Mode mode) internal {

@@ -378,13 +378,16 @@ contract OwnerHandler is BaseHandler {
         store.setExecuted(index, t, frozenUntil);
 
         // (a) Measured outflow: balance decrease, plus allowances the batch left standing on the capped token.
+        // Limits scheduled to take effect by now are in force for this batch.
+        store.settle(NATIVE, t);
+        store.settle(address(tokenA), t);
         Holdings memory afterwards = _holdings();
         if (afterwards.eth < before.eth) store.recordOutflow(NATIVE, before.eth - afterwards.eth, t);
         uint256 outA = afterwards.a < before.a ? before.a - afterwards.a : 0;
         if (_grantsAllowance(calls)) outA += afterwards.allowanceA;
         store.recordOutflow(address(tokenA), outA, t);
 
-        // Configuration the ghost follows: new ETH limits.
+        // Configuration the ghost follows: new ETH limits (a raise only one period later).
         for (uint256 i; i < calls.length; ++i) {
             if (calls[i].target == address(safe) && bytes4(calls[i].data) == ITreasurySafe.setCap.selector) {
                 (address asset, uint128 limit,) = abi.decode(_args(calls[i].data), (address, uint128, uint32));

@@ -59,6 +59,8 @@ contract GhostStore {
     mapping(address asset => Outflow[]) internal _outflows;
     mapping(address asset => LimitChange[]) internal _limits;
     mapping(address asset => uint32) public periodOf;
+    /// @dev A raised limit the safe has scheduled, and when it takes effect (0: none).
+    mapping(address asset => LimitChange) public scheduled;
     address[] public cappedAssets;
 
     /// @dev Violations by invariant, recorded by the handlers the moment they see them.
@@ -202,8 +204,25 @@ contract GhostStore {
         _limits[asset].push(LimitChange({timestamp: at, limit: limit}));
     }
 
+    /// @dev The ghost's reading of an executed setCap over the same period: a limit no higher is in force at
+    ///      once and drops any scheduled one; a higher one is in force only one period later.
     function setLimit(address asset, uint256 limit, uint64 at) external {
-        _limits[asset].push(LimitChange({timestamp: at, limit: limit}));
+        settle(asset, at);
+        LimitChange[] storage changes = _limits[asset];
+        if (limit <= changes[changes.length - 1].limit) {
+            delete scheduled[asset];
+            changes.push(LimitChange({timestamp: at, limit: limit}));
+        } else {
+            scheduled[asset] = LimitChange({timestamp: at + periodOf[asset], limit: limit});
+        }
+    }
+
+    /// @dev Puts a scheduled limit whose time has come in the history (call before recording anything at `now`).
+    function settle(address asset, uint256 now_) public {
+        LimitChange memory next = scheduled[asset];
+        if (next.timestamp == 0 || now_ < next.timestamp) return;
+        _limits[asset].push(next);
+        delete scheduled[asset];
     }
 
     function recordOutflow(address asset, uint256 amount, uint64 at) external {
