@@ -1092,13 +1092,18 @@ impl Decoder<'_> {
                                 } else if c.period > old_period {
                                     why.push("lengthens the period (the longer window starts counting afresh)");
                                 }
-                                if !why.is_empty() {
+                                if why.is_empty() {
+                                    s.caps.insert(c.asset, (limit, c.period));
+                                } else {
+                                    // A loosening is only scheduled: the cap in force binds this
+                                    // batch and every other until one more of its periods passes.
                                     self.loosens(
                                         out,
                                         format!(
-                                            "{} of the cap on {} ({old} → {new})",
+                                            "{} of the cap on {} ({old} → {new}); once executed it takes effect {} later, the current cap binding until then",
                                             why.join(" and "),
-                                            asset_name(ctx, c.asset)
+                                            asset_name(ctx, c.asset),
+                                            format_duration(u64::from(old_period))
                                         ),
                                     );
                                 }
@@ -1106,9 +1111,9 @@ impl Decoder<'_> {
                             None => {
                                 out.summary =
                                     format!("add cap on {}: {new}", asset_name(ctx, c.asset));
+                                s.caps.insert(c.asset, (limit, c.period));
                             }
                         }
-                        s.caps.insert(c.asset, (limit, c.period));
                     }
                     None => out.summary = format!("set cap on {}: {new}", asset_name(ctx, c.asset)),
                 }
@@ -1116,16 +1121,22 @@ impl Decoder<'_> {
             ITreasurySafeCalls::removeCap(c) => {
                 out.arg("asset", ctx.addr(c.asset));
                 out.summary = format!("remove the cap on {}", asset_name(ctx, c.asset));
+                let when = match state.as_ref().and_then(|s| s.caps.get(&c.asset)) {
+                    Some((_, period)) => format!(
+                        "; once executed it takes effect {} later, the current cap binding until then",
+                        format_duration(u64::from(*period))
+                    ),
+                    None => String::new(),
+                };
+                // Like every loosening of a cap, the removal is only scheduled: the batch state
+                // keeps the cap.
                 self.loosens(
                     out,
                     format!(
-                        "removes the cap on {}: nothing will limit its outflow",
+                        "removes the cap on {}: nothing will limit its outflow{when}",
                         asset_name(ctx, c.asset)
                     ),
                 );
-                if let Some(s) = state.as_mut() {
-                    s.caps.remove(&c.asset);
-                }
             }
             ITreasurySafeCalls::freeze(_) => {
                 out.summary =

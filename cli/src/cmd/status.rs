@@ -45,6 +45,22 @@ pub struct CapStatus {
     remaining_display: String,
     next_refill_at: u64,
     balance: String,
+    /// A loosening change waiting to take effect (the current cap binds until then).
+    scheduled: Option<ScheduledCap>,
+}
+
+/// A scheduled loosening of a cap.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduledCap {
+    /// The new limit (with period 0: the cap is removed).
+    limit: String,
+    /// The new period in seconds (0: removal).
+    period_seconds: u32,
+    /// When it takes effect (unix time).
+    effective_at: u64,
+    /// The same, for people.
+    display: String,
 }
 
 /// One proposal seen on chain.
@@ -157,7 +173,28 @@ impl StatusArgs {
                     .unwrap_or(U256::ZERO);
                 (symbol, decimals, balance)
             };
+            let change = safe
+                .scheduledCapChange(cap.asset)
+                .call()
+                .await
+                .map_err(|e| crate::revert::contract_failure("scheduledCapChange", &e))?;
+            let scheduled = (change.effectiveAt > 0).then(|| ScheduledCap {
+                limit: change.limit.to_string(),
+                period_seconds: change.period,
+                effective_at: change.effectiveAt,
+                display: if change.period == 0 {
+                    format!("removed from {}", units::format_utc(change.effectiveAt))
+                } else {
+                    format!(
+                        "{} per {} from {}",
+                        units::format_token(U256::from(change.limit), decimals, &symbol),
+                        units::format_duration(change.period.into()),
+                        units::format_utc(change.effectiveAt)
+                    )
+                },
+            });
             caps.push(CapStatus {
+                scheduled,
                 asset: cap.asset,
                 remaining_display: units::format_token(cap.remaining, decimals, &symbol),
                 symbol,
@@ -259,6 +296,13 @@ fn render(r: &StatusReport) -> String {
             units::format_token(limit, cap.decimals, &cap.symbol),
             units::format_duration(cap.period_seconds.into())
         );
+        if let Some(next) = &cap.scheduled {
+            let _ = writeln!(
+                t,
+                "             scheduled: {} (the cap above binds until then)",
+                next.display
+            );
+        }
     }
     let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
     for p in &r.proposals {

@@ -541,3 +541,43 @@ fn devnet_starts_its_own_anvil_and_stops_on_ctrl_c() {
     stdout.read_to_string(&mut rest).unwrap();
     assert!(rest.trim().is_empty(), "one envelope only, not two: {rest}");
 }
+
+/// Raising a cap waits the delay, then is only scheduled: the old cap binds for one more period,
+/// and `status` shows the change coming.
+#[test]
+fn a_raised_cap_is_scheduled_and_shown_until_it_takes_effect() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    let p = d.ok(&[
+        "--json",
+        "propose",
+        "--safe",
+        &safe,
+        "--set-cap",
+        "ETH:20ether/1d",
+        "-o",
+        "raise.json",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let decoded = &p["data"]["proposal"]["decoded"];
+    assert_eq!(decoded["fastTrack"], false);
+    assert!(decoded.to_string().contains("takes effect 1d later"), "{decoded}");
+    d.ok(&["--json", "-y", "sign", "raise.json", "--private-key", KEYS[1]]);
+    d.ok(&["--json", "queue", "raise.json", "--private-key", KEYS[4]]);
+    d.warp(2 * DAY);
+    d.ok(&["--json", "execute", "raise.json", "--private-key", KEYS[4]]);
+
+    let status = d.ok(&["--json", "status", "--safe", &safe]);
+    let cap = &status["data"]["caps"][0];
+    assert_eq!(cap["limit"], "10000000000000000000", "the old cap is still in force");
+    assert_eq!(cap["scheduled"]["limit"], "20000000000000000000");
+    let text = d.run(&["status", "--safe", &safe]);
+    assert!(text.stdout.contains("scheduled: 20 ETH per 1d from "), "{}", text.stdout);
+
+    d.warp(DAY);
+    let status = d.ok(&["--json", "status", "--safe", &safe]);
+    let cap = &status["data"]["caps"][0];
+    assert_eq!(cap["limit"], "20000000000000000000", "in force one period later");
+    assert!(cap["scheduled"].is_null(), "{cap}");
+}
