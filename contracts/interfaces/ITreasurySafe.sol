@@ -295,9 +295,10 @@ interface ITreasurySafe {
 
     /// @notice Queues a batch that has at least `threshold` distinct owner approvals under the current epoch.
     /// @dev Approvals are the on-chain ones (if proposed on chain) plus `signatures`; each owner counts once.
-    ///      Anyone may call. The eta is now + delay, or now if every call is a self-call to a
+    ///      Anyone may call. The eta is now + delay, or now if every call is a value-less self-call to a
     ///      fast-track function (removeOwner, changeThreshold, addGuardian, setCap, setDelay, setGrace,
-    ///      setFreezeDuration, freeze, rearmGuardians, unfreeze, cancel); those then refuse to loosen.
+    ///      setFreezeDuration, freeze, rearmGuardians, unfreeze, cancel) whose arguments tighten the safe
+    ///      as it stands now; those setters re-check at execution and refuse to loosen.
     ///      While frozen only batches made solely of unfreeze/cancel self-calls may be queued.
     /// @param calls The batch.
     /// @param salt The proposal's salt.
