@@ -117,9 +117,12 @@ impl Out {
             return Ok(true);
         }
         if !self.interactive {
-            return Err(exit::Failure::bad_input(format!("{question} needs confirmation"))
-                .fix("pass --yes to confirm in non-interactive use")
-                .into());
+            return Err(exit::Failure::bad_input(format!(
+                "confirmation needed ({}), and there is no terminal to ask on",
+                question.trim_end_matches('?')
+            ))
+            .fix("pass --yes to confirm in non-interactive use")
+            .into());
         }
         {
             let mut err = io::stderr().lock();

@@ -173,7 +173,15 @@ fn onchain_propose_approve_queue_and_execute_by_id() {
     let short = d.fails(&["queue", &id, "--safe", &safe, "--private-key", KEYS[4]], 3);
     assert!(short.stderr.contains("1 owner approval(s), the safe needs 2"), "{}", short.stderr);
 
-    d.ok(&["--json", "approve", &id, "--safe", &safe, "--private-key", KEYS[1]]);
+    // approve shows what the id stands for and asks first: without --yes and without a terminal
+    // it refuses and sends nothing.
+    let asked = d.fails(&["approve", &id, "--safe", &safe, "--private-key", KEYS[1]], 2);
+    assert!(asked.stderr.contains("send 2 ETH"), "the proposal is shown: {}", asked.stderr);
+    assert!(asked.stderr.contains("confirmation needed (approve proposal"), "{}", asked.stderr);
+    let unknown = format!("0x{}", "ab".repeat(32));
+    let none = d.fails(&["approve", &unknown, "--safe", &safe, "--private-key", KEYS[1], "-y"], 2);
+    assert!(none.stderr.contains("neither proposed nor queued"), "{}", none.stderr);
+    d.ok(&["--json", "-y", "approve", &id, "--safe", &safe, "--private-key", KEYS[1]]);
     // show by id: rebuilt from the ProposalCreated event, two on-chain approvals.
     let shown = d.ok(&["--json", "show", &id, "--safe", &safe]);
     assert_eq!(shown["data"]["approvals"].as_array().unwrap().len(), 2, "{shown}");
