@@ -162,11 +162,16 @@ async fn from_events(chain: &Chain, safe: Address, id: B256) -> Result<Loaded> {
         ])
         .topic1(id)
         .from_block(0);
-    let logs = chain
-        .provider
-        .get_logs(&filter)
-        .await
-        .map_err(|e| crate::context::node_down(&chain.rpc_url, &e))?;
+    let logs = chain.provider.get_logs(&filter).await.map_err(|e| {
+        Failure::new(
+            ExitKind::Node,
+            format!(
+                "the node at {} did not answer the event query that rebuilds {id} ({e}); some nodes limit the block range of log queries",
+                chain.rpc_url
+            ),
+        )
+        .fix("pass the proposal file instead of the id, or use a node (or archive) without log-range limits")
+    })?;
     for log in logs {
         let (calls, salt, epoch) =
             if let Ok(e) = ITreasurySafe::ProposalCreated::decode_log_data(log.data()) {
