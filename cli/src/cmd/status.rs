@@ -73,6 +73,8 @@ pub struct ProposalStatus {
     expires_at: u64,
     seconds_to_eta: i64,
     fast_track: bool,
+    /// The first call decoded, and how many more.
+    summary: String,
 }
 
 /// What `status` reports.
@@ -122,12 +124,13 @@ pub async fn chain_now(chain: &Chain) -> Result<u64> {
     Ok(block.header.timestamp)
 }
 
-/// Ids of every proposal the safe has seen (created or queued), oldest first.
-pub async fn proposal_ids(
+/// Every proposal the safe has seen (created or queued), oldest first, with its calls as the
+/// events carry them.
+pub async fn proposals_seen(
     provider: &DynProvider,
     safe: Address,
     from_block: u64,
-) -> Result<Vec<B256>> {
+) -> Result<Vec<(B256, Vec<ITreasurySafe::Call>)>> {
     let filter = Filter::new()
         .address(safe)
         .event_signature(vec![
@@ -135,15 +138,32 @@ pub async fn proposal_ids(
             ITreasurySafe::ProposalQueued::SIGNATURE_HASH,
         ])
         .from_block(from_block);
-    let mut ids = Vec::new();
+    let mut seen: Vec<(B256, Vec<ITreasurySafe::Call>)> = Vec::new();
     for log in provider.get_logs(&filter).await? {
-        if let Some(id) = log.topics().get(1)
-            && !ids.contains(id)
-        {
-            ids.push(*id);
+        let Some(id) = log.topics().get(1).copied() else { continue };
+        if seen.iter().any(|(known, _)| *known == id) {
+            continue;
         }
+        let calls = if let Ok(e) = ITreasurySafe::ProposalCreated::decode_log_data(log.data()) {
+            e.calls
+        } else if let Ok(e) = ITreasurySafe::ProposalQueued::decode_log_data(log.data()) {
+            e.calls
+        } else {
+            Vec::new()
+        };
+        seen.push((id, calls));
     }
-    Ok(ids)
+    Ok(seen)
+}
+
+/// One line for a batch: its first call's summary, and how many more calls it has.
+fn batch_summary(calls: &[ITreasurySafe::Call], ctx: &crate::decode::DecodeContext) -> String {
+    let Some(first) = calls.first() else { return String::new() };
+    let line = crate::decode::decode_call(0, first, ctx).summary;
+    match calls.len() {
+        1 => line,
+        n => format!("{line} (+{} more call{})", n - 1, if n == 2 { "" } else { "s" }),
+    }
 }
 
 impl StatusArgs {
@@ -207,10 +227,23 @@ impl StatusArgs {
             });
         }
 
+        let mut dctx = crate::decode::DecodeContext::new(safe_ref.address, chain.chain_id);
+        for cap in &caps {
+            if cap.asset != NATIVE_ASSET {
+                dctx.tokens.insert(
+                    cap.asset,
+                    crate::decode::TokenInfo { symbol: cap.symbol.clone(), decimals: cap.decimals },
+                );
+            }
+        }
+        dctx.config = Some(crate::decode::SafeConfig::from(config.clone()));
         let mut proposals = Vec::new();
-        for id in proposal_ids(&chain.provider, safe_ref.address, self.from_block).await? {
+        for (id, calls) in
+            proposals_seen(&chain.provider, safe_ref.address, self.from_block).await?
+        {
             let p = safe.getProposal(id).call().await?;
             proposals.push(ProposalStatus {
+                summary: batch_summary(&calls, &dctx),
                 id,
                 state: state_name(p.state).to_string(),
                 eta: p.eta,
@@ -330,6 +363,9 @@ fn render(r: &StatusReport) -> String {
             _ => String::new(),
         };
         let _ = writeln!(t, "  {}  {:<9} {when}", p.id, p.state);
+        if !p.summary.is_empty() {
+            let _ = writeln!(t, "      {}", p.summary);
+        }
     }
     t
 }

@@ -56,6 +56,13 @@ fn propose_sign_queue_execute_an_eth_transfer() {
     let q = d.ok(&["--json", "queue", "p.json", "--private-key", KEYS[4]]);
     assert_eq!(q["data"]["fastTrack"], false);
     assert_eq!(d.state(&id), "Queued");
+    // status lists it with its countdown and what it does.
+    let status = d.ok(&["--json", "status", "--safe", &safe]);
+    let listed = &status["data"]["proposals"][0];
+    assert_eq!(listed["id"], id.as_str());
+    assert_eq!(listed["state"], "Queued");
+    assert_eq!(listed["secondsToEta"], 2 * DAY);
+    assert!(listed["summary"].as_str().unwrap().starts_with("send 1.5 ETH"), "{listed}");
 
     // execute too early: exit 3 and the proposal stays queued.
     let early = d.fails(&["--json", "execute", "p.json", "--private-key", KEYS[4]], 3);
