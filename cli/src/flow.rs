@@ -82,6 +82,10 @@ pub fn proposal_failure(error: ProposalError) -> eyre::Report {
             "drop that signature from the file and have the owner sign again with `tsafe sign`"
         }
         ProposalError::Exists { .. } => "pass --out with another path, or --force to replace it",
+        ProposalError::Read { path, .. } if path.to_string_lossy().starts_with("0x") => {
+            "a proposal id is 0x and 64 hex digits; otherwise check the path of the proposal file"
+        }
+        ProposalError::Read { .. } => "check the path of the proposal file",
         _ => "check the file and the command line",
     };
     Failure::bad_input(error.to_string()).fix(fix).into()
