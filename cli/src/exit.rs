@@ -82,9 +82,27 @@ impl Failure {
     }
 }
 
-/// The kind of the first [`Failure`] in an error chain, or [`ExitKind::Error`].
+/// The kind of the first [`Failure`] in an error chain; else [`ExitKind::Node`] if the chain holds
+/// a transport error (the node went away in the middle of a command, wherever that happened);
+/// else [`ExitKind::Error`].
 pub fn kind_of(report: &eyre::Report) -> ExitKind {
-    failure_of(report).map_or(ExitKind::Error, |f| f.kind)
+    match failure_of(report) {
+        Some(f) => f.kind,
+        None if report.chain().any(is_unreachable_node) => ExitKind::Node,
+        None => ExitKind::Error,
+    }
+}
+
+/// Whether an error is a failure to reach the node (not an answer from it, such as a revert).
+fn is_unreachable_node(error: &(dyn std::error::Error + 'static)) -> bool {
+    use alloy::transports::{RpcError, TransportError};
+    let transport = error.downcast_ref::<TransportError>().or_else(|| match error
+        .downcast_ref::<alloy::contract::Error>(
+    ) {
+        Some(alloy::contract::Error::TransportError(e)) => Some(e),
+        _ => None,
+    });
+    matches!(transport, Some(RpcError::Transport(_)))
 }
 
 /// The first [`Failure`] in an error chain.

@@ -127,6 +127,17 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// A proposal read from `file` (at `path`).
+    pub fn from_file(path: PathBuf, file: ProposalFile) -> Self {
+        Self {
+            calls: file.to_contract_calls(),
+            salt: file.salt(),
+            epoch: file.epoch(),
+            hashes: file.hashes(),
+            file: Some((path, file)),
+        }
+    }
+
     /// The proposal id.
     pub fn id(&self) -> B256 {
         self.hashes.digest
@@ -138,34 +149,8 @@ impl Loaded {
     }
 }
 
-/// Reads the proposal `source` names, for `safe` on `chain`. A file must be for this chain and
-/// safe; an id is rebuilt from its `ProposalCreated` or `ProposalQueued` event.
-pub async fn load(chain: &Chain, safe: &SafeRef, source: &Source) -> Result<Loaded> {
-    match source {
-        Source::File(path) => {
-            let file = load_file(path)?;
-            file.check_target(chain.chain_id, safe.address).map_err(proposal_failure)?;
-            Ok(Loaded {
-                calls: file.to_contract_calls(),
-                salt: file.salt(),
-                epoch: file.epoch(),
-                hashes: file.hashes(),
-                file: Some((path.clone(), file)),
-            })
-        }
-        Source::Id(id) => from_events(chain, safe.address, *id).await,
-    }
-}
-
 async fn from_events(chain: &Chain, safe: Address, id: B256) -> Result<Loaded> {
-    let filter = Filter::new()
-        .address(safe)
-        .event_signature(vec![
-            ITreasurySafe::ProposalCreated::SIGNATURE_HASH,
-            ITreasurySafe::ProposalQueued::SIGNATURE_HASH,
-        ])
-        .topic1(id)
-        .from_block(0);
+    let filter = proposal_events(safe).topic1(id).from_block(0);
     let logs = chain.provider.get_logs(&filter).await.map_err(|e| {
         Failure::new(
             ExitKind::Node,
@@ -177,14 +162,7 @@ async fn from_events(chain: &Chain, safe: Address, id: B256) -> Result<Loaded> {
         .fix("pass the proposal file instead of the id, or use a node (or archive) without log-range limits")
     })?;
     for log in logs {
-        let (calls, salt, epoch) =
-            if let Ok(e) = ITreasurySafe::ProposalCreated::decode_log_data(log.data()) {
-                (e.calls, e.salt, e.epoch)
-            } else if let Ok(e) = ITreasurySafe::ProposalQueued::decode_log_data(log.data()) {
-                (e.calls, e.salt, e.epoch)
-            } else {
-                continue;
-            };
+        let Some((calls, salt, epoch)) = proposal_in_log(&log) else { continue };
         let hashes = hash_proposal(chain.chain_id, safe, &calls, salt, epoch);
         if hashes.digest != id {
             return Err(Failure::new(
@@ -204,6 +182,28 @@ async fn from_events(chain: &Chain, safe: Address, id: B256) -> Result<Loaded> {
     ))
     .fix("pass the proposal file instead of the id (an off-chain proposal is only known from its file)")
     .into())
+}
+
+/// The filter for the events that carry a proposal's full calls (`ProposalCreated`,
+/// `ProposalQueued`) emitted by `safe`.
+pub fn proposal_events(safe: Address) -> Filter {
+    Filter::new().address(safe).event_signature(vec![
+        ITreasurySafe::ProposalCreated::SIGNATURE_HASH,
+        ITreasurySafe::ProposalQueued::SIGNATURE_HASH,
+    ])
+}
+
+/// The calls, salt and epoch a `ProposalCreated` or `ProposalQueued` log carries.
+pub fn proposal_in_log(
+    log: &alloy::rpc::types::Log,
+) -> Option<(Vec<ITreasurySafe::Call>, B256, u32)> {
+    if let Ok(e) = ITreasurySafe::ProposalCreated::decode_log_data(log.data()) {
+        Some((e.calls, e.salt, e.epoch))
+    } else if let Ok(e) = ITreasurySafe::ProposalQueued::decode_log_data(log.data()) {
+        Some((e.calls, e.salt, e.epoch))
+    } else {
+        None
+    }
 }
 
 /// The safe's configuration, decoded.
@@ -355,7 +355,8 @@ pub struct ProposalReport {
     pub description: Option<String>,
     /// Domain separator, message hash and digest, computed locally.
     pub hashes: Hashes,
-    /// Whether the safe's `hashProposal` returned the same digest.
+    /// The safe's `hashProposal` returned the same digest. Always true in a report: [`report`]
+    /// fails on a mismatch; the field states the check for `--json` readers.
     pub digest_matches_safe: bool,
     /// Every call decoded, warnings, outflows, classification.
     pub decoded: DecodedBatch,
@@ -365,59 +366,84 @@ pub struct ProposalReport {
     pub threshold: String,
     /// The on-chain record.
     pub onchain: OnchainState,
+    /// The owners now (to tell which approvals count).
+    #[serde(skip)]
+    pub owners: Vec<Address>,
 }
 
-/// Builds the full report of a loaded proposal: decodes against the chain, checks the digest with
-/// the safe, lists approvals from the file and the chain.
+/// Builds the full report of a loaded proposal: checks the digest with the safe, decodes against
+/// the chain, lists approvals from the file and the chain, and where it stands.
 pub async fn report(chain: &Chain, safe: &Safe, loaded: &Loaded) -> Result<ProposalReport> {
     check_digest(safe, loaded).await?;
     let dctx = decode_context(chain, safe, &loaded.calls).await?;
     let decoded = decode::decode_batch(&loaded.calls, &dctx);
-    let Some(config) = dctx.config.clone() else {
+    let Some(config) = dctx.config else {
         eyre::bail!("the safe's configuration could not be read")
     };
-    let view = safe.getProposal(loaded.id()).call().await?;
-    let now = crate::cmd::status::chain_now(chain).await?;
-    let state = safe.proposalState(loaded.id()).call().await?;
-    let safe_epoch = safe.epoch().call().await?;
+    let mut report = ProposalReport {
+        id: loaded.id(),
+        chain_id: chain.chain_id,
+        safe: *safe.address(),
+        epoch: loaded.epoch,
+        salt: loaded.salt,
+        description: None,
+        hashes: loaded.hashes,
+        digest_matches_safe: true,
+        decoded,
+        approvals: Vec::new(),
+        threshold: config.threshold.to_string(),
+        onchain: OnchainState {
+            state: String::new(),
+            eta: 0,
+            expires_at: 0,
+            now: 0,
+            safe_epoch: 0,
+        },
+        owners: config.owners,
+    };
+    refresh(chain, safe, loaded, &mut report).await?;
+    Ok(report)
+}
+
+/// Recomputes what changes as owners sign and the chain moves: the description and approvals of
+/// `loaded` (file signatures, then on-chain approvals) and the on-chain state. The decoding, which
+/// costs the most calls, is kept.
+pub async fn refresh(
+    chain: &Chain,
+    safe: &Safe,
+    loaded: &Loaded,
+    report: &mut ProposalReport,
+) -> Result<()> {
+    let id = loaded.id();
     let mut approvals = Vec::new();
     if let Some((_, file)) = &loaded.file {
         for s in file.signatures() {
             approvals.push(ApprovalStatus {
                 signer: s.signer,
                 kind: s.kind.to_string(),
-                owner: config.owners.contains(&s.signer),
+                owner: report.owners.contains(&s.signer),
             });
         }
     }
-    for owner in &config.owners {
-        if approvals.iter().any(|a| a.signer == *owner) {
-            continue;
-        }
-        if safe.hasApproved(loaded.id(), *owner).call().await.unwrap_or(false) {
+    for owner in &report.owners {
+        if !approvals.iter().any(|a| a.signer == *owner)
+            && safe.hasApproved(id, *owner).call().await?
+        {
             approvals.push(ApprovalStatus { signer: *owner, kind: "onchain".into(), owner: true });
         }
     }
-    Ok(ProposalReport {
-        id: loaded.id(),
-        chain_id: chain.chain_id,
-        safe: *safe.address(),
-        epoch: loaded.epoch,
-        salt: loaded.salt,
-        description: loaded.file.as_ref().and_then(|(_, f)| f.description().map(str::to_owned)),
-        hashes: loaded.hashes,
-        digest_matches_safe: true,
-        decoded,
-        approvals,
-        threshold: config.threshold.to_string(),
-        onchain: OnchainState {
-            state: crate::cmd::status::state_name(state).to_owned(),
-            eta: view.eta,
-            expires_at: view.expiresAt,
-            now,
-            safe_epoch,
-        },
-    })
+    let view = safe.getProposal(id).call().await?;
+    let state = safe.proposalState(id).call().await?;
+    report.description = loaded.file.as_ref().and_then(|(_, f)| f.description().map(str::to_owned));
+    report.approvals = approvals;
+    report.onchain = OnchainState {
+        state: crate::cmd::status::state_name(state).to_owned(),
+        eta: view.eta,
+        expires_at: view.expiresAt,
+        now: crate::cmd::status::chain_now(chain).await?,
+        safe_epoch: safe.epoch().call().await?,
+    };
+    Ok(())
 }
 
 /// How many of the collected approvals count (owners, de-duplicated).
@@ -481,9 +507,8 @@ pub fn render(r: &ProposalReport) -> String {
     let _ = writeln!(t, "  message hash  {}", r.hashes.message_hash);
     let _ = writeln!(
         t,
-        "  digest        {} (recomputed locally; {} the safe's hashProposal)",
-        r.hashes.digest,
-        if r.digest_matches_safe { "equals" } else { "DIFFERS FROM" }
+        "  digest        {} (recomputed locally; equals the safe's hashProposal)",
+        r.hashes.digest
     );
     let _ = writeln!(t, "\napprovals {} of {} needed", counted(r), r.threshold);
     for a in &r.approvals {
@@ -620,13 +645,7 @@ pub async fn resolve(
     }
     let safe = chain.safe(&safe_ref).await?;
     let loaded = match (merged, id) {
-        (Some((path, file)), _) => Loaded {
-            calls: file.to_contract_calls(),
-            salt: file.salt(),
-            epoch: file.epoch(),
-            hashes: file.hashes(),
-            file: Some((path, file)),
-        },
+        (Some((path, file)), _) => Loaded::from_file(path, file),
         (None, Some(id)) => from_events(&chain, safe_ref.address, id).await?,
         (None, None) => {
             return Err(Failure::bad_input("no proposal named")

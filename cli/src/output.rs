@@ -153,12 +153,18 @@ impl Out {
     pub fn failure(&self, command: &str, report: &eyre::Report) -> ExitKind {
         let failure = exit::failure_of(report);
         let kind = exit::kind_of(report);
+        // A node lost in the middle of a command carries no fix of its own: name the usual one.
+        let fix = failure.and_then(|f| f.fix.clone()).or_else(|| {
+            (kind == ExitKind::Node).then(|| {
+                "check that the node is up and reachable, then run the command again: it re-reads the chain and nothing was changed locally".to_owned()
+            })
+        });
         if self.json {
             let error = json!({
                 "kind": kind,
                 "code": kind.code(),
                 "message": render_chain(report),
-                "fix": failure.and_then(|f| f.fix.clone()),
+                "fix": fix,
                 "revert": failure.and_then(|f| f.revert.clone()),
             });
             let envelope =
@@ -168,7 +174,7 @@ impl Out {
             let head =
                 if self.color { format!("{}", "error:".red().bold()) } else { "error:".into() };
             eprint_line(&format!("{head} {}", render_chain(report)));
-            if let Some(fix) = failure.and_then(|f| f.fix.as_deref()) {
+            if let Some(fix) = fix {
                 eprint_line(&format!("  fix: {fix}"));
             }
         }

@@ -14,7 +14,7 @@ use crate::{
     flow::{self, Loaded, Safe},
     opts::{SendOpts, TxOpts, WalletOpts},
     output::Outcome,
-    proposal::{ProposalFile, hash_proposal},
+    proposal::ProposalFile,
     tx,
     units::{self, AssetRef},
 };
@@ -492,7 +492,6 @@ pub async fn create(
 ) -> Result<Outcome> {
     let out = &ctx.out;
     let epoch = safe.epoch().call().await?;
-    let hashes = hash_proposal(chain.chain_id, *safe.address(), &calls, salt, epoch);
     let mut file = ProposalFile::new(
         chain.chain_id,
         *safe.address(),
@@ -502,9 +501,14 @@ pub async fn create(
         make.description.clone(),
     )
     .map_err(flow::proposal_failure)?;
-    let loaded = Loaded { calls: calls.clone(), salt, epoch, hashes, file: None };
-    let mut report = flow::report(chain, safe, &loaded).await?;
-    report.description.clone_from(&make.description);
+    let id = file.id();
+    // The path only names the file in messages; it is written below.
+    let path = make
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("proposal-{}.json", hex_prefix(id))));
+    let mut report =
+        flow::report(chain, safe, &Loaded::from_file(path.clone(), file.clone())).await?;
     flow::warn_all(out, &report);
 
     let mut signer = None;
@@ -527,44 +531,31 @@ pub async fn create(
     }
     let want_file = !make.onchain || make.out.is_some();
     if want_file && !txo.dry_run {
-        let path = make.out.clone().unwrap_or_else(|| {
-            PathBuf::from(format!("proposal-{}.json", &hex_prefix(hashes.digest)))
-        });
         file.save_new(&path, make.force).map_err(flow::proposal_failure)?;
-        written = Some(path);
+        written = Some(path.clone());
     }
-    if let Some(who) = signer
-        && !make.onchain
-    {
-        report.approvals.push(flow::ApprovalStatus {
-            signer: who,
-            kind: "eip712".into(),
-            owner: true,
-        });
-    }
-    if make.onchain && transaction.is_some() {
-        report = flow::report(chain, safe, &loaded).await?;
+    // Approvals and state as they now stand: the proposer's signature, or its on-chain proposal.
+    if signer.is_some() {
+        flow::refresh(chain, safe, &Loaded::from_file(path, file), &mut report).await?;
     }
     let mut text = flow::render(&report);
     match (&written, &transaction) {
         (Some(path), _) => {
-            text.push_str(&format!("\nwritten   {}\n", path.display()));
+            let p = path.display();
             let then = if report.decoded.fast_track {
-                "then anyone: tsafe execute {p} (fast track: queues and executes at once)"
+                format!("tsafe execute {p} (fast track: queues and executes at once)")
             } else {
-                "then anyone: tsafe queue {p}"
+                format!("tsafe queue {p}")
             };
+            text.push_str(&format!("\nwritten   {p}\n"));
             text.push_str(&format!(
-                "next      other owners: tsafe sign {p}; {then}\n",
-                p = path.display(),
-                then = then.replace("{p}", &path.display().to_string())
+                "next      other owners: tsafe sign {p}; then anyone: {then}\n"
             ));
         }
         (None, Some(m)) => {
             text.push_str(&format!("\nproposed on chain in {}\n", m.hash));
             text.push_str(&format!(
-                "next      other owners: tsafe approve {id}; then: tsafe queue {id}\n",
-                id = hashes.digest
+                "next      other owners: tsafe approve {id}; then: tsafe queue {id}\n"
             ));
         }
         (None, None) => text.push_str("\ndry run: nothing written, nothing sent\n"),

@@ -89,9 +89,8 @@ impl SignArgs {
             file.save_atomic(&self.file).map_err(flow::proposal_failure)?;
         }
         // The report lists the approvals as they now stand in the file.
-        let reloaded =
-            flow::Loaded { file: Some((self.file.clone(), file.clone())), ..r.loaded.clone() };
-        report = flow::report(&r.chain, &r.safe, &reloaded).await?;
+        let signed = flow::Loaded::from_file(self.file.clone(), file);
+        flow::refresh(&r.chain, &r.safe, &signed, &mut report).await?;
         let have = flow::counted(&report);
         let need = report.threshold.clone();
         let mut text = String::new();

@@ -12,8 +12,7 @@ use crate::{
 use alloy::{
     primitives::{Address, B256, U256},
     providers::{DynProvider, Provider},
-    rpc::types::{BlockNumberOrTag, Filter},
-    sol_types::SolEvent,
+    rpc::types::BlockNumberOrTag,
 };
 use clap::Args;
 use eyre::Result;
@@ -131,26 +130,14 @@ pub async fn proposals_seen(
     safe: Address,
     from_block: u64,
 ) -> Result<Vec<(B256, Vec<ITreasurySafe::Call>)>> {
-    let filter = Filter::new()
-        .address(safe)
-        .event_signature(vec![
-            ITreasurySafe::ProposalCreated::SIGNATURE_HASH,
-            ITreasurySafe::ProposalQueued::SIGNATURE_HASH,
-        ])
-        .from_block(from_block);
+    let filter = crate::flow::proposal_events(safe).from_block(from_block);
     let mut seen: Vec<(B256, Vec<ITreasurySafe::Call>)> = Vec::new();
     for log in provider.get_logs(&filter).await? {
         let Some(id) = log.topics().get(1).copied() else { continue };
         if seen.iter().any(|(known, _)| *known == id) {
             continue;
         }
-        let calls = if let Ok(e) = ITreasurySafe::ProposalCreated::decode_log_data(log.data()) {
-            e.calls
-        } else if let Ok(e) = ITreasurySafe::ProposalQueued::decode_log_data(log.data()) {
-            e.calls
-        } else {
-            Vec::new()
-        };
+        let calls = crate::flow::proposal_in_log(&log).map(|(calls, ..)| calls).unwrap_or_default();
         seen.push((id, calls));
     }
     Ok(seen)
