@@ -21,10 +21,13 @@ fn malformed_address_and_amounts_are_refused_before_anything_is_written() {
     let token = d.token.to_string();
     let cases: [(&[&str], &str); 5] = [
         (&["--to", "0x1234", "--value", "1ether"], "4 hex digits instead of 40"),
-        (&["--to", RECIPIENT, "--value", "1.5"], "1.5"),
-        (&["--to", RECIPIENT, "--value=-1ether"], "-1ether"),
-        (&["--token", &token, "--to", RECIPIENT, "--amount", "12abc"], "12abc"),
-        (&["--to", RECIPIENT, "--call", "transfer(address,uint256)", "0xnope", "1"], "0xnope"),
+        (&["--to", RECIPIENT, "--value", "1.5"], "`1.5` has no unit: write `1.5ether`"),
+        (&["--to", RECIPIENT, "--value=-1ether"], "`-1ether` is negative"),
+        (&["--token", &token, "--to", RECIPIENT, "--amount", "12abc"], "unknown unit `abc`"),
+        (
+            &["--to", RECIPIENT, "--call", "transfer(address,uint256)", "0xnope", "1"],
+            "argument \"0xnope\" is not a address",
+        ),
     ];
     for (args, needle) in cases {
         let mut full = vec!["--json", "propose", "--safe", &safe, "--private-key", KEYS[0]];
@@ -36,7 +39,7 @@ fn malformed_address_and_amounts_are_refused_before_anything_is_written() {
         assert!(message.contains(needle), "{args:?}: {message}");
         assert!(e["error"]["fix"].is_string(), "{args:?} names a fix: {}", run.stdout);
     }
-    // A 0.000001 dUSD-precision token amount with 7 decimals is too precise for 6 decimals.
+    // 7 decimals are too precise for a 6-decimal token.
     let run = d.fails(
         &[
             "propose",
@@ -51,7 +54,11 @@ fn malformed_address_and_amounts_are_refused_before_anything_is_written() {
         ],
         2,
     );
-    assert!(run.stderr.contains("decimals"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("more decimals than a token with 6 decimals allows"),
+        "{}",
+        run.stderr
+    );
     // Nothing to propose at all.
     let run = d.fails(&["propose", "--safe", &safe], 2);
     assert!(run.stderr.contains("nothing to propose"), "{}", run.stderr);
@@ -165,6 +172,39 @@ fn node_down_mid_flow_loses_nothing() {
         assert!(e["error"]["message"].as_str().unwrap().contains("cannot reach the node"));
         assert_eq!(bytes(&d.path("p.json")), before, "{args:?} kept the signatures");
     }
+}
+
+/// The node goes away while `execute --wait` counts down: exit 7 with the fix, file untouched,
+/// nothing sent.
+#[test]
+fn node_lost_while_execute_waits() {
+    let mut d = Devnet::start();
+    d.signed_transfer("p.json", "1ether");
+    d.ok(&["--json", "queue", "p.json", "--private-key", KEYS[4]]);
+    let before = bytes(&d.path("p.json"));
+    // No blocks come, so the countdown keeps polling the node until it is gone.
+    let child = d
+        .std_cmd()
+        .args(["--json", "execute", "p.json", "--wait", "--private-key", KEYS[4]])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    d.stop_node();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(7),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let e: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(e["error"]["kind"], "node");
+    assert!(e["error"]["fix"].as_str().unwrap().contains("node is up"), "{stdout}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("waiting for the eta"));
+    assert_eq!(bytes(&d.path("p.json")), before);
 }
 
 #[test]

@@ -90,7 +90,14 @@ impl Devnet {
 
     /// The binary, in the test's directory, with the test's config and no inherited settings.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("tsafe").unwrap();
+        let mut cmd = Command::from_std(self.std_cmd());
+        cmd.timeout(Duration::from_secs(180));
+        cmd
+    }
+
+    /// The same as a plain process, for tests that act while it runs.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("tsafe"));
         cmd.current_dir(self.dir.path())
             .env("TSAFE_CONFIG", self.dir.path().join("config.toml"))
             .env("NO_COLOR", "1")
@@ -98,8 +105,7 @@ impl Devnet {
             .env_remove("TSAFE_SAFE")
             .env_remove("TSAFE_PRIVATE_KEY")
             .env_remove("ETH_KEYSTORE")
-            .env_remove("ETH_PASSWORD")
-            .timeout(Duration::from_secs(180));
+            .env_remove("ETH_PASSWORD");
         cmd
     }
 
