@@ -193,13 +193,7 @@ contract SignatureAttacksTest is SafeUnitBase {
 
     /// @notice #7: in a 3-of-5 safe, 2 approvals (any mix) fail and 3 pass.
     function test_Attack07_ThresholdOffByOne() public {
-        ITreasurySafe.InitConfig memory cfg = defaultConfig();
-        cfg.owners = new address[](5);
-        uint256[] memory keys = new uint256[](5);
-        for (uint256 i; i < 5; ++i) {
-            (cfg.owners[i], keys[i]) = makeAddrAndKey(string.concat("five", vm.toString(i)));
-        }
-        cfg.threshold = 3;
+        (ITreasurySafe.InitConfig memory cfg, uint256[] memory keys) = _configWithOwners(5, 3, "five");
         TreasurySafe s = _deploySafe(cfg, SALT);
         bytes32 fid = s.hashProposal(calls, SALT, 0);
         // One on-chain approval (the proposer) and one signature: M - 1.

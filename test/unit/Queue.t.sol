@@ -153,13 +153,7 @@ contract QueueTest is SafeUnitBase {
     }
 
     function test_queue_ThirtyTwoOwnersAllCount() public {
-        ITreasurySafe.InitConfig memory cfg = defaultConfig();
-        cfg.owners = new address[](32);
-        uint256[] memory keys = new uint256[](32);
-        for (uint256 i; i < 32; ++i) {
-            (cfg.owners[i], keys[i]) = makeAddrAndKey(string.concat("o", vm.toString(i)));
-        }
-        cfg.threshold = 32;
+        (ITreasurySafe.InitConfig memory cfg, uint256[] memory keys) = _configWithOwners(32, 32, "o");
         TreasurySafe big = _deploySafe(cfg, SALT);
         bytes32 bid = big.hashProposal(calls, SALT, 0);
         ITreasurySafe.Signature[] memory sigs = new ITreasurySafe.Signature[](32);

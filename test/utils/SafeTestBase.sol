@@ -56,6 +56,21 @@ abstract contract SafeTestBase is Test {
         config.caps[0] = ITreasurySafe.CapConfig({asset: NATIVE, limit: ETH_CAP, period: CAP_PERIOD});
     }
 
+    /// @dev The default configuration with `n` fresh owners (labelled `label0`, `label1`, …) and
+    ///      threshold `threshold`; returns their keys too.
+    function _configWithOwners(uint256 n, uint256 threshold, string memory label)
+        internal
+        returns (ITreasurySafe.InitConfig memory config, uint256[] memory keys)
+    {
+        config = defaultConfig();
+        config.owners = new address[](n);
+        keys = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            (config.owners[i], keys[i]) = makeAddrAndKey(string.concat(label, vm.toString(i)));
+        }
+        config.threshold = threshold;
+    }
+
     function _deploySafe(ITreasurySafe.InitConfig memory config, bytes32 salt)
         internal
         returns (TreasurySafe)
