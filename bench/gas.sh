@@ -56,6 +56,8 @@ GUARDIAN="$(cast wallet address --private-key "${KEYS[4]}")"
 EXISTING=0xa0Ee7A142d267C1f36714E4a8F75612F20a79720
 # A fresh, never-used address, derived from a label so every run uses the same one.
 FRESH="$(cast to-check-sum-address "0x$(cast keccak 'tsafe.bench.fresh-recipient' | cut -c27-66)")"
+# The safes' recovery address (never used by these flows), derived from a label like FRESH.
+RECOVERY="$(cast to-check-sum-address "0x$(cast keccak 'tsafe.bench.recovery' | cut -c27-66)")"
 
 NATIVE=0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE
 DELAY=172800       # 2 days
@@ -64,7 +66,7 @@ FREEZE=259200      # 3 days
 salt() { printf '0x%064x' "$1"; }
 SALT0="$(salt 0)"
 
-INIT_SIG="(address[],uint256,address[],uint32,uint32,uint32,(address,uint128,uint32)[])"
+INIT_SIG="(address[],uint256,address[],uint32,uint32,uint32,(address,uint128,uint32)[],address,address)"
 CALLS_SIG="(address,uint256,bytes)[]"
 
 # --- anvil ----------------------------------------------------------------------------------------
@@ -97,7 +99,7 @@ intrinsic_of() {
 config() {
     local owners
     owners="$(IFS=,; echo "${OWNERS[*]}")"
-    echo "([$owners],2,[$GUARDIAN],$DELAY,$GRACE,$FREEZE,[($1,$2,$3)])"
+    echo "([$owners],2,[$GUARDIAN],$DELAY,$GRACE,$FREEZE,[($1,$2,$3)],$RECOVERY,0x0000000000000000000000000000000000000000)"
 }
 
 # Functions below return through globals (GAS, SAFE), not $(…): ROWS must survive, and a subshell

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {TreasurySafeLens} from "./TreasurySafeLens.sol";
 import {ITreasurySafe} from "./interfaces/ITreasurySafe.sol";
 import {RollingCap} from "./libraries/RollingCap.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
@@ -20,12 +21,13 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 ///      - State is written before external calls; entry points are guarded by a transient lock.
 ///      - Storage: one packed config slot; owners as a linked list whose nodes carry the owner's
 ///        index (used by approval bitmaps); guardians and caps in fixed arrays; one slot per proposal.
-contract TreasurySafe is ITreasurySafe, EIP712 {
+contract TreasurySafe is EIP712 {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Packed into one slot (240 bits).
+    /// @dev Packed into one slot (256 bits). `frozenUntil` as uint40 (timestamps to the year 36812) leaves room for
+    ///      the evacuation flag and generation, which queue and execute read with the rest, in the same slot.
     struct Config {
         uint8 threshold;
         uint8 ownerCount;
@@ -33,11 +35,41 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         uint8 capCount;
         bool guardiansArmed;
         bool initialized;
+        bool evacuated;
         uint32 epoch;
         uint32 delay;
         uint32 grace;
         uint32 freezeDuration;
-        uint64 frozenUntil;
+        uint40 frozenUntil;
+        uint32 generation;
+    }
+
+    /// @dev A guardian and when its evacuation power starts (freeze and cancel are immediate).
+    struct GuardianSlot {
+        address account;
+        uint64 powerAt;
+    }
+
+    /// @dev The recovery address in force, whether it accepted, and since when the safe is evacuated (0: not).
+    struct RecoverySlot {
+        address account;
+        bool accepted;
+        uint40 evacuatedAt;
+    }
+
+    /// @dev The backup recovery address committed at deployment (zero: none or used) and the evacuation list's length.
+    struct BackupSlot {
+        address account;
+        bool accepted;
+        uint8 listCount;
+    }
+
+    /// @dev A scheduled recovery-address change: in force from `effectiveAt` once accepted; lapses after `lapsesAt`.
+    struct PendingRecovery {
+        address account;
+        bool accepted;
+        uint40 effectiveAt;
+        uint40 lapsesAt;
     }
 
     /// @dev A node of the owner list: the next owner (SENTINEL after the last) and this owner's index.
@@ -70,7 +102,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         Cancelled
     }
 
-    /// @dev One slot (224 bits) per proposal.
+    /// @dev One slot (256 bits) per proposal. `generation`: the evacuation generation it was queued in.
     struct Record {
         Status status;
         bool fastTrack;
@@ -80,6 +112,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         uint32 approvals;
         uint64 eta;
         uint64 expiresAt;
+        uint32 generation;
     }
 
     /// @dev Per capped asset, the accounting of one executed batch.
@@ -100,29 +133,45 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
 
+    // Constants are internal: TreasurySafeLens serves the same values as public getters (size: EIP-170).
+
     /// @notice Stands for the chain's native coin in caps.
-    address public constant NATIVE_ASSET = 0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE;
+    address internal constant NATIVE_ASSET = 0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE;
     /// @notice Bounds of the configuration.
-    uint256 public constant MAX_OWNERS = 32;
-    uint256 public constant MAX_GUARDIANS = 8;
-    uint256 public constant MAX_CAPS = 16;
-    uint32 public constant MIN_DELAY = 1 hours;
-    uint32 public constant MAX_DELAY = 30 days;
-    uint32 public constant MIN_GRACE = 1 hours;
-    uint32 public constant MAX_GRACE = 90 days;
-    uint32 public constant MIN_FREEZE = 1 hours;
-    uint32 public constant MAX_FREEZE = 14 days;
-    uint32 public constant MIN_CAP_PERIOD = 1 hours;
-    uint32 public constant MAX_CAP_PERIOD = 365 days;
+    uint256 internal constant MAX_OWNERS = 32;
+    uint256 internal constant MAX_GUARDIANS = 8;
+    uint256 internal constant MAX_CAPS = 16;
+    uint32 internal constant MIN_DELAY = 1 hours;
+    uint32 internal constant MAX_DELAY = 30 days;
+    uint32 internal constant MIN_GRACE = 1 hours;
+    uint32 internal constant MAX_GRACE = 90 days;
+    uint32 internal constant MIN_FREEZE = 1 hours;
+    uint32 internal constant MAX_FREEZE = 14 days;
+    uint32 internal constant MIN_CAP_PERIOD = 1 hours;
+    uint32 internal constant MAX_CAP_PERIOD = 365 days;
+    /// @notice Recovery and evacuation bounds: a new recovery address waits at least MIN_RECOVERY_DELAY once
+    ///         scheduled; a sweep takes at most MAX_EXTRAS caller extras; the list holds MAX_EVACUATION_ASSETS; a
+    ///         relayed evacuation signature is valid at most MAX_SIGNATURE_WINDOW ahead.
+    uint32 internal constant MIN_RECOVERY_DELAY = 7 days;
+    uint256 internal constant MAX_EXTRAS = 16;
+    uint256 internal constant MAX_EVACUATION_ASSETS = 16;
+    uint256 internal constant MAX_SIGNATURE_WINDOW = 30 days;
+    /// @notice Gas each swept asset is guaranteed: two reads of TOKEN_READ_GAS, a transfer (or revocation) of
+    ///         SWEEP_TRANSFER_GAS, and room for the 63/64 rule and the event. A sweep with less left reverts.
+    uint256 internal constant SWEEP_TRANSFER_GAS = 100_000;
+    uint256 internal constant SWEEP_GAS = 330_000;
 
     /// @notice EIP-712 type hashes of a proposal.
-    bytes32 public constant CALL_TYPEHASH = keccak256("Call(address target,uint256 value,bytes data)");
-    bytes32 public constant PROPOSAL_TYPEHASH = keccak256(
+    bytes32 internal constant CALL_TYPEHASH = keccak256("Call(address target,uint256 value,bytes data)");
+    bytes32 internal constant PROPOSAL_TYPEHASH = keccak256(
         "Proposal(Call[] calls,bytes32 salt,uint32 epoch)Call(address target,uint256 value,bytes data)"
     );
 
     /// @notice The factory allowed to initialise clones of this implementation.
     address public immutable FACTORY;
+    /// @notice The read-only contract that answers the larger views (getConfig, getProposal, …) for every clone:
+    ///         created with the implementation, reached by STATICCALL, reading storage through `extsload`.
+    address public immutable LENS;
 
     address private constant SENTINEL = address(0x1);
     /// @dev Gas for one balanceOf/allowance read of a capped token: ample for any honest ERC-20
@@ -152,11 +201,16 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
 
     Config private _config;
     mapping(address owner => OwnerNode) private _owners;
-    address[MAX_GUARDIANS] private _guardians;
+    GuardianSlot[MAX_GUARDIANS] private _guardians;
     Cap[MAX_CAPS] private _caps;
     mapping(bytes32 id => Record) private _records;
+    RecoverySlot private _recovery;
+    BackupSlot private _backup;
+    PendingRecovery private _pending;
+    address[MAX_EVACUATION_ASSETS] private _evacuationList;
+    mapping(address guardian => mapping(uint256 nonce => bool)) private _nonceUsed;
 
-    /// @dev Set while `execute`, `queue`, `propose` or `approve` runs.
+    /// @dev Set while `execute`, `queue`, `propose`, `approve` or an evacuation runs.
     bool private transient _locked;
     /// @dev Set while a fast-tracked proposal executes: setters must then only tighten.
     bool private transient _fastTrack;
@@ -167,7 +221,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
 
     modifier nonReentrant() {
         // A call made by `execute` must not re-enter the proposal machinery.
-        if (_locked) revert Reentrant();
+        if (_locked) revert ITreasurySafe.Reentrant();
         _locked = true;
         _;
         _locked = false;
@@ -175,7 +229,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
 
     modifier onlySelf() {
         // Configuration changes only through the safe's own proposals.
-        if (msg.sender != address(this)) revert NotSelf(msg.sender);
+        if (msg.sender != address(this)) revert ITreasurySafe.NotSelf(msg.sender);
         _;
     }
 
@@ -186,60 +240,88 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     /// @notice Deploys the implementation. It is marked initialised so it can never hold owners or funds rules.
     constructor() EIP712("TreasurySafe", "1") {
         FACTORY = msg.sender;
+        LENS = address(new TreasurySafeLens());
         _config.initialized = true;
     }
 
     /// @notice Accepts the native coin.
     receive() external payable {}
 
+    /// @notice Answers the views TreasurySafeLens implements (getConfig, getProposal, proposalState, hasApproved,
+    ///         remainingCap, scheduledCapChange, getRecovery, evacuationPowerAt, getOwners, getGuardians, isGuardian,
+    ///         threshold, epoch, frozenUntil and the constants) with the lens's answer to the same calldata. The lens
+    ///         runs by STATICCALL and reads this safe through `extsload`: it can change nothing. Any other calldata
+    ///         reverts, as the lens knows no other function.
+    fallback() external {
+        _viewFromLens();
+    }
+
     /*//////////////////////////////////////////////////////////////
                              INITIALISATION
     //////////////////////////////////////////////////////////////*/
 
-    /// @inheritdoc ITreasurySafe
-    function initialize(InitConfig calldata config) external {
+    /// @notice See ITreasurySafe.initialize.
+    function initialize(ITreasurySafe.InitConfig calldata config) external {
         // Only the factory, in the transaction that creates the clone: nothing to front-run.
-        if (msg.sender != FACTORY) revert NotFactory(msg.sender);
+        if (msg.sender != FACTORY) revert ITreasurySafe.NotFactory(msg.sender);
         Config memory cfg = _loadConfig();
         // Once per clone; the implementation is initialised in its constructor.
-        if (cfg.initialized) revert AlreadyInitialized();
+        if (cfg.initialized) revert ITreasurySafe.AlreadyInitialized();
         cfg.initialized = true;
         cfg.guardiansArmed = true;
 
         _writeOwners(cfg, config.owners, config.threshold);
         for (uint256 i; i < config.guardians.length; ++i) {
-            _addGuardian(cfg, config.guardians[i]);
+            // The deployment's guardians are committed in the CREATE2 address like the recovery address: power at once.
+            _addGuardian(cfg, config.guardians[i], uint64(block.timestamp));
+        }
+        _checkRecovery(cfg, config.recovery);
+        _recovery.account = config.recovery;
+        if (config.backupRecovery != address(0)) {
+            _checkRecovery(cfg, config.backupRecovery);
+            // A backup equal to the first address would be no backup.
+            if (config.backupRecovery == config.recovery) {
+                revert ITreasurySafe.InvalidRecovery(config.backupRecovery);
+            }
+            _backup.account = config.backupRecovery;
         }
         _checkTiming(config.delay, config.grace, config.freezeDuration);
         (cfg.delay, cfg.grace, cfg.freezeDuration) = (config.delay, config.grace, config.freezeDuration);
         for (uint256 i; i < config.caps.length; ++i) {
-            CapConfig calldata c = config.caps[i];
+            ITreasurySafe.CapConfig calldata c = config.caps[i];
             _checkCap(c.asset, c.limit, c.period);
             // A duplicate asset would be two caps; the first one must be the only one.
-            if (_findCap(cfg, c.asset) < cfg.capCount) revert InvalidCap(c.asset, c.limit, c.period);
+            if (_findCap(cfg, c.asset) < cfg.capCount) {
+                revert ITreasurySafe.InvalidCap(c.asset, c.limit, c.period);
+            }
             _addCap(cfg, c.asset, c.limit, c.period);
         }
         _storeConfig(cfg);
-        emit SafeInitialized(
+        emit ITreasurySafe.SafeInitialized(
             config.owners, config.threshold, config.delay, config.grace, config.freezeDuration
         );
+        emit ITreasurySafe.RecoverySet(config.recovery, config.backupRecovery);
     }
 
     /*//////////////////////////////////////////////////////////////
                                PROPOSALS
     //////////////////////////////////////////////////////////////*/
 
-    /// @inheritdoc ITreasurySafe
-    function propose(Call[] calldata calls, bytes32 salt) external nonReentrant returns (bytes32 id) {
+    /// @notice See ITreasurySafe.propose.
+    function propose(ITreasurySafe.Call[] calldata calls, bytes32 salt)
+        external
+        nonReentrant
+        returns (bytes32 id)
+    {
         Config memory cfg = _loadConfig();
         uint8 index = _requireOwner(msg.sender);
         // An empty batch would be a proposal that does nothing but consume an id.
-        if (calls.length == 0) revert EmptyBatch();
+        if (calls.length == 0) revert ITreasurySafe.EmptyBatch();
         id = _hashProposal(calls, salt, cfg.epoch);
         Record memory r = _loadRecord(id);
         // An id is proposed once; terminal ids stay terminal.
-        if (r.status != Status.None) revert InvalidProposalState(id, _stateOf(r, cfg));
-        (bool fastTrack, bool freezeExempt, bool guardianProtected) = _classify(calls);
+        if (r.status != Status.None) revert ITreasurySafe.InvalidProposalState(id, _stateOf(r, cfg));
+        (bool fastTrack, bool freezeExempt, bool guardianProtected,) = _classify(calls);
         _records[id] = Record({
             status: Status.Proposed,
             fastTrack: fastTrack,
@@ -248,37 +330,38 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             epoch: cfg.epoch,
             approvals: uint32(1 << index),
             eta: 0,
-            expiresAt: 0
+            expiresAt: 0,
+            generation: 0
         });
-        emit ProposalCreated(id, msg.sender, cfg.epoch, salt, calls);
-        emit ProposalApproved(id, msg.sender);
+        emit ITreasurySafe.ProposalCreated(id, msg.sender, cfg.epoch, salt, calls);
+        emit ITreasurySafe.ProposalApproved(id, msg.sender);
     }
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.approve.
     function approve(bytes32 id) external nonReentrant {
         Config memory cfg = _loadConfig();
         uint8 index = _requireOwner(msg.sender);
         Record storage r = _records[id];
         // Only proposals still collecting approvals can be approved.
-        if (r.status != Status.Proposed) revert InvalidProposalState(id, _stateOf(r, cfg));
+        if (r.status != Status.Proposed) revert ITreasurySafe.InvalidProposalState(id, _stateOf(r, cfg));
         // Approvals from an older owner set no longer count.
-        if (r.epoch != cfg.epoch) revert StaleProposal(id, r.epoch, cfg.epoch);
+        if (r.epoch != cfg.epoch) revert ITreasurySafe.StaleProposal(id, r.epoch, cfg.epoch);
         uint32 bit = uint32(1 << index);
         // Each owner approves once; a second approval would be a no-op that hides a mistake.
-        if (r.approvals & bit != 0) revert AlreadyApproved(id, msg.sender);
+        if (r.approvals & bit != 0) revert ITreasurySafe.AlreadyApproved(id, msg.sender);
         r.approvals |= bit;
-        emit ProposalApproved(id, msg.sender);
+        emit ITreasurySafe.ProposalApproved(id, msg.sender);
     }
 
-    /// @inheritdoc ITreasurySafe
-    function queue(Call[] calldata calls, bytes32 salt, Signature[] calldata signatures)
-        external
-        nonReentrant
-        returns (bytes32 id, uint64 eta)
-    {
+    /// @notice See ITreasurySafe.queue.
+    function queue(
+        ITreasurySafe.Call[] calldata calls,
+        bytes32 salt,
+        ITreasurySafe.Signature[] calldata signatures
+    ) external nonReentrant returns (bytes32 id, uint64 eta) {
         Config memory cfg = _loadConfig();
         // An empty batch would be a proposal that does nothing.
-        if (calls.length == 0) revert EmptyBatch();
+        if (calls.length == 0) revert ITreasurySafe.EmptyBatch();
         id = _hashProposal(calls, salt, cfg.epoch);
         (Record memory r, address[] memory approvers) = _admit(id, calls, signatures, cfg);
         _records[id] = r;
@@ -286,106 +369,242 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         _emitQueued(id, r, salt, calls, approvers);
     }
 
-    /// @inheritdoc ITreasurySafe
-    function execute(Call[] calldata calls, bytes32 salt, uint32 proposalEpoch) external nonReentrant {
+    /// @notice See ITreasurySafe.execute.
+    function execute(ITreasurySafe.Call[] calldata calls, bytes32 salt, uint32 proposalEpoch)
+        external
+        nonReentrant
+    {
         bytes32 id = _hashProposal(calls, salt, proposalEpoch);
         Record memory r = _loadRecord(id);
         Config memory cfg = _loadConfig();
-        // Only queued proposals execute, and at most once.
-        if (r.status != Status.Queued) revert InvalidProposalState(id, _stateOf(r, cfg));
+        // Only queued proposals execute, at most once, and never one voided by an evacuation.
+        if (r.status != Status.Queued || _voided(r, cfg)) {
+            revert ITreasurySafe.InvalidProposalState(id, _stateOf(r, cfg));
+        }
         // The timelock: nothing runs before its eta…
-        if (block.timestamp < r.eta) revert NotReady(id, r.eta);
+        if (block.timestamp < r.eta) revert ITreasurySafe.NotReady(id, r.eta);
         // …nor after its grace period.
-        if (block.timestamp > r.expiresAt) revert ProposalExpired(id, r.expiresAt);
+        if (block.timestamp > r.expiresAt) revert ITreasurySafe.ProposalExpired(id, r.expiresAt);
         // A freeze stops everything but the owners' way out.
-        if (_isFrozen(cfg) && !r.freezeExempt) revert Frozen(cfg.frozenUntil);
+        if (_isFrozen(cfg) && !r.freezeExempt) revert ITreasurySafe.Frozen(cfg.frozenUntil);
 
         // Effects before interactions: a re-entrant or repeated execute finds it executed.
         _records[id].status = Status.Executed;
 
         // Scheduled cap changes whose time has come take effect first: the batch meets the caps in force now.
         _settleCaps(cfg);
-        Outflow[] memory flows = _snapshotCaps(cfg.capCount);
+        // Value-less self-calls move nothing but `reopen`'s sweep, which is not charged: nothing to measure.
+        Outflow[] memory flows = _snapshotCaps(_onlySelfCalls(calls) ? 0 : cfg.capCount);
         _fastTrack = r.fastTrack;
         (Grant[] memory grants, uint256 grantCount) = _runCalls(calls, flows);
         _fastTrack = false;
         _chargeCaps(flows, grants, grantCount);
 
-        emit ProposalExecuted(id, msg.sender);
+        emit ITreasurySafe.ProposalExecuted(id, msg.sender);
     }
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.cancel.
     function cancel(bytes32 id) external {
         // Outsiders may not cancel from inside an executing batch; the safe's own batch may.
-        if (_locked && msg.sender != address(this)) revert Reentrant();
-        Record storage r = _records[id];
+        if (_locked && msg.sender != address(this)) revert ITreasurySafe.Reentrant();
+        Record memory r = _loadRecord(id);
+        Config memory cfg = _loadConfig();
         Status status = r.status;
+        // Terminal states stay terminal: Executed, Cancelled, and Voided (queued before an evacuation).
+        bool live = status == Status.Proposed || (status == Status.Queued && !_voided(r, cfg));
         if (msg.sender == address(this)) {
             // The owners may void any live id, even one never seen on chain (leaked signatures).
-            if (status != Status.None && status != Status.Proposed && status != Status.Queued) {
-                revert InvalidProposalState(id, _stateOf(r, _loadConfig()));
+            if (!live && status != Status.None) {
+                revert ITreasurySafe.InvalidProposalState(id, _stateOf(r, cfg));
             }
         } else {
             // Cancelling is a guardian power (owners cancel through a proposal).
-            if (!_isGuardian(msg.sender, _config.guardianCount)) revert NotGuardian(msg.sender);
+            if (!_isGuardian(msg.sender, cfg.guardianCount)) revert ITreasurySafe.NotGuardian(msg.sender);
             // Guardians cancel what exists on chain and is not yet terminal.
-            if (status != Status.Proposed && status != Status.Queued) {
-                revert InvalidProposalState(id, _stateOf(r, _loadConfig()));
-            }
-            // A rogue guardian must not be able to block its own removal, nor the owners' unfreeze or cancels.
-            if (r.guardianProtected) revert GuardianCannotCancel(id);
+            if (!live) revert ITreasurySafe.InvalidProposalState(id, _stateOf(r, cfg));
+            // A rogue guardian must not be able to block its own removal, nor the owners' remedy (unfreeze, cancels,
+            // reopen).
+            if (r.guardianProtected) revert ITreasurySafe.GuardianCannotCancel(id);
         }
-        r.status = Status.Cancelled;
-        emit ProposalCancelled(id, msg.sender);
+        _records[id].status = Status.Cancelled;
+        emit ITreasurySafe.ProposalCancelled(id, msg.sender);
     }
 
     /*//////////////////////////////////////////////////////////////
                                  FREEZE
     //////////////////////////////////////////////////////////////*/
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.freeze.
     function freeze() external {
         // Outsiders may not freeze from inside an executing batch; the safe's own batch may.
-        if (_locked && msg.sender != address(this)) revert Reentrant();
+        if (_locked && msg.sender != address(this)) revert ITreasurySafe.Reentrant();
         Config memory cfg = _loadConfig();
         if (msg.sender != address(this)) {
             // Freezing is a guardian power (owners freeze through a proposal).
-            if (!_isGuardian(msg.sender, cfg.guardianCount)) revert NotGuardian(msg.sender);
+            if (!_isGuardian(msg.sender, cfg.guardianCount)) revert ITreasurySafe.NotGuardian(msg.sender);
             // One shot: a stolen guardian key cannot keep the safe frozen.
-            if (!cfg.guardiansArmed) revert GuardiansDisarmed();
+            if (!cfg.guardiansArmed) revert ITreasurySafe.GuardiansDisarmed();
             cfg.guardiansArmed = false;
         }
         uint64 until = uint64(block.timestamp) + cfg.freezeDuration;
         // A freeze never shortens a running one (and never spends the shot for nothing).
-        if (cfg.frozenUntil >= until) revert AlreadyFrozen(cfg.frozenUntil);
-        cfg.frozenUntil = until;
+        if (cfg.frozenUntil >= until) revert ITreasurySafe.AlreadyFrozen(cfg.frozenUntil);
+        cfg.frozenUntil = uint40(until);
         _storeConfig(cfg);
-        emit SafeFrozen(msg.sender, until);
+        emit ITreasurySafe.SafeFrozen(msg.sender, until);
     }
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.unfreeze.
     /// @dev Loosening, yet fast-tracked: SPEC lets M owners end a freeze early. It is the owners' way out
     ///      of a rogue guardian's freeze; a guardian cannot be both frozen out and able to block it for long.
     function unfreeze() external onlySelf {
         Config memory cfg = _loadConfig();
         // Nothing to end.
-        if (!_isFrozen(cfg)) revert NotFrozen();
+        if (!_isFrozen(cfg)) revert ITreasurySafe.NotFrozen();
         cfg.frozenUntil = 0;
         _storeConfig(cfg);
-        emit SafeUnfrozen();
+        emit ITreasurySafe.SafeUnfrozen();
     }
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.rearmGuardians.
     function rearmGuardians() external onlySelf {
         _config.guardiansArmed = true;
-        emit GuardiansRearmed();
+        emit ITreasurySafe.GuardiansRearmed();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                         RECOVERY AND EVACUATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice See ITreasurySafe.evacuate.
+    function evacuate(ITreasurySafe.EvacuationExtra[] calldata extras) external nonReentrant {
+        // Entering the state is a guardian power; once evacuated anyone may re-sweep.
+        _evacuate(msg.sender, !_config.evacuated, extras);
+    }
+
+    /// @notice See ITreasurySafe.evacuateBySig.
+    function evacuateBySig(
+        address guardian,
+        ITreasurySafe.EvacuationExtra[] calldata extras,
+        uint256 nonce,
+        uint64 deadline,
+        bytes calldata signature
+    ) external nonReentrant {
+        // Each (guardian, nonce) once; a replay could otherwise restart an evacuation the owners ended.
+        if (_nonceUsed[guardian][nonce]) revert ITreasurySafe.SignatureAlreadyUsed(guardian, nonce);
+        _nonceUsed[guardian][nonce] = true;
+        // The digest commits to this safe and chain, the recovery address in force and the current generation; the
+        // lens refuses a deadline passed or more than 30 days ahead (SignatureExpired, DeadlineTooFar).
+        bytes32 digest = TreasurySafeLens(LENS).evacuationDigest(extras, nonce, deadline);
+        // Only the guardian's own key (or its EIP-1271 answer) signs for it.
+        if (!_isValidSignature(guardian, digest, signature)) revert ITreasurySafe.InvalidSignature(guardian);
+        // The signer must hold evacuation power now, evacuated or not.
+        _evacuate(guardian, true, extras);
+    }
+
+    /// @notice See ITreasurySafe.acceptRecovery.
+    function acceptRecovery() external {
+        _accept(msg.sender);
+    }
+
+    /// @notice See ITreasurySafe.acceptRecoveryBySig.
+    function acceptRecoveryBySig(address account, uint64 deadline, bytes calldata signature) external {
+        // The lens refuses a deadline passed (SignatureExpired).
+        bytes32 digest = TreasurySafeLens(LENS).acceptanceDigest(account, deadline);
+        // Acceptance proves the account is controlled on this chain: only its own key or EIP-1271 answer counts.
+        if (!_isValidSignature(account, digest, signature)) revert ITreasurySafe.InvalidSignature(account);
+        _accept(account);
+    }
+
+    /// @notice See ITreasurySafe.reopen.
+    function reopen() external onlySelf {
+        Config memory cfg = _loadConfig();
+        // Only an evacuated safe reopens.
+        if (!cfg.evacuated) revert ITreasurySafe.NotEvacuated();
+        cfg.evacuated = false;
+        _storeConfig(cfg);
+        _recovery.evacuatedAt = 0;
+        emit ITreasurySafe.SafeReopened(cfg.generation);
+        // One more sweep catches what arrived while evacuated; `execute`'s lock covers it.
+        _sweep(cfg.capCount);
+    }
+
+    /// @notice See ITreasurySafe.setRecovery.
+    function setRecovery(address account) external onlySelf {
+        // A new destination is a loosening: never fast-tracked.
+        _requireTightening(false);
+        Config memory cfg = _loadConfig();
+        _checkRecovery(cfg, account);
+        // Never a faster exit than removing a cap: max(delay, 7 days, the longest cap period), from the lens.
+        uint40 at = uint40(block.timestamp + TreasurySafeLens(LENS).recoveryChangeWait());
+        uint40 lapsesAt = at + cfg.grace;
+        _pending = PendingRecovery({account: account, accepted: false, effectiveAt: at, lapsesAt: lapsesAt});
+        emit ITreasurySafe.RecoveryChangeScheduled(account, at, lapsesAt);
+    }
+
+    /// @notice See ITreasurySafe.useBackupRecovery.
+    function useBackupRecovery() external onlySelf {
+        BackupSlot storage b = _backup;
+        address backup = b.account;
+        // Switching needs a backup to switch to.
+        if (backup == address(0)) revert ITreasurySafe.NoRecoveryChange();
+        (_recovery.account, _recovery.accepted) = (backup, b.accepted);
+        (b.account, b.accepted) = (address(0), false);
+        // The owners chose the committed backup: a scheduled change (perhaps by stolen keys) is dropped.
+        delete _pending;
+        emit ITreasurySafe.RecoverySet(backup, address(0));
+    }
+
+    /// @notice See ITreasurySafe.cancelRecoveryChange.
+    function cancelRecoveryChange() external {
+        // Outsiders may not act from inside an executing batch; the safe's own batch may.
+        if (_locked && msg.sender != address(this)) revert ITreasurySafe.Reentrant();
+        // Any guardian at once, or the owners through a proposal.
+        if (msg.sender != address(this) && !_isGuardian(msg.sender, _config.guardianCount)) {
+            revert ITreasurySafe.NotGuardian(msg.sender);
+        }
+        address account = _scheduledRecovery();
+        // Cancelling must cancel something still scheduled (one in force is the recovery address).
+        if (account == address(0)) revert ITreasurySafe.NoRecoveryChange();
+        delete _pending;
+        emit ITreasurySafe.RecoveryChangeCancelled(account, msg.sender);
+    }
+
+    /// @notice See ITreasurySafe.addEvacuationAsset.
+    function addEvacuationAsset(address asset) external onlySelf {
+        uint256 n = _backup.listCount;
+        // A contract other than the safe, and the list bounded so a sweep's gas is bounded (an asset listed twice is
+        // only swept twice: the second time finds nothing).
+        if (asset.code.length == 0 || asset == address(this) || n >= MAX_EVACUATION_ASSETS) {
+            revert ITreasurySafe.InvalidEvacuationAsset(asset);
+        }
+        _evacuationList[n] = asset;
+        _backup.listCount = uint8(n + 1);
+        emit ITreasurySafe.EvacuationAssetAdded(asset);
+    }
+
+    /// @notice See ITreasurySafe.removeEvacuationAsset.
+    function removeEvacuationAsset(address asset) external onlySelf {
+        // Sweeping less is a loosening.
+        _requireTightening(false);
+        uint256 n = _backup.listCount;
+        for (uint256 i; i < n; ++i) {
+            if (_evacuationList[i] == asset) {
+                _evacuationList[i] = _evacuationList[n - 1];
+                delete _evacuationList[n - 1];
+                _backup.listCount = uint8(n - 1);
+                emit ITreasurySafe.EvacuationAssetRemoved(asset);
+                return;
+            }
+        }
+        revert ITreasurySafe.EvacuationAssetNotFound(asset);
     }
 
     /*//////////////////////////////////////////////////////////////
                              CONFIGURATION
     //////////////////////////////////////////////////////////////*/
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.addOwner.
     function addOwner(address owner, uint256 newThreshold) external onlySelf {
         _requireTightening(false);
         Config memory cfg = _loadConfig();
@@ -397,16 +616,16 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         next[current.length] = owner;
         _writeOwners(cfg, next, newThreshold);
         _storeConfig(cfg);
-        emit OwnerAdded(owner);
+        emit ITreasurySafe.OwnerAdded(owner);
     }
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.removeOwner.
     function removeOwner(address owner, uint256 newThreshold) external onlySelf {
         Config memory cfg = _loadConfig();
         _requireTightening(newThreshold >= cfg.threshold);
         address[] memory current = _ownerList(cfg.ownerCount);
         // Removing must remove someone.
-        if (!isOwner(owner)) revert OwnerNotFound(owner);
+        if (!_isOwner(owner)) revert ITreasurySafe.OwnerNotFound(owner);
         address[] memory next = new address[](current.length - 1);
         uint256 j;
         for (uint256 i; i < current.length; ++i) {
@@ -414,26 +633,26 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         }
         _writeOwners(cfg, next, newThreshold);
         _storeConfig(cfg);
-        emit OwnerRemoved(owner);
+        emit ITreasurySafe.OwnerRemoved(owner);
     }
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.swapOwner.
     function swapOwner(address oldOwner, address newOwner) external onlySelf {
         _requireTightening(false);
         Config memory cfg = _loadConfig();
         // Swapping must replace someone.
-        if (!isOwner(oldOwner)) revert OwnerNotFound(oldOwner);
+        if (!_isOwner(oldOwner)) revert ITreasurySafe.OwnerNotFound(oldOwner);
         address[] memory next = _ownerList(cfg.ownerCount);
         for (uint256 i; i < next.length; ++i) {
             if (next[i] == oldOwner) next[i] = newOwner;
         }
         _writeOwners(cfg, next, cfg.threshold);
         _storeConfig(cfg);
-        emit OwnerRemoved(oldOwner);
-        emit OwnerAdded(newOwner);
+        emit ITreasurySafe.OwnerRemoved(oldOwner);
+        emit ITreasurySafe.OwnerAdded(newOwner);
     }
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.changeThreshold.
     function changeThreshold(uint256 newThreshold) external onlySelf {
         Config memory cfg = _loadConfig();
         _requireTightening(newThreshold >= cfg.threshold);
@@ -441,62 +660,63 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         _storeConfig(cfg);
     }
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.addGuardian.
     function addGuardian(address guardian) external onlySelf {
         Config memory cfg = _loadConfig();
-        _addGuardian(cfg, guardian);
+        // Freeze and cancel at once, evacuation only after the delay: stolen keys must not add a sweeper.
+        _addGuardian(cfg, guardian, uint64(block.timestamp) + cfg.delay);
         _storeConfig(cfg);
     }
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.removeGuardian.
     function removeGuardian(address guardian) external onlySelf {
         _requireTightening(false);
         Config memory cfg = _loadConfig();
         uint256 n = cfg.guardianCount;
         for (uint256 i; i < n; ++i) {
-            if (_guardians[i] == guardian) {
+            if (_guardians[i].account == guardian) {
                 _guardians[i] = _guardians[n - 1];
                 delete _guardians[n - 1];
                 cfg.guardianCount = uint8(n - 1);
                 _storeConfig(cfg);
-                emit GuardianRemoved(guardian);
+                emit ITreasurySafe.GuardianRemoved(guardian);
                 return;
             }
         }
-        revert GuardianNotFound(guardian);
+        revert ITreasurySafe.GuardianNotFound(guardian);
     }
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.setDelay.
     function setDelay(uint32 newDelay) external onlySelf {
         Config memory cfg = _loadConfig();
         _requireTightening(newDelay >= cfg.delay);
         _checkTiming(newDelay, cfg.grace, cfg.freezeDuration);
         cfg.delay = newDelay;
         _storeConfig(cfg);
-        emit DelayChanged(newDelay);
+        emit ITreasurySafe.DelayChanged(newDelay);
     }
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.setGrace.
     function setGrace(uint32 newGrace) external onlySelf {
         Config memory cfg = _loadConfig();
         _requireTightening(newGrace <= cfg.grace);
         _checkTiming(cfg.delay, newGrace, cfg.freezeDuration);
         cfg.grace = newGrace;
         _storeConfig(cfg);
-        emit GraceChanged(newGrace);
+        emit ITreasurySafe.GraceChanged(newGrace);
     }
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.setFreezeDuration.
     function setFreezeDuration(uint32 newFreezeDuration) external onlySelf {
         Config memory cfg = _loadConfig();
         _requireTightening(newFreezeDuration >= cfg.freezeDuration);
         _checkTiming(cfg.delay, cfg.grace, newFreezeDuration);
         cfg.freezeDuration = newFreezeDuration;
         _storeConfig(cfg);
-        emit FreezeDurationChanged(newFreezeDuration);
+        emit ITreasurySafe.FreezeDurationChanged(newFreezeDuration);
     }
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.setCap.
     function setCap(address asset, uint128 limit, uint32 period) external onlySelf {
         _checkCap(asset, limit, period);
         Config memory cfg = _loadConfig();
@@ -515,19 +735,19 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         if (tightens) {
             // In force at once, carrying what the window already counts; a scheduled loosening is dropped.
             _caps[i] = _rebased(old, limit, period);
-            emit CapSet(asset, limit, period);
+            emit ITreasurySafe.CapSet(asset, limit, period);
         } else {
             _schedule(_caps[i], limit, period);
         }
     }
 
-    /// @inheritdoc ITreasurySafe
+    /// @notice See ITreasurySafe.removeCap.
     function removeCap(address asset) external onlySelf {
         _requireTightening(false);
         Config memory cfg = _loadConfig();
         uint256 i = _findCap(cfg, asset);
         // Removing must remove something.
-        if (i == cfg.capCount) revert CapNotFound(asset);
+        if (i == cfg.capCount) revert ITreasurySafe.CapNotFound(asset);
         _schedule(_caps[i], 0, 0);
     }
 
@@ -535,133 +755,33 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
 
-    /// @inheritdoc ITreasurySafe
-    function hashProposal(Call[] calldata calls, bytes32 salt, uint32 proposalEpoch)
-        external
-        view
-        returns (bytes32)
-    {
-        return _hashProposal(calls, salt, proposalEpoch);
-    }
-
-    /// @inheritdoc ITreasurySafe
-    function domainSeparator() external view returns (bytes32) {
-        return _domainSeparatorV4();
-    }
-
-    /// @inheritdoc ITreasurySafe
-    function proposalState(bytes32 id) external view returns (ProposalState) {
-        return _stateOf(_loadRecord(id), _loadConfig());
-    }
-
-    /// @inheritdoc ITreasurySafe
-    function getProposal(bytes32 id) external view returns (ProposalView memory) {
-        Record memory r = _loadRecord(id);
-        return ProposalView({
-            state: _stateOf(r, _loadConfig()),
-            epoch: r.epoch,
-            approvals: r.approvals,
-            eta: r.eta,
-            expiresAt: r.expiresAt,
-            fastTrack: r.fastTrack,
-            guardianProtected: r.guardianProtected
-        });
-    }
-
-    /// @inheritdoc ITreasurySafe
-    function hasApproved(bytes32 id, address owner) external view returns (bool) {
-        Record memory r = _loadRecord(id);
-        // Bitmaps are by owner index, which is only meaningful under the epoch they were set in.
-        if (!isOwner(owner) || r.epoch != _config.epoch) return false;
-        return r.approvals & (uint32(1) << _owners[owner].index) != 0;
-    }
-
-    /// @inheritdoc ITreasurySafe
-    function getConfig() external view returns (ConfigView memory view_) {
-        Config memory cfg = _loadConfig();
-        view_.owners = _ownerList(cfg.ownerCount);
-        view_.threshold = cfg.threshold;
-        view_.guardians = _guardianList(cfg.guardianCount);
-        view_.guardiansArmed = cfg.guardiansArmed;
-        view_.epoch = cfg.epoch;
-        view_.delay = cfg.delay;
-        view_.grace = cfg.grace;
-        view_.freezeDuration = cfg.freezeDuration;
-        view_.frozenUntil = cfg.frozenUntil;
-        // The caps in force now: scheduled changes whose time has come are shown applied, removals left out.
-        CapView[] memory caps = new CapView[](cfg.capCount);
-        uint256 n;
-        for (uint256 i; i < cfg.capCount; ++i) {
-            Cap memory c = _inForce(_caps[i]);
-            if (c.limit != 0) caps[n++] = _capView(c);
+    /// @notice See ITreasurySafe.extsload.
+    function extsload(bytes32 slot) external view returns (bytes32 value) {
+        assembly ("memory-safe") {
+            // A plain storage read: anything on chain is public anyway.
+            value := sload(slot)
         }
-        view_.caps = new CapView[](n);
-        for (uint256 i; i < n; ++i) {
-            view_.caps[i] = caps[i];
-        }
-    }
-
-    /// @inheritdoc ITreasurySafe
-    function getOwners() external view returns (address[] memory) {
-        return _ownerList(_config.ownerCount);
-    }
-
-    /// @inheritdoc ITreasurySafe
-    function getGuardians() external view returns (address[] memory) {
-        return _guardianList(_config.guardianCount);
-    }
-
-    /// @inheritdoc ITreasurySafe
-    function isOwner(address account) public view returns (bool) {
-        return account != SENTINEL && _owners[account].next != address(0);
-    }
-
-    /// @inheritdoc ITreasurySafe
-    function isGuardian(address account) external view returns (bool) {
-        return _isGuardian(account, _config.guardianCount);
-    }
-
-    /// @inheritdoc ITreasurySafe
-    function threshold() external view returns (uint256) {
-        return _config.threshold;
-    }
-
-    /// @inheritdoc ITreasurySafe
-    function epoch() external view returns (uint32) {
-        return _config.epoch;
-    }
-
-    /// @inheritdoc ITreasurySafe
-    function frozenUntil() external view returns (uint64) {
-        return _config.frozenUntil;
-    }
-
-    /// @inheritdoc ITreasurySafe
-    function remainingCap(address asset) external view returns (uint256) {
-        Cap memory c = _capInForce(asset);
-        // Uncapped, or its removal has taken effect.
-        if (c.limit == 0) return type(uint256).max;
-        return _capView(c).remaining;
-    }
-
-    /// @inheritdoc ITreasurySafe
-    function scheduledCapChange(address asset)
-        external
-        view
-        returns (uint128 limit, uint32 period, uint64 effectiveAt)
-    {
-        Config memory cfg = _loadConfig();
-        uint256 i = _findCap(cfg, asset);
-        if (i == cfg.capCount) return (0, 0, 0);
-        Cap storage cap = _caps[i];
-        // Only a change still to come: once its time has come it is the cap in force (getConfig, remainingCap).
-        if (!cap.scheduled || block.timestamp >= cap.nextAt) return (0, 0, 0);
-        return (cap.nextLimit, cap.nextPeriod, cap.nextAt);
     }
 
     /*//////////////////////////////////////////////////////////////
                         INTERNAL: STORAGE ACCESS
     //////////////////////////////////////////////////////////////*/
+
+    /// @dev Answers the current view call with LENS's answer to the same calldata (STATICCALL: it reads this safe
+    ///      through `extsload` and can change nothing). Never returns to its caller.
+    function _viewFromLens() internal view {
+        address lens = LENS;
+        assembly ("memory-safe") {
+            // Temporary memory past the free memory pointer: this frame ends here.
+            let p := mload(0x40)
+            calldatacopy(p, 0, calldatasize())
+            let ok := staticcall(gas(), lens, p, calldatasize(), 0, 0)
+            returndatacopy(p, 0, returndatasize())
+            // The lens's answer, or its revert, is this call's.
+            if iszero(ok) { revert(p, returndatasize()) }
+            return(p, returndatasize())
+        }
+    }
 
     // Packed structs are copied through these few functions only: every inline copy costs ~0.5 KB
     // of bytecode, and the implementation must stay under the EIP-170 size limit.
@@ -682,14 +802,14 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
                           INTERNAL: PROPOSALS
     //////////////////////////////////////////////////////////////*/
 
-    function _hashProposal(Call[] calldata calls, bytes32 salt, uint32 proposalEpoch)
+    function _hashProposal(ITreasurySafe.Call[] calldata calls, bytes32 salt, uint32 proposalEpoch)
         internal
         view
         returns (bytes32)
     {
         bytes32[] memory callHashes = new bytes32[](calls.length);
         for (uint256 i; i < calls.length; ++i) {
-            Call calldata c = calls[i];
+            ITreasurySafe.Call calldata c = calls[i];
             callHashes[i] = keccak256(abi.encode(CALL_TYPEHASH, c.target, c.value, keccak256(c.data)));
         }
         return _hashTypedDataV4(
@@ -702,7 +822,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     /// @dev Verifies every signature against the id and adds its owner to `approvals` (the on-chain approvals).
     ///      Returns the new bitmap and every approver exactly once: the on-chain approvers in owner order, then
     ///      the owners whose signatures added an approval, in signature order.
-    function _verifySignatures(bytes32 id, Signature[] calldata signatures, uint32 approvals)
+    function _verifySignatures(bytes32 id, ITreasurySafe.Signature[] calldata signatures, uint32 approvals)
         internal
         view
         returns (uint32, address[] memory approvers)
@@ -714,9 +834,11 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             address signer = signatures[i].signer;
             uint8 index = _ownerIndex(signer);
             // Only owners' approvals count; anything else is a mistake worth surfacing.
-            if (index == type(uint8).max) revert SignerNotOwner(signer);
+            if (index == type(uint8).max) revert ITreasurySafe.SignerNotOwner(signer);
             // ECDSA (low-s, 65 bytes) by the owner's key, or EIP-1271 for an owner with code.
-            if (!_isValidSignature(signer, id, signatures[i].data)) revert InvalidSignature(signer);
+            if (!_isValidSignature(signer, id, signatures[i].data)) {
+                revert ITreasurySafe.InvalidSignature(signer);
+            }
             uint32 bit = uint32(1 << index);
             // A bitmap counts each owner once, however many approvals it brings; the event names it once.
             if (approvals & bit == 0) added[n++] = signer;
@@ -755,28 +877,35 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     }
 
     /// @dev Checks that `id` may enter the queue now and builds its queued record.
-    function _admit(bytes32 id, Call[] calldata calls, Signature[] calldata signatures, Config memory cfg)
-        internal
-        view
-        returns (Record memory r, address[] memory approvers)
-    {
+    function _admit(
+        bytes32 id,
+        ITreasurySafe.Call[] calldata calls,
+        ITreasurySafe.Signature[] calldata signatures,
+        Config memory cfg
+    ) internal view returns (Record memory r, address[] memory approvers) {
         r = _loadRecord(id);
         // Queue once: a queued, executed or cancelled id can never be queued again (replay).
         if (r.status != Status.None && r.status != Status.Proposed) {
-            revert InvalidProposalState(id, _stateOf(r, cfg));
+            revert ITreasurySafe.InvalidProposalState(id, _stateOf(r, cfg));
         }
-        (r.fastTrack, r.freezeExempt, r.guardianProtected) = _classify(calls);
+        bool allowedWhileEvacuated;
+        (r.fastTrack, r.freezeExempt, r.guardianProtected, allowedWhileEvacuated) = _classify(calls);
         // While frozen, only the owners' way out (unfreeze, cancel) may enter the queue.
-        if (_isFrozen(cfg) && !r.freezeExempt) revert Frozen(cfg.frozenUntil);
+        if (_isFrozen(cfg) && !r.freezeExempt) revert ITreasurySafe.Frozen(cfg.frozenUntil);
 
         // The id commits to the current epoch, so on-chain approvals of a Proposed record are current.
         (r.approvals, approvers) = _verifySignatures(id, signatures, r.approvals);
         uint256 count = _popcount(r.approvals);
         // M distinct owners of the current epoch, counted once whatever the kind of approval.
-        if (count < cfg.threshold) revert InsufficientApprovals(id, count, cfg.threshold);
+        if (count < cfg.threshold) revert ITreasurySafe.InsufficientApprovals(id, count, cfg.threshold);
 
         // The clock starts now that M approvals are in; tightening-only batches need no delay.
+        // While evacuated only the remedy and tightenings queue; nothing queued now is voided by this generation.
+        if (cfg.evacuated && !allowedWhileEvacuated) {
+            revert ITreasurySafe.NotAllowedWhileEvacuated(id);
+        }
         r.status = Status.Queued;
+        r.generation = cfg.generation;
         r.epoch = cfg.epoch;
         r.eta = r.fastTrack ? uint64(block.timestamp) : uint64(block.timestamp) + cfg.delay;
         r.expiresAt = r.eta + cfg.grace;
@@ -786,94 +915,64 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         bytes32 id,
         Record memory r,
         bytes32 salt,
-        Call[] calldata calls,
+        ITreasurySafe.Call[] calldata calls,
         address[] memory approvers
     ) internal {
-        emit ProposalQueued(id, r.eta, r.expiresAt, r.epoch, salt, calls, approvers, r.fastTrack);
+        emit ITreasurySafe.ProposalQueued(
+            id, r.eta, r.expiresAt, r.epoch, salt, calls, approvers, r.fastTrack
+        );
     }
 
-    /// @dev Which special paths a batch may take. All three need every call to be a value-less self-call.
-    ///      fastTrack: only tightening-capable setters (each re-checks at execution).
-    ///      freezeExempt: only unfreeze and cancel.
-    ///      guardianProtected: only guardian removals and additions, with at least one removal (a rogue
-    ///      guardian must not block its own removal); or freeze-exempt (a rogue guardian must not block the
-    ///      owners' early unfreeze or their cancels). Neither kind moves funds.
-    function _classify(Call[] calldata calls)
+    /// @dev Which special paths a batch may take (see TreasurySafeLens.classify, which judges them): only a batch of
+    ///      value-less self-calls may take one, so any other batch is answered here without the lens.
+    function _classify(ITreasurySafe.Call[] calldata calls)
         internal
         view
-        returns (bool fastTrack, bool freezeExempt, bool guardianProtected)
+        returns (bool fastTrack, bool freezeExempt, bool guardianProtected, bool allowedWhileEvacuated)
     {
-        fastTrack = true;
-        freezeExempt = true;
-        bool onlyGuardianChanges = true;
-        bool removesGuardian;
-        for (uint256 i; i < calls.length; ++i) {
-            Call calldata c = calls[i];
-            if (c.target != address(this) || c.value != 0 || c.data.length < 4) return (false, false, false);
-            bytes4 selector = bytes4(c.data[:4]);
-            fastTrack = fastTrack && _tightensNow(selector, c.data);
-            freezeExempt =
-                freezeExempt && (selector == this.unfreeze.selector || selector == this.cancel.selector);
-            if (selector == this.removeGuardian.selector) removesGuardian = true;
-            else if (selector != this.addGuardian.selector) onlyGuardianChanges = false;
-        }
-        guardianProtected = (onlyGuardianChanges && removesGuardian) || freezeExempt;
+        if (!_onlySelfCalls(calls)) return (false, false, false, false);
+        return TreasurySafeLens(LENS).classify(calls);
     }
 
-    /// @dev Whether a self-call may skip the delay: a fast-track setter whose change tightens the safe as
-    ///      it stands now. A loosening call makes the whole batch wait the delay (instead of being
-    ///      fast-tracked and then refused by its setter forever). The setters re-check at execution.
-    function _tightensNow(bytes4 s, bytes calldata data) internal view returns (bool) {
-        if (!_isFastTrackSelector(s)) return false;
-        if (s == this.changeThreshold.selector || s == this.removeOwner.selector) {
-            // The threshold is the last word of both argument lists.
-            if (data.length < 36) return false;
-            return uint256(bytes32(data[data.length - 32:])) >= _config.threshold;
-        }
-        if (
-            s == this.setDelay.selector || s == this.setGrace.selector || s == this.setFreezeDuration.selector
-        ) {
-            if (data.length < 36) return false;
-            uint256 value = uint256(bytes32(data[4:36]));
-            if (s == this.setDelay.selector) return value >= _config.delay;
-            if (s == this.setGrace.selector) return value <= _config.grace;
-            return value >= _config.freezeDuration;
-        }
-        if (s == this.setCap.selector) {
-            if (data.length < 100) return false;
-            (address asset, uint256 limit, uint256 period) =
-                abi.decode(data[4:100], (address, uint256, uint256));
-            Cap memory c = _capInForce(asset);
-            // No cap in force (none, or its removal has taken effect): a new cap only restricts.
-            return c.limit == 0 || (limit <= c.limit && period == c.period);
+    /// @dev Whether every call is a value-less self-call (such a batch moves nothing but a reopen's sweep).
+    function _onlySelfCalls(ITreasurySafe.Call[] calldata calls) internal view returns (bool) {
+        for (uint256 i; i < calls.length; ++i) {
+            if (calls[i].target != address(this) || calls[i].value != 0) return false;
         }
         return true;
     }
 
-    function _isFastTrackSelector(bytes4 s) internal pure returns (bool) {
-        return s == this.removeOwner.selector || s == this.changeThreshold.selector
-            || s == this.addGuardian.selector || s == this.setCap.selector || s == this.setDelay.selector
-            || s == this.setGrace.selector || s == this.setFreezeDuration.selector
-            || s == this.freeze.selector || s == this.rearmGuardians.selector || s == this.unfreeze.selector
-            || s == this.cancel.selector;
+    /// @dev Voided: queued in an earlier evacuation generation and not guardian-protected (terminal).
+    function _voided(Record memory r, Config memory cfg) internal pure returns (bool) {
+        return r.status == Status.Queued && !r.guardianProtected && r.generation < cfg.generation;
     }
 
     /// @dev Reverts when a fast-tracked batch attempts a change that does not tighten.
     function _requireTightening(bool tightens) internal view {
         // Loosening must wait the full delay so guardians and watchers can react.
-        if (_fastTrack && !tightens) revert LooseningNeedsDelay(msg.sig);
+        if (_fastTrack && !tightens) revert ITreasurySafe.LooseningNeedsDelay(msg.sig);
     }
 
-    function _stateOf(Record memory r, Config memory cfg) internal view returns (ProposalState) {
-        if (r.status == Status.None) return ProposalState.Unknown;
-        if (r.status == Status.Proposed) {
-            return r.epoch == cfg.epoch ? ProposalState.Proposed : ProposalState.Stale;
+    function _stateOf(Record memory r, Config memory cfg)
+        internal
+        view
+        returns (ITreasurySafe.ProposalState)
+    {
+        if (r.status == Status.None) {
+            return ITreasurySafe.ProposalState.Unknown;
         }
-        if (r.status == Status.Executed) return ProposalState.Executed;
-        if (r.status == Status.Cancelled) return ProposalState.Cancelled;
-        if (block.timestamp < r.eta) return ProposalState.Queued;
-        if (block.timestamp <= r.expiresAt) return ProposalState.Ready;
-        return ProposalState.Expired;
+        if (r.status == Status.Proposed) {
+            return
+                r.epoch == cfg.epoch
+                    ? ITreasurySafe.ProposalState.Proposed
+                    : ITreasurySafe.ProposalState.Stale;
+        }
+        if (r.status == Status.Executed) return ITreasurySafe.ProposalState.Executed;
+        if (r.status == Status.Cancelled) return ITreasurySafe.ProposalState.Cancelled;
+        if (_voided(r, cfg)) return ITreasurySafe.ProposalState.Voided;
+        if (block.timestamp < r.eta) return ITreasurySafe.ProposalState.Queued;
+        if (block.timestamp <= r.expiresAt) return ITreasurySafe.ProposalState.Ready;
+        return ITreasurySafe.ProposalState.Expired;
     }
 
     function _isFrozen(Config memory cfg) internal view returns (bool) {
@@ -901,20 +1000,20 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     }
 
     /// @dev Runs the batch; records allowance grants on capped tokens. Any failure reverts everything.
-    function _runCalls(Call[] calldata calls, Outflow[] memory flows)
+    function _runCalls(ITreasurySafe.Call[] calldata calls, Outflow[] memory flows)
         internal
         returns (Grant[] memory grants, uint256 grantCount)
     {
         grants = new Grant[](calls.length);
         for (uint256 i; i < calls.length; ++i) {
-            Call calldata c = calls[i];
+            ITreasurySafe.Call calldata c = calls[i];
             bytes4 selector = c.data.length >= 4 ? bytes4(c.data[:4]) : bytes4(0);
             uint256 k = _flowIndex(flows, c.target);
             if (k < flows.length) {
                 flows[k].touched = true;
                 if (selector == APPROVE || selector == INCREASE_ALLOWANCE || selector == INCREASE_APPROVAL) {
                     // The spender must be readable to measure what it may pull later.
-                    if (c.data.length < 68) revert UnmeasurableCall(i, c.target, selector);
+                    if (c.data.length < 68) revert ITreasurySafe.UnmeasurableCall(i, c.target, selector);
                     grants[grantCount++] = Grant({flow: k, spender: address(bytes20(c.data[16:36]))});
                 } else if (
                     selector == AUTHORIZE_OPERATOR || selector == SET_APPROVAL_FOR_ALL
@@ -922,12 +1021,14 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
                         || selector == INCREASE_APPROVAL_AND_CALL
                 ) {
                     // Operator grants have no amount to bound; the other grants would stand uncharged.
-                    revert UnmeasurableCall(i, c.target, selector);
+                    revert ITreasurySafe.UnmeasurableCall(i, c.target, selector);
                 }
             }
             // Plain CALL, all remaining gas minus the 1/64 kept: a starved call fails and reverts the batch.
             (bool ok, bytes memory ret) = c.target.call{value: c.value}(c.data);
-            if (!ok || _tokenCallFailed(selector, c.target, ret)) revert CallFailed(i, c.target, ret);
+            if (!ok || _tokenCallFailed(selector, c.target, ret)) {
+                revert ITreasurySafe.CallFailed(i, c.target, ret);
+            }
         }
     }
 
@@ -940,7 +1041,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             (bool ok, uint256 balanceAfter) = _balanceOf(f.asset);
             if (!f.readable || !ok) {
                 // Unmeasurable but not called by the batch: its balance cannot have been moved by it.
-                if (f.touched) revert BalanceUnreadable(f.asset);
+                if (f.touched) revert ITreasurySafe.BalanceUnreadable(f.asset);
                 continue;
             }
             uint256 amount = f.balanceBefore > balanceAfter ? f.balanceBefore - balanceAfter : 0;
@@ -961,7 +1062,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
                 asset, abi.encodeWithSignature("allowance(address,address)", address(this), grants[g].spender)
             );
             // An allowance that cannot be read cannot be bounded.
-            if (!ok) revert BalanceUnreadable(asset);
+            if (!ok) revert ITreasurySafe.BalanceUnreadable(asset);
             total = _saturatingAdd(total, allowance);
         }
     }
@@ -994,11 +1095,11 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         // The rolling bound: over any window of the cap's period, at most its limit leaves. Compared in
         // amounts, not units, so any amount (even type(uint256).max) is refused before it is converted:
         // amount > ⌊free·C/FULL⌋ exactly when ⌈amount·FULL/C⌉ > free, so the two tests agree.
-        if (amount > left) revert CapExceeded(asset, amount, left);
+        if (amount > left) revert ITreasurySafe.CapExceeded(asset, amount, left);
         uint256 units = RollingCap.toUnits(amount, limit);
         (lanes, head) = RollingCap.record(lanes, head, nowIndex, units);
         (cap.lanes, cap.head) = (lanes, uint32(head));
-        emit CapConsumed(asset, amount, RollingCap.toAmount(free - units, limit));
+        emit ITreasurySafe.CapConsumed(asset, amount, RollingCap.toAmount(free - units, limit));
     }
 
     function _balanceOf(address asset) internal view returns (bool, uint256) {
@@ -1040,17 +1141,6 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         return flows.length;
     }
 
-    function _capView(Cap memory c) internal view returns (CapView memory) {
-        uint64 nowIndex = RollingCap.indexAt(c.period, block.timestamp);
-        return CapView({
-            asset: c.asset,
-            limit: c.limit,
-            period: c.period,
-            remaining: RollingCap.remaining(c.lanes, c.head, nowIndex, c.limit),
-            nextRefillAt: RollingCap.nextRefillAt(c.lanes, c.head, nowIndex, c.period)
-        });
-    }
-
     function _findCap(Config memory cfg, address asset) internal view returns (uint256) {
         for (uint256 i; i < cfg.capCount; ++i) {
             if (_caps[i].asset == asset) return i;
@@ -1061,19 +1151,19 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     function _checkCap(address asset, uint256 limit, uint32 period) internal pure {
         // A cap needs an asset, something to allow, and a window the ring can represent.
         if (asset == address(0) || limit == 0 || period < MIN_CAP_PERIOD || period > MAX_CAP_PERIOD) {
-            revert InvalidCap(asset, limit, period);
+            revert ITreasurySafe.InvalidCap(asset, limit, period);
         }
     }
 
     function _addCap(Config memory cfg, address asset, uint128 limit, uint32 period) internal {
         // Every capped asset is measured on every execute; the list is bounded.
-        if (cfg.capCount >= MAX_CAPS) revert TooManyCaps(MAX_CAPS);
+        if (cfg.capCount >= MAX_CAPS) revert ITreasurySafe.TooManyCaps(MAX_CAPS);
         // A free entry is all zero (never used, or deleted by _settleCaps): only the non-zero fields are written.
         Cap storage cap = _caps[cfg.capCount];
         (cap.asset, cap.period, cap.head, cap.limit) =
         (asset, period, uint32(RollingCap.indexAt(period, block.timestamp)), limit);
         ++cfg.capCount;
-        emit CapSet(asset, limit, period);
+        emit ITreasurySafe.CapSet(asset, limit, period);
     }
 
     /// @dev Schedules a loosening of `cap` (limit 0: its removal) to take effect one period of the cap in force
@@ -1082,7 +1172,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     function _schedule(Cap storage cap, uint128 limit, uint32 period) internal {
         uint64 at = uint64(block.timestamp) + cap.period;
         (cap.scheduled, cap.nextLimit, cap.nextPeriod, cap.nextAt) = (true, limit, period, at);
-        emit CapChangeScheduled(cap.asset, limit, period, at);
+        emit ITreasurySafe.CapChangeScheduled(cap.asset, limit, period, at);
     }
 
     /// @dev Puts in storage the scheduled cap changes whose time has come (removals included).
@@ -1095,7 +1185,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             if (!cap.scheduled || block.timestamp < cap.nextAt) {
                 ++i;
             } else if (cap.nextLimit == 0) {
-                emit CapRemoved(cap.asset);
+                emit ITreasurySafe.CapRemoved(cap.asset);
                 // The last cap moves to index i, which is looked at again.
                 uint256 last = cfg.capCount - 1;
                 if (i != last) _caps[i] = _caps[last];
@@ -1104,18 +1194,11 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             } else {
                 Cap memory c = _rebased(cap, cap.nextLimit, cap.nextPeriod);
                 _caps[i] = c;
-                emit CapSet(c.asset, c.limit, c.period);
+                emit ITreasurySafe.CapSet(c.asset, c.limit, c.period);
                 ++i;
             }
         }
         if (cfg.capCount != count) _storeConfig(cfg);
-    }
-
-    /// @dev The cap of `asset` in force now (limit 0: none).
-    function _capInForce(address asset) internal view returns (Cap memory c) {
-        Config memory cfg = _loadConfig();
-        uint256 i = _findCap(cfg, asset);
-        if (i < cfg.capCount) c = _inForce(_caps[i]);
     }
 
     /// @dev `c` as in force now: a scheduled change whose time has come is applied (limit 0: removed).
@@ -1151,14 +1234,185 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     }
 
     /*//////////////////////////////////////////////////////////////
+                    INTERNAL: RECOVERY AND EVACUATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Enters the Evacuated state if needed (a guardian with power: `guardian`, when `needsPower`), then sweeps.
+    function _evacuate(address guardian, bool needsPower, ITreasurySafe.EvacuationExtra[] calldata extras)
+        internal
+    {
+        // A bounded sweep: every asset has a fixed gas budget, so the caller's list is bounded too.
+        if (extras.length > MAX_EXTRAS) revert ITreasurySafe.TooManyExtras(extras.length, MAX_EXTRAS);
+        Config memory cfg = _loadConfig();
+        if (needsPower) {
+            uint256 i = _guardianIndex(guardian, cfg.guardianCount);
+            // Evacuating is a guardian power (the owners have no immediate evacuate).
+            if (i == MAX_GUARDIANS) revert ITreasurySafe.NotGuardian(guardian);
+            uint64 powerAt = _guardians[i].powerAt;
+            // A guardian added by stolen keys must not sweep before the delay has let the others react.
+            if (block.timestamp < powerAt) revert ITreasurySafe.NoEvacuationPower(guardian, powerAt);
+        }
+        // A scheduled recovery address whose time has come is written first, so the event names the destination.
+        _settleRecovery();
+        if (!cfg.evacuated) {
+            // O(1), before any transfer: a new generation voids the earlier queue; the epoch voids signatures.
+            cfg.evacuated = true;
+            ++cfg.generation;
+            ++cfg.epoch;
+            _storeConfig(cfg);
+            _recovery.evacuatedAt = uint40(block.timestamp);
+            emit ITreasurySafe.EpochChanged(cfg.epoch);
+            emit ITreasurySafe.SafeEvacuated(guardian, msg.sender, cfg.generation, _recovery.account);
+        }
+        address to = _sweep(cfg.capCount);
+        // Then the caller's extras (nothing while the recovery address has not accepted).
+        for (uint256 i; i < extras.length && to != address(0); ++i) {
+            _sweepOne(extras[i].asset, extras[i].spender, to);
+        }
+    }
+
+    /// @dev Moves the native balance, every capped asset and the evacuation list to the recovery address; returns it
+    ///      (zero when it has not accepted: then nothing moves).
+    function _sweep(uint256 capCount) internal returns (address to) {
+        bool accepted;
+        (to, accepted) = _settleRecovery();
+        // An address that never accepted here may be a typo or exist only on another chain: move nothing.
+        if (!accepted) {
+            emit ITreasurySafe.SweepHeld(to);
+            return address(0);
+        }
+        // The native coin, the capped assets, then the evacuation list.
+        uint256 listed = _backup.listCount;
+        for (uint256 k; k < 1 + capCount + listed; ++k) {
+            // Quarantined or not, a capped asset is swept (a capped native coin again: its balance is then zero).
+            address asset = k == 0
+                ? NATIVE_ASSET
+                : k <= capCount ? _caps[k - 1].asset : _evacuationList[k - 1 - capCount];
+            _sweepOne(asset, address(0), to);
+        }
+    }
+
+    /// @dev One asset's sweep (`spender` zero) or allowance revocation, with its full gas budget or not at all.
+    function _sweepOne(address asset, address spender, address to) internal {
+        uint256 left = gasleft();
+        // A caller must not starve one asset by sending just enough gas for the others.
+        if (left < SWEEP_GAS) revert ITreasurySafe.InsufficientSweepGas(asset, left, SWEEP_GAS);
+        if (spender == address(0)) _sweepAsset(asset, to);
+        else _revoke(asset, spender);
+    }
+
+    /// @dev Sweeps the whole balance of one asset. Swept means the safe's balance fell; anything else is reported.
+    function _sweepAsset(address asset, address to) internal {
+        if (asset == NATIVE_ASSET) {
+            uint256 amount = address(this).balance;
+            if (amount == 0) return;
+            bool sent;
+            assembly ("memory-safe") {
+                // The whole balance, a bounded budget, and no return data copied (no "return bomb").
+                sent := call(SWEEP_TRANSFER_GAS, to, amount, 0, 0, 0, 0)
+            }
+            if (sent) emit ITreasurySafe.AssetSwept(asset, to, amount, address(this).balance);
+            else emit ITreasurySafe.SweepFailed(asset, address(0));
+            return;
+        }
+        bytes memory balanceQuery = abi.encodeWithSignature("balanceOf(address)", address(this));
+        (bool ok, uint256 before) = _readWord(asset, balanceQuery);
+        if (ok && before == 0) return;
+        if (ok) {
+            _callWith(asset, abi.encodeWithSignature("transfer(address,uint256)", to, before));
+            uint256 left;
+            (ok, left) = _readWord(asset, balanceQuery);
+            // The answer of `transfer` is not trusted either way: only a fall of the balance counts.
+            if (ok && left < before) {
+                emit ITreasurySafe.AssetSwept(asset, to, before - left, left);
+                return;
+            }
+        }
+        emit ITreasurySafe.SweepFailed(asset, address(0));
+    }
+
+    /// @dev Revokes the safe's allowance on `asset` to `spender`; revoked means the allowance now reads zero.
+    function _revoke(address asset, address spender) internal {
+        _callWith(asset, abi.encodeWithSignature("approve(address,uint256)", spender, 0));
+        (bool ok, uint256 left) =
+            _readWord(asset, abi.encodeWithSignature("allowance(address,address)", address(this), spender));
+        if (ok && left == 0) emit ITreasurySafe.AllowanceRevoked(asset, spender);
+        else emit ITreasurySafe.SweepFailed(asset, spender);
+    }
+
+    /// @dev A token call with the transfer budget whose result and return data are ignored (judged by balances).
+    function _callWith(address token, bytes memory data) internal {
+        assembly ("memory-safe") {
+            // No value, bounded gas, nothing copied back: a reverting or bombing token only fails itself.
+            pop(call(SWEEP_TRANSFER_GAS, token, 0, add(data, 0x20), mload(data), 0, 0))
+        }
+    }
+
+    /// @dev Records the acceptance of `account` if it is the recovery address, the backup or the scheduled one.
+    function _accept(address account) internal {
+        bool known;
+        if (account == _recovery.account) (known, _recovery.accepted) = (true, true);
+        if (account == _backup.account) (known, _backup.accepted) = (true, true);
+        if (account == _scheduledRecovery()) (known, _pending.accepted) = (true, true);
+        // Only a recovery address may accept; anything else would be a mistake worth surfacing.
+        if (!known) revert ITreasurySafe.NotRecoveryCandidate(account);
+        emit ITreasurySafe.RecoveryAccepted(account);
+        _settleRecovery();
+    }
+
+    /// @dev The recovery address in force now and whether it accepted: a scheduled change applies once its time has
+    ///      come and it has accepted.
+    function _recoveryInForce() internal view returns (address, bool) {
+        PendingRecovery storage p = _pending;
+        if (p.account != address(0) && p.accepted && block.timestamp >= p.effectiveAt) {
+            return (p.account, true);
+        }
+        return (_recovery.account, _recovery.accepted);
+    }
+
+    /// @dev Writes a scheduled change whose time has come (and that accepted) into the recovery address.
+    function _settleRecovery() internal returns (address to, bool accepted) {
+        (to, accepted) = _recoveryInForce();
+        if (to != _recovery.account) {
+            (_recovery.account, _recovery.accepted) = (to, true);
+            delete _pending;
+            emit ITreasurySafe.RecoverySet(to, _backup.account);
+        }
+    }
+
+    /// @dev The scheduled new recovery address, if still scheduled: not yet in force and not lapsed (else zero).
+    function _scheduledRecovery() internal view returns (address) {
+        PendingRecovery storage p = _pending;
+        if (p.accepted ? block.timestamp >= p.effectiveAt : block.timestamp > p.lapsesAt) return address(0);
+        return p.account;
+    }
+
+    /// @dev Whether `account` is the recovery address, the backup or a scheduled one (not yet lapsed or applied).
+    function _isRecoveryAddress(address account) internal view returns (bool) {
+        return account == _recovery.account || account == _backup.account || account == _pending.account;
+    }
+
+    /// @dev A recovery address is never zero, the safe, an owner or a guardian.
+    function _checkRecovery(Config memory cfg, address account) internal view {
+        if (
+            account == address(0) || account == address(this) || _isOwner(account)
+                || _isGuardian(account, cfg.guardianCount)
+        ) revert ITreasurySafe.InvalidRecovery(account);
+    }
+
+    /*//////////////////////////////////////////////////////////////
                       INTERNAL: OWNERS AND GUARDIANS
     //////////////////////////////////////////////////////////////*/
+
+    function _isOwner(address account) internal view returns (bool) {
+        return account != SENTINEL && _owners[account].next != address(0);
+    }
 
     /// @dev The caller's owner index, or revert.
     function _requireOwner(address account) internal view returns (uint8 index) {
         index = _ownerIndex(account);
         // Proposing and approving are owner powers.
-        if (index == type(uint8).max) revert NotOwner(account);
+        if (index == type(uint8).max) revert ITreasurySafe.NotOwner(account);
     }
 
     /// @dev The owner index of `account`, or type(uint8).max if it is not an owner.
@@ -1181,11 +1435,11 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     function _writeOwners(Config memory cfg, address[] memory list, uint256 newThreshold) internal {
         // 1..MAX_OWNERS owners: approval bitmaps are 32 bits.
         if (list.length == 0 || list.length > MAX_OWNERS) {
-            revert OwnerCountOutOfBounds(list.length, MAX_OWNERS);
+            revert ITreasurySafe.OwnerCountOutOfBounds(list.length, MAX_OWNERS);
         }
         // M of N with 1 <= M <= N.
         if (newThreshold == 0 || newThreshold > list.length) {
-            revert InvalidThreshold(newThreshold, list.length);
+            revert ITreasurySafe.InvalidThreshold(newThreshold, list.length);
         }
 
         bool firstWrite = cfg.ownerCount == 0;
@@ -1200,56 +1454,69 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             if (
                 owner == address(0) || owner == SENTINEL || owner == address(this)
                     || _owners[owner].next != address(0)
-            ) revert InvalidOwner(owner);
+            ) revert ITreasurySafe.InvalidOwner(owner);
+            // An owner that is also where the funds go would make the recovery address a spender's.
+            if (_isRecoveryAddress(owner)) revert ITreasurySafe.InvalidRecovery(owner);
             _owners[owner] = OwnerNode({next: i + 1 < list.length ? list[i + 1] : SENTINEL, index: uint8(i)});
         }
         cfg.ownerCount = uint8(list.length);
         if (cfg.threshold != newThreshold) {
             cfg.threshold = uint8(newThreshold);
-            if (!firstWrite) emit ThresholdChanged(newThreshold);
+            if (!firstWrite) emit ITreasurySafe.ThresholdChanged(newThreshold);
         }
         if (!firstWrite) {
             // New owner set or threshold: approvals gathered under the old one no longer count.
             ++cfg.epoch;
-            emit EpochChanged(cfg.epoch);
+            emit ITreasurySafe.EpochChanged(cfg.epoch);
         }
     }
 
-    function _addGuardian(Config memory cfg, address guardian) internal {
+    function _addGuardian(Config memory cfg, address guardian, uint64 powerAt) internal {
         // Guardians are real, distinct accounts other than the safe.
         if (guardian == address(0) || guardian == address(this) || _isGuardian(guardian, cfg.guardianCount)) {
-            revert InvalidGuardian(guardian);
+            revert ITreasurySafe.InvalidGuardian(guardian);
         }
+        // A guardian that is also where the funds go could sweep to itself.
+        if (_isRecoveryAddress(guardian)) revert ITreasurySafe.InvalidRecovery(guardian);
         // Bounded so every guardian check stays cheap.
-        if (cfg.guardianCount >= MAX_GUARDIANS) revert TooManyGuardians(MAX_GUARDIANS);
-        _guardians[cfg.guardianCount] = guardian;
+        if (cfg.guardianCount >= MAX_GUARDIANS) revert ITreasurySafe.TooManyGuardians(MAX_GUARDIANS);
+        _guardians[cfg.guardianCount] = GuardianSlot({account: guardian, powerAt: powerAt});
         ++cfg.guardianCount;
-        emit GuardianAdded(guardian);
+        emit ITreasurySafe.GuardianAdded(guardian);
     }
 
     function _isGuardian(address account, uint256 count) internal view returns (bool) {
-        if (account == address(0)) return false;
+        return _guardianIndex(account, count) != MAX_GUARDIANS;
+    }
+
+    /// @dev The index of `account` among the guardians, or MAX_GUARDIANS.
+    function _guardianIndex(address account, uint256 count) internal view returns (uint256) {
+        if (account == address(0)) return MAX_GUARDIANS;
         for (uint256 i; i < count; ++i) {
-            if (_guardians[i] == account) return true;
+            if (_guardians[i].account == account) return i;
         }
-        return false;
+        return MAX_GUARDIANS;
     }
 
     function _guardianList(uint256 count) internal view returns (address[] memory list) {
         list = new address[](count);
         for (uint256 i; i < count; ++i) {
-            list[i] = _guardians[i];
+            list[i] = _guardians[i].account;
         }
     }
 
     function _checkTiming(uint32 delay, uint32 grace, uint32 freezeDuration) internal pure {
         // The delay is the window in which guardians and watchers act; bounded both ways.
-        if (delay < MIN_DELAY || delay > MAX_DELAY) revert DelayOutOfBounds(delay, MIN_DELAY, MAX_DELAY);
-        if (grace < MIN_GRACE || grace > MAX_GRACE) revert GraceOutOfBounds(grace, MIN_GRACE, MAX_GRACE);
+        if (delay < MIN_DELAY || delay > MAX_DELAY) {
+            revert ITreasurySafe.DelayOutOfBounds(delay, MIN_DELAY, MAX_DELAY);
+        }
+        if (grace < MIN_GRACE || grace > MAX_GRACE) {
+            revert ITreasurySafe.GraceOutOfBounds(grace, MIN_GRACE, MAX_GRACE);
+        }
         if (freezeDuration < MIN_FREEZE || freezeDuration > MAX_FREEZE) {
-            revert FreezeDurationOutOfBounds(freezeDuration, MIN_FREEZE, MAX_FREEZE);
+            revert ITreasurySafe.FreezeDurationOutOfBounds(freezeDuration, MIN_FREEZE, MAX_FREEZE);
         }
         // A freeze must never by itself push a queued proposal past its grace period.
-        if (grace < freezeDuration) revert GraceShorterThanFreeze(grace, freezeDuration);
+        if (grace < freezeDuration) revert ITreasurySafe.GraceShorterThanFreeze(grace, freezeDuration);
     }
 }

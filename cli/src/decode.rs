@@ -337,6 +337,9 @@ fn is_fast_track_selector(s: [u8; 4]) -> bool {
         ITreasurySafe::rearmGuardiansCall::SELECTOR,
         ITreasurySafe::unfreezeCall::SELECTOR,
         ITreasurySafe::cancelCall::SELECTOR,
+        ITreasurySafe::useBackupRecoveryCall::SELECTOR,
+        ITreasurySafe::cancelRecoveryChangeCall::SELECTOR,
+        ITreasurySafe::addEvacuationAssetCall::SELECTOR,
     ]
     .contains(&s)
 }
@@ -409,8 +412,8 @@ pub fn classify(
         Classification { fast_track: false, freeze_exempt: false, guardian_protected: false };
     let mut fast_track = true;
     let mut freeze_exempt = true;
-    let mut only_guardian_changes = true;
-    let mut removes_guardian = false;
+    let mut only_remedy = true;
+    let mut remedy = false;
     for c in calls {
         if c.target != safe || !c.value.is_zero() || c.data.len() < 4 {
             return none;
@@ -420,17 +423,22 @@ pub fn classify(
         freeze_exempt = freeze_exempt
             && (selector == ITreasurySafe::unfreezeCall::SELECTOR
                 || selector == ITreasurySafe::cancelCall::SELECTOR);
-        if selector == ITreasurySafe::removeGuardianCall::SELECTOR {
-            removes_guardian = true;
+        if selector == ITreasurySafe::removeGuardianCall::SELECTOR
+            || selector == ITreasurySafe::reopenCall::SELECTOR
+            || selector == ITreasurySafe::unfreezeCall::SELECTOR
+            || selector == ITreasurySafe::cancelCall::SELECTOR
+        {
+            remedy = true;
         } else if selector != ITreasurySafe::addGuardianCall::SELECTOR {
-            only_guardian_changes = false;
+            only_remedy = false;
         }
     }
     Classification {
         fast_track,
         freeze_exempt,
-        // Guardians cannot cancel their own removal, nor the owners' unfreeze and cancels (F-5).
-        guardian_protected: (only_guardian_changes && removes_guardian) || freeze_exempt,
+        // Guardians can neither cancel nor void (by evacuating) their own removal, the owners'
+        // unfreeze, cancels or reopen (F-5, SPEC §3.7).
+        guardian_protected: only_remedy && remedy,
     }
 }
 
@@ -1157,8 +1165,39 @@ impl Decoder<'_> {
                 out.arg("id", c.id.to_string());
                 out.summary = format!("cancel proposal {}", c.id);
             }
+            ITreasurySafeCalls::setRecovery(c) => {
+                out.arg("recovery", ctx.addr(c.recovery));
+                out.summary = format!("schedule a new recovery address {}", ctx.addr(c.recovery));
+                self.loosens(
+                    out,
+                    format!(
+                        "changes where evacuations send everything to {} (scheduled, in force only once it accepts)",
+                        c.recovery
+                    ),
+                );
+            }
+            ITreasurySafeCalls::removeEvacuationAsset(c) => {
+                out.arg("asset", ctx.addr(c.asset));
+                out.summary = format!("remove {} from the evacuation list", ctx.addr(c.asset));
+                self.loosens(out, format!("stops sweeping {} in an evacuation", c.asset));
+            }
+            ITreasurySafeCalls::addEvacuationAsset(c) => {
+                out.arg("asset", ctx.addr(c.asset));
+                out.summary = format!("add {} to the evacuation list", ctx.addr(c.asset));
+            }
+            ITreasurySafeCalls::useBackupRecovery(_) => {
+                out.summary = "switch to the backup recovery address".to_owned();
+            }
+            ITreasurySafeCalls::cancelRecoveryChange(_) => {
+                out.summary = "cancel the scheduled recovery-address change".to_owned();
+            }
+            ITreasurySafeCalls::reopen(_) => {
+                out.summary = "reopen the evacuated safe (after one more sweep)".to_owned();
+            }
             ITreasurySafeCalls::approve(_)
             | ITreasurySafeCalls::propose(_)
+            | ITreasurySafeCalls::evacuate(_)
+            | ITreasurySafeCalls::evacuateBySig(_)
             | ITreasurySafeCalls::queue(_)
             | ITreasurySafeCalls::execute(_)
             | ITreasurySafeCalls::initialize(_) => {

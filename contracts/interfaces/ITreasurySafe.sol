@@ -25,6 +25,19 @@ pragma solidity ^0.8.28;
 ///        higher) takes effect at once; a looser one (higher C, another P, or removal) waits the delay
 ///        and is then scheduled: the cap in force keeps binding every batch for one more P.
 ///      - NATIVE_ASSET (0xEeee…EEeE) stands for the chain's native coin in caps.
+///      - Recovery address: where an evacuation sends everything. Fixed in the CREATE2 config with an optional
+///        backup; never zero, the safe, an owner or a guardian. An address must accept (`acceptRecovery`, or a
+///        relayed `acceptRecoveryBySig`) on this chain before any sweep sends it anything.
+///      - Evacuation: `evacuate` by a guardian holding evacuation power (from `delay` after it was added; the
+///        deployment's guardians at once), or `evacuateBySig` relaying a guardian's EIP-712 signature, sweeps the
+///        whole native balance, every capped asset, the evacuation list and the caller's extras to the recovery
+///        address, outside the caps. The first sweep enters the Evacuated state: the epoch bumps, a new
+///        evacuation generation starts, and every batch queued in an earlier generation is Voided unless it is
+///        guardian-protected. While evacuated anyone may re-sweep; only value-less tightening, guardian,
+///        recovery and remedy batches may queue; `reopen` (through the delay) sweeps once more and reopens.
+///      - Guardian-protected batch: value-less self-calls to addGuardian, removeGuardian, reopen, unfreeze and
+///        cancel only, with at least one that is not addGuardian. Guardians cannot cancel it, and an evacuation
+///        does not void it: a rogue guardian cannot block the owners' remedy.
 interface ITreasurySafe {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -61,6 +74,40 @@ interface ITreasurySafe {
         uint32 grace;
         uint32 freezeDuration;
         CapConfig[] caps;
+        /// Where evacuations send everything. Never zero, the safe, an owner or a guardian.
+        address recovery;
+        /// An optional second recovery address (zero: none) the owners may switch to at once (`useBackupRecovery`).
+        address backupRecovery;
+    }
+
+    /// @notice What a caller adds to a sweep: an asset whose whole balance is swept (`spender` zero), or an
+    ///         allowance of the safe on `asset` to revoke (`spender` non-zero: `approve(spender, 0)`).
+    struct EvacuationExtra {
+        address asset;
+        address spender;
+    }
+
+    /// @notice The recovery configuration and evacuation state now, as one view.
+    struct RecoveryView {
+        /// The recovery address in force now (a scheduled change that has taken effect is shown applied).
+        address recovery;
+        /// Whether it accepted on this chain; until it does, a sweep moves nothing.
+        bool accepted;
+        /// The backup committed at deployment (zero: none, or already switched to).
+        address backup;
+        bool backupAccepted;
+        /// A scheduled change not yet in force (zero: none): the new address, whether it accepted, when it takes
+        /// effect (once accepted) and when it lapses if still not accepted.
+        address pending;
+        bool pendingAccepted;
+        uint64 pendingEffectiveAt;
+        uint64 pendingLapsesAt;
+        /// Whether the safe is in the Evacuated state, since when (0: not), and the current generation.
+        bool evacuated;
+        uint64 evacuatedAt;
+        uint32 generation;
+        /// Assets every sweep moves besides the native coin and the capped assets.
+        address[] evacuationList;
     }
 
     /// @notice A cap and its state now.
@@ -109,7 +156,8 @@ interface ITreasurySafe {
         Ready, // eta reached, grace not over: anyone may execute
         Expired, // grace over without execution
         Executed, // terminal
-        Cancelled // terminal
+        Cancelled, // terminal
+        Voided // terminal: queued before the current evacuation generation began, and not guardian-protected
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -200,6 +248,38 @@ interface ITreasurySafe {
     /// @notice Thrown when a fast-tracked (no-delay) proposal would loosen the safe; loosening waits the full delay.
     error LooseningNeedsDelay(bytes4 selector);
 
+    /// @notice Thrown when a recovery address (first, backup or new) is zero, the safe, an owner or a guardian, or
+    ///         when an owner or guardian to add is a recovery address (current, backup or scheduled).
+    error InvalidRecovery(address account);
+    /// @notice Thrown when an account accepts the recovery role but is not the recovery address, the backup or
+    ///         a scheduled new recovery address still within its acceptance window.
+    error NotRecoveryCandidate(address account);
+    /// @notice Thrown when a guardian evacuates (or signs an evacuation) before its evacuation power starts.
+    error NoEvacuationPower(address guardian, uint64 powerAt);
+    /// @notice Thrown when a caller hands more extras to a sweep than allowed.
+    error TooManyExtras(uint256 count, uint256 max);
+    /// @notice Thrown when an evacuation-list asset is not a contract with code, is the safe, or the list is full.
+    error InvalidEvacuationAsset(address asset);
+    /// @notice Thrown when removing an asset that is not on the evacuation list.
+    error EvacuationAssetNotFound(address asset);
+    /// @notice Thrown when less gas is left than the next asset's fixed sweep budget: the whole sweep reverts
+    ///         rather than starve an asset (retry with a higher gas limit).
+    error InsufficientSweepGas(address asset, uint256 left, uint256 needed);
+    /// @notice Thrown when a relayed signature's deadline has passed.
+    error SignatureExpired(uint64 deadline);
+    /// @notice Thrown when a relayed evacuation signature's deadline is further than 30 days away.
+    error DeadlineTooFar(uint64 deadline, uint64 max);
+    /// @notice Thrown when a relayed evacuation signature was already used.
+    error SignatureAlreadyUsed(address guardian, uint256 nonce);
+    /// @notice Thrown when `reopen` runs while the safe is not evacuated.
+    error NotEvacuated();
+    /// @notice Thrown when queueing, while the safe is evacuated, a batch that is not a value-less self-call
+    ///         to an allowed function (reopen, cancel, unfreeze, rearmGuardians, guardian and recovery changes,
+    ///         tightenings).
+    error NotAllowedWhileEvacuated(bytes32 id);
+    /// @notice Thrown when cancelling or switching recovery with nothing to act on (no scheduled change, no backup).
+    error NoRecoveryChange();
+
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
@@ -268,6 +348,40 @@ interface ITreasurySafe {
     /// @notice Emitted when a loosening cap change (a higher limit, another period; limit 0 and period 0: removal)
     ///         is scheduled. The cap in force until `effectiveAt` stays in force until then.
     event CapChangeScheduled(address indexed asset, uint128 limit, uint32 period, uint64 effectiveAt);
+
+    /// @notice Emitted at initialisation for the recovery address and backup, and when the recovery address in
+    ///         force changes (a scheduled change written by the first sweep or acceptance at or after its time,
+    ///         or a switch to the backup).
+    event RecoverySet(address indexed recovery, address backup);
+    /// @notice Emitted when a recovery address (current, backup or scheduled) accepts on this chain.
+    event RecoveryAccepted(address indexed account);
+    /// @notice Emitted when a recovery-address change is scheduled: in force from `effectiveAt` once `recovery`
+    ///         has accepted; lapses at `lapsesAt` if it has not.
+    event RecoveryChangeScheduled(address indexed recovery, uint64 effectiveAt, uint64 lapsesAt);
+    /// @notice Emitted when a scheduled recovery-address change is cancelled (by a guardian or the owners).
+    event RecoveryChangeCancelled(address indexed recovery, address indexed by);
+    /// @notice Emitted when the safe enters the Evacuated state: names the guardian whose power was used (the
+    ///         signer of a relayed evacuation), who sent it, the new generation and the destination.
+    event SafeEvacuated(
+        address indexed guardian, address indexed caller, uint32 generation, address recovery
+    );
+    /// @notice Emitted when a sweep moved `amount` of `asset` to `recovery`; `leftover` is what the safe still holds
+    ///         of it (fees, rebasing dust, a token that moved less than asked).
+    event AssetSwept(address indexed asset, address indexed recovery, uint256 amount, uint256 leftover);
+    /// @notice Emitted when a sweep could not move `asset` (read or transfer reverted, returned false, lied or ran
+    ///         out of its gas budget), or could not revoke its allowance to `spender` (zero for a balance sweep).
+    ///         The sweep goes on with the other assets.
+    event SweepFailed(address indexed asset, address spender);
+    /// @notice Emitted when a sweep revoked the safe's allowance on `asset` to `spender`.
+    event AllowanceRevoked(address indexed asset, address indexed spender);
+    /// @notice Emitted when a sweep moves nothing because the recovery address has not accepted on this chain.
+    event SweepHeld(address indexed recovery);
+    /// @notice Emitted when `reopen` ends the Evacuated state (after its final sweep).
+    event SafeReopened(uint32 generation);
+    /// @notice Emitted when an asset is added to the evacuation list.
+    event EvacuationAssetAdded(address indexed asset);
+    /// @notice Emitted when an asset is removed from the evacuation list.
+    event EvacuationAssetRemoved(address indexed asset);
 
     /*//////////////////////////////////////////////////////////////
                               INITIALISATION
@@ -340,6 +454,77 @@ interface ITreasurySafe {
     function rearmGuardians() external;
 
     /*//////////////////////////////////////////////////////////////
+                         RECOVERY AND EVACUATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Sweeps the safe to its recovery address; the first sweep enters the Evacuated state.
+    /// @dev By a guardian holding evacuation power (see `evacuationPowerAt`), frozen or not; once evacuated, by
+    ///      anyone (a re-sweep: no new generation, `evacuatedAt` unchanged). Not the freeze shot. Never from inside
+    ///      an executing batch (one lock covers evacuate, queue and execute). Entering the state is O(1) and written
+    ///      before any external call: the epoch bumps (no approval gathered before counts again), the generation
+    ///      grows, and every batch queued in an earlier generation is Voided unless guardian-protected.
+    ///      The sweep moves, in this order and outside the caps: the whole native balance, every capped asset, the
+    ///      evacuation list, then `extras` (at most 16; `spender` non-zero revokes that allowance instead). Each
+    ///      asset gets a fixed gas budget (SWEEP_GAS); if less is left than the next asset's budget the whole
+    ///      call reverts. An asset that reverts, returns false, lies or burns its budget is reported (SweepFailed)
+    ///      and the others are swept. Until the recovery address has accepted, nothing moves (SweepHeld).
+    /// @param extras Further assets to sweep and allowances to revoke.
+    function evacuate(EvacuationExtra[] calldata extras) external;
+
+    /// @notice Relays a guardian's EIP-712 evacuation signature; anyone may send it.
+    /// @dev The signature commits to this safe and chain (domain), the recovery address in force, the current
+    ///      generation, the extras, a nonce and a deadline at most 30 days ahead (type `Evacuation` of
+    ///      EVACUATION_TYPEHASH). The signer must be a guardian holding evacuation power now; each (guardian, nonce)
+    ///      is used once. SafeEvacuated names the signer.
+    /// @param guardian The signer.
+    /// @param extras As for `evacuate`.
+    /// @param nonce Any value not used before by this guardian.
+    /// @param deadline Last timestamp the signature may be relayed.
+    /// @param signature ECDSA (65 bytes, low s) or, for a guardian with code, EIP-1271 data.
+    function evacuateBySig(
+        address guardian,
+        EvacuationExtra[] calldata extras,
+        uint256 nonce,
+        uint64 deadline,
+        bytes calldata signature
+    ) external;
+
+    /// @notice Accepts the recovery role on this chain, called by the recovery address, the backup, or a scheduled
+    ///         new recovery address (before it lapses).
+    function acceptRecovery() external;
+
+    /// @notice Relays a recovery address's EIP-712 acceptance (`RecoveryAcceptance(address account,uint64 deadline)`
+    ///         in this safe's domain, so bound to this chain); anyone may send it.
+    /// @param account The accepting address (recovery, backup, or scheduled).
+    /// @param deadline Last timestamp the signature may be relayed.
+    /// @param signature ECDSA (65 bytes, low s) or, for an account with code, EIP-1271 data.
+    function acceptRecoveryBySig(address account, uint64 deadline, bytes calldata signature) external;
+
+    /// @notice Ends the Evacuated state after one more sweep in the same transaction. Only through the safe's own
+    ///         proposal, which waits the delay and is guardian-protected (a rogue guardian cannot cancel or void
+    ///         it: drop it and reopen in one batch). Batches voided by the evacuation stay voided.
+    function reopen() external;
+
+    /// @notice Schedules a new recovery address. Loosens: never fast-tracked, and any guardian may cancel the
+    ///         proposal while queued. When it runs it only schedules the change (RecoveryChangeScheduled), in force
+    ///         `max(delay, 7 days, the longest cap period)` later and only once `recovery` has accepted; it lapses
+    ///         if not accepted within the grace period after that; any guardian may cancel it while scheduled.
+    function setRecovery(address recovery) external;
+
+    /// @notice Switches to the backup recovery address committed at deployment, at once (a tightening: fast-track
+    ///         with M owners). Drops any scheduled change. The backup is then used up.
+    function useBackupRecovery() external;
+
+    /// @notice Cancels the scheduled recovery-address change: any guardian directly, or the owners by proposal.
+    function cancelRecoveryChange() external;
+
+    /// @notice Adds an asset (a contract other than the safe) to the evacuation list, at most 16. Tightens.
+    function addEvacuationAsset(address asset) external;
+
+    /// @notice Removes an asset from the evacuation list. Loosens: waits the delay.
+    function removeEvacuationAsset(address asset) external;
+
+    /*//////////////////////////////////////////////////////////////
                              CONFIGURATION
            (only through the safe's own proposals; see "Fast track")
     //////////////////////////////////////////////////////////////*/
@@ -391,6 +576,22 @@ interface ITreasurySafe {
     /// @notice The EIP-712 digest (and id) of a proposal.
     function hashProposal(Call[] calldata calls, bytes32 salt, uint32 epoch) external view returns (bytes32);
 
+    /// @notice The EIP-712 digest a guardian signs for `evacuateBySig(guardian, extras, nonce, deadline, …)` now: it
+    ///         commits to this safe and chain (domain), the recovery address in force and the current generation.
+    ///         Reverts with SignatureExpired or DeadlineTooFar when `deadline` is passed or more than 30 days ahead.
+    function evacuationDigest(EvacuationExtra[] calldata extras, uint256 nonce, uint64 deadline)
+        external
+        view
+        returns (bytes32);
+
+    /// @notice How long a recovery-address change waits once scheduled: max(delay, 7 days, the longest cap period in
+    ///         force or scheduled).
+    function recoveryChangeWait() external view returns (uint256);
+
+    /// @notice The EIP-712 digest a recovery address signs for `acceptRecoveryBySig(account, deadline, …)`. Reverts
+    ///         with SignatureExpired when `deadline` has passed.
+    function acceptanceDigest(address account, uint64 deadline) external view returns (bytes32);
+
     /// @notice The EIP-712 domain separator for this safe on this chain.
     function domainSeparator() external view returns (bytes32);
 
@@ -426,6 +627,18 @@ interface ITreasurySafe {
 
     /// @notice The timestamp until which the safe is frozen (0 or past: not frozen).
     function frozenUntil() external view returns (uint64);
+
+    /// @notice The recovery configuration and evacuation state now (see RecoveryView).
+    function getRecovery() external view returns (RecoveryView memory);
+
+    /// @notice When `guardian` gains evacuation power (0: not a guardian). Freeze and cancel are immediate.
+    function evacuationPowerAt(address guardian) external view returns (uint64);
+
+    /// @notice A raw storage word of this safe, for its lens (TreasurySafeLens) and for indexers.
+    /// @dev The larger views (getConfig, getProposal, proposalState, hasApproved, remainingCap, scheduledCapChange,
+    ///      getRecovery, evacuationPowerAt) are answered by the lens, which the safe reaches by STATICCALL with the
+    ///      same calldata: the lens reads the safe through this function and can change nothing.
+    function extsload(bytes32 slot) external view returns (bytes32 value);
 
     /// @notice What may still leave now in `asset` (type(uint256).max if uncapped).
     function remainingCap(address asset) external view returns (uint256);

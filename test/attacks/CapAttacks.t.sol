@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {ApproveAndCallToken} from "../mocks/ApproveAndCallToken.sol";
 import {HostileToken} from "../mocks/HostileToken.sol";
@@ -20,7 +19,7 @@ contract CapAttacksTest is SafeUnitBase {
 
     /// @dev Caps `asset` at TOKEN_CAP per day on the fast track.
     function _capToken(address asset) internal {
-        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (asset, TOKEN_CAP, 1 days)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (asset, TOKEN_CAP, 1 days)));
     }
 
     function _transferCall(address token, address to, uint256 amount)
@@ -178,17 +177,17 @@ contract CapAttacksTest is SafeUnitBase {
     ///         refused at eta - 1), so guardians and watchers see it coming.
     function test_Attack13_LooseningWaitsTheDelay() public {
         bytes[] memory loosen = new bytes[](11);
-        loosen[0] = abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP + 1, CAP_PERIOD));
-        loosen[1] = abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, CAP_PERIOD - 1));
-        loosen[2] = abi.encodeCall(TreasurySafe.removeCap, (NATIVE));
-        loosen[3] = abi.encodeCall(TreasurySafe.setDelay, (DELAY - 1));
-        loosen[4] = abi.encodeCall(TreasurySafe.changeThreshold, (1));
-        loosen[5] = abi.encodeCall(TreasurySafe.removeOwner, (owners[2], 1));
-        loosen[6] = abi.encodeCall(TreasurySafe.addOwner, (stranger, 2));
-        loosen[7] = abi.encodeCall(TreasurySafe.swapOwner, (owners[2], stranger));
-        loosen[8] = abi.encodeCall(TreasurySafe.removeGuardian, (guardian));
-        loosen[9] = abi.encodeCall(TreasurySafe.setGrace, (GRACE + 1));
-        loosen[10] = abi.encodeCall(TreasurySafe.setFreezeDuration, (FREEZE - 1));
+        loosen[0] = abi.encodeCall(ITreasurySafe.setCap, (NATIVE, ETH_CAP + 1, CAP_PERIOD));
+        loosen[1] = abi.encodeCall(ITreasurySafe.setCap, (NATIVE, ETH_CAP, CAP_PERIOD - 1));
+        loosen[2] = abi.encodeCall(ITreasurySafe.removeCap, (NATIVE));
+        loosen[3] = abi.encodeCall(ITreasurySafe.setDelay, (DELAY - 1));
+        loosen[4] = abi.encodeCall(ITreasurySafe.changeThreshold, (1));
+        loosen[5] = abi.encodeCall(ITreasurySafe.removeOwner, (owners[2], 1));
+        loosen[6] = abi.encodeCall(ITreasurySafe.addOwner, (stranger, 2));
+        loosen[7] = abi.encodeCall(ITreasurySafe.swapOwner, (owners[2], stranger));
+        loosen[8] = abi.encodeCall(ITreasurySafe.removeGuardian, (guardian));
+        loosen[9] = abi.encodeCall(ITreasurySafe.setGrace, (GRACE + 1));
+        loosen[10] = abi.encodeCall(ITreasurySafe.setFreezeDuration, (FREEZE - 1));
         uint256 t0 = _now();
         for (uint256 i; i < loosen.length; ++i) {
             ITreasurySafe.Call[] memory c = _selfCall(loosen[i]);
@@ -215,12 +214,12 @@ contract CapAttacksTest is SafeUnitBase {
     /// @notice #13: a change fast-tracked because it tightened when queued, but that would loosen by the
     ///         time it runs, is refused (the setter re-checks): CallFailed(0, safe, LooseningNeedsDelay).
     function test_Attack13_FastTrackedChangeCannotLoosenAtExecution() public {
-        bytes memory raise = abi.encodeCall(TreasurySafe.setCap, (NATIVE, 8 ether, CAP_PERIOD));
+        bytes memory raise = abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 8 ether, CAP_PERIOD));
         uint256 queuedAt = _now();
         (, uint64 eta) = _prepare(_selfCall(raise), SALT);
         assertEq(eta, queuedAt);
-        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD)));
-        vm.expectRevert(_looseningFailed(0, TreasurySafe.setCap.selector));
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD)));
+        vm.expectRevert(_looseningFailed(0, ITreasurySafe.setCap.selector));
         _go();
         assertEq(safe.getConfig().caps[0].limit, 5 ether);
     }
@@ -229,7 +228,7 @@ contract CapAttacksTest is SafeUnitBase {
     ///         the cap in force before it: a loosening never frees capacity for the batch that makes it.
     function test_Attack13_CapRaiseOrRemovalCannotFundItsOwnBatch() public {
         ITreasurySafe.Call[] memory raise = _two(
-            _selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 1000 ether, 1 hours))),
+            _selfCall(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 1000 ether, 1 hours))),
             _ethTransfer(stranger, 100 ether)
         );
         _prepare(raise, bytes32("raise"));
@@ -239,7 +238,7 @@ contract CapAttacksTest is SafeUnitBase {
         _go();
 
         ITreasurySafe.Call[] memory removal = _two(
-            _selfCall(abi.encodeCall(TreasurySafe.removeCap, (NATIVE))), _ethTransfer(stranger, 100 ether)
+            _selfCall(abi.encodeCall(ITreasurySafe.removeCap, (NATIVE))), _ethTransfer(stranger, 100 ether)
         );
         _prepare(removal, bytes32("remove"));
         vm.expectRevert(
@@ -255,7 +254,7 @@ contract CapAttacksTest is SafeUnitBase {
     function test_Attack13_CapRaiseTakesEffectAPeriodAfterItRuns() public {
         uint256 t0 = _now();
         ITreasurySafe.Call[] memory raise =
-            _selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 50 ether, CAP_PERIOD)));
+            _selfCall(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 50 ether, CAP_PERIOD)));
         ITreasurySafe.Call[] memory most = _ethTransfer(stranger, ETH_CAP);
         ITreasurySafe.Call[] memory drain = _ethTransfer(stranger, 50 ether);
         (, uint64 eta) = _queue(raise, bytes32("raise"));
@@ -296,7 +295,7 @@ contract CapAttacksTest is SafeUnitBase {
     /// @notice #13 (F-2): a cap removal likewise waits the delay and then a full period more, during which the
     ///         old cap keeps counting; only then is the asset uncapped.
     function test_Attack13_CapRemovalTakesEffectAPeriodAfterItRuns() public {
-        ITreasurySafe.Call[] memory removal = _selfCall(abi.encodeCall(TreasurySafe.removeCap, (NATIVE)));
+        ITreasurySafe.Call[] memory removal = _selfCall(abi.encodeCall(ITreasurySafe.removeCap, (NATIVE)));
         ITreasurySafe.Call[] memory drain = _ethTransfer(stranger, 90 ether);
         (, uint64 eta) = _queue(removal, bytes32("remove"));
         _queue(drain, bytes32("drain"));
@@ -325,13 +324,13 @@ contract CapAttacksTest is SafeUnitBase {
         _queueAndExecute(_ethTransfer(stranger, ETH_CAP), SALT);
         // 1.4 days later the 1-day window no longer counts the 10 ether; a 7-day one would.
         vm.warp(_now() + 1.4 days);
-        bytes memory longer = abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 7 days));
+        bytes memory longer = abi.encodeCall(ITreasurySafe.setCap, (NATIVE, ETH_CAP, 7 days));
         uint256 queuedAt = _now();
         (bytes32 pid, uint64 eta) = _queueSelf(longer, bytes32("longer"));
         assertEq(eta, queuedAt + DELAY, "a period change waits the delay");
         assertFalse(safe.getProposal(pid).fastTrack);
         // The same period and limit is still a (trivial) tightening.
-        bytes memory same = abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, CAP_PERIOD));
+        bytes memory same = abi.encodeCall(ITreasurySafe.setCap, (NATIVE, ETH_CAP, CAP_PERIOD));
         (bytes32 sid, uint64 seta) = _queueSelf(same, bytes32("same"));
         assertEq(seta, queuedAt);
         assertTrue(safe.getProposal(sid).fastTrack);
@@ -358,7 +357,7 @@ contract CapAttacksTest is SafeUnitBase {
         ITreasurySafe.InitConfig memory cfg = defaultConfig();
         address predicted = factory.predictSafeAddress(cfg, bytes32("prefunded"));
         vm.deal(predicted, 7 ether);
-        TreasurySafe s = _deploySafe(cfg, bytes32("prefunded"));
+        ITreasurySafe s = _deploySafe(cfg, bytes32("prefunded"));
         assertEq(address(s), predicted);
         assertEq(address(s).balance, 7 ether);
         assertEq(s.remainingCap(NATIVE), ETH_CAP);
@@ -527,19 +526,20 @@ contract CapAttacksTest is SafeUnitBase {
         _capToken(address(token));
         ITreasurySafe.Call[] memory eth = _ethTransfer(recipient, 1 ether);
         ITreasurySafe.Call[] memory uncap =
-            _selfCall(abi.encodeCall(TreasurySafe.removeCap, (address(token))));
+            _selfCall(abi.encodeCall(ITreasurySafe.removeCap, (address(token))));
         _queue(eth, bytes32("eth"));
         (bytes32 uncapId,) = _prepare(uncap, bytes32("uncap"));
 
         token.setMode(HostileToken.Mode.ReturnBomb);
-        (bool ok,) =
-            address(safe).call{gas: 2_000_000}(abi.encodeCall(TreasurySafe.execute, (eth, bytes32("eth"), 0)));
+        (bool ok,) = address(safe).call{gas: 2_000_000}(
+            abi.encodeCall(ITreasurySafe.execute, (eth, bytes32("eth"), 0))
+        );
         assertTrue(ok, "return bomb bricked an unrelated execute");
         assertEq(recipient.balance, 1 ether);
 
         token.setMode(HostileToken.Mode.BurnGas);
         (ok,) = address(safe).call{gas: 2_000_000}(
-            abi.encodeCall(TreasurySafe.execute, (uncap, bytes32("uncap"), 0))
+            abi.encodeCall(ITreasurySafe.execute, (uncap, bytes32("uncap"), 0))
         );
         assertTrue(ok, "gas burner bricked the way out");
         _assertState(uncapId, ITreasurySafe.ProposalState.Executed);
@@ -550,7 +550,7 @@ contract CapAttacksTest is SafeUnitBase {
         _queue(more, bytes32("more"));
         vm.warp(_now() + DELAY);
         (ok,) = address(safe).call{gas: 2_000_000}(
-            abi.encodeCall(TreasurySafe.execute, (more, bytes32("more"), 0))
+            abi.encodeCall(ITreasurySafe.execute, (more, bytes32("more"), 0))
         );
         assertTrue(ok, "gas burner bricked an execute after its cap was removed");
         assertEq(recipient.balance, 2 ether);

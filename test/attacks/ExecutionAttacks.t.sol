@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {CallbackToken} from "../mocks/CallbackToken.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
@@ -54,7 +53,7 @@ contract ExecutionAttacksTest is SafeUnitBase {
 
         address impl = factory.IMPLEMENTATION();
         ITreasurySafe.Call[] memory viaImpl =
-            _one(impl, 0, abi.encodeCall(TreasurySafe.addOwner, (stranger, 1)));
+            _one(impl, 0, abi.encodeCall(ITreasurySafe.addOwner, (stranger, 1)));
         _prepare(viaImpl, bytes32("impl"));
         vm.expectRevert(
             _callFailed(0, impl, abi.encodeWithSelector(ITreasurySafe.NotSelf.selector, address(safe)))
@@ -91,16 +90,16 @@ contract ExecutionAttacksTest is SafeUnitBase {
         ITreasurySafe.Signature[] memory sigs = _signatures(safe, other, bytes32("q"), 2);
 
         bytes[] memory payloads = new bytes[](6);
-        payloads[0] = abi.encodeCall(TreasurySafe.execute, (other, bytes32("other"), 0));
-        payloads[1] = abi.encodeCall(TreasurySafe.queue, (other, bytes32("q"), sigs));
-        payloads[2] = abi.encodeCall(TreasurySafe.propose, (other, bytes32("p")));
-        payloads[3] = abi.encodeCall(TreasurySafe.approve, (otherId));
-        payloads[4] = abi.encodeCall(TreasurySafe.cancel, (otherId));
-        payloads[5] = abi.encodeCall(TreasurySafe.freeze, ());
+        payloads[0] = abi.encodeCall(ITreasurySafe.execute, (other, bytes32("other"), 0));
+        payloads[1] = abi.encodeCall(ITreasurySafe.queue, (other, bytes32("q"), sigs));
+        payloads[2] = abi.encodeCall(ITreasurySafe.propose, (other, bytes32("p")));
+        payloads[3] = abi.encodeCall(ITreasurySafe.approve, (otherId));
+        payloads[4] = abi.encodeCall(ITreasurySafe.cancel, (otherId));
+        payloads[5] = abi.encodeCall(ITreasurySafe.freeze, ());
         for (uint256 i; i < payloads.length; ++i) {
             ReentrantReceiver receiver = new ReentrantReceiver();
             // Make it a guardian, so cancel and freeze fail for being re-entrant, not for lack of rights.
-            _fastTrack(abi.encodeCall(TreasurySafe.addGuardian, (address(receiver))));
+            _fastTrack(abi.encodeCall(ITreasurySafe.addGuardian, (address(receiver))));
             (bool ok, bytes memory ret) = _payAndReenter(receiver, payloads[i], bytes32(i + 1));
             assertFalse(ok, "re-entry must fail");
             assertEq(ret, abi.encodeWithSelector(ITreasurySafe.Reentrant.selector), "Reentrant");
@@ -117,7 +116,7 @@ contract ExecutionAttacksTest is SafeUnitBase {
     function test_Attack10_ReentrantSetterIsNotSelf() public {
         ReentrantReceiver receiver = new ReentrantReceiver();
         (bool ok, bytes memory ret) =
-            _payAndReenter(receiver, abi.encodeCall(TreasurySafe.changeThreshold, (1)), SALT);
+            _payAndReenter(receiver, abi.encodeCall(ITreasurySafe.changeThreshold, (1)), SALT);
         assertFalse(ok);
         assertEq(ret, abi.encodeWithSelector(ITreasurySafe.NotSelf.selector, address(receiver)));
         assertEq(safe.threshold(), 2);
@@ -128,7 +127,7 @@ contract ExecutionAttacksTest is SafeUnitBase {
         ReentrantReceiver receiver = new ReentrantReceiver();
         ITreasurySafe.Call[] memory pay = _ethTransfer(address(receiver), 1 ether);
         bytes32 payId = safe.hashProposal(pay, SALT, 0);
-        receiver.arm(address(safe), abi.encodeCall(TreasurySafe.proposalState, (payId)), false);
+        receiver.arm(address(safe), abi.encodeCall(ITreasurySafe.proposalState, (payId)), false);
         _queueAndExecute(pay, SALT);
         (bool ok, bytes memory ret) = receiver.attempt(0);
         assertTrue(ok);
@@ -138,7 +137,7 @@ contract ExecutionAttacksTest is SafeUnitBase {
     /// @notice #10: a hook that insists (bubbles the Reentrant) reverts the whole execute; retry later works.
     function test_Attack10_BubblingReentryRevertsWholeBatch() public {
         ReentrantReceiver receiver = new ReentrantReceiver();
-        receiver.arm(address(safe), abi.encodeCall(TreasurySafe.freeze, ()), true);
+        receiver.arm(address(safe), abi.encodeCall(ITreasurySafe.freeze, ()), true);
         (bytes32 pid,) = _prepare(_ethTransfer(address(receiver), 1 ether), SALT);
         vm.expectRevert(
             _callFailed(0, address(receiver), abi.encodeWithSelector(ITreasurySafe.Reentrant.selector))
@@ -153,14 +152,14 @@ contract ExecutionAttacksTest is SafeUnitBase {
     function test_Attack10_TokenHookReentryDoesNotDodgeCap() public {
         CallbackToken token = new CallbackToken();
         token.mint(address(safe), 1000e18);
-        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (address(token), 100e18, 1 days)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (address(token), 100e18, 1 days)));
         ReentrantReceiver receiver = new ReentrantReceiver();
         // A second 60e18 transfer, ready at the same time, that the hook tries to run inside the first.
         ITreasurySafe.Call[] memory second =
             _one(address(token), 0, abi.encodeCall(MockERC20.transfer, (address(receiver), 60e18)));
         _queue(second, bytes32("second"));
         receiver.arm(
-            address(safe), abi.encodeCall(TreasurySafe.execute, (second, bytes32("second"), 0)), false
+            address(safe), abi.encodeCall(ITreasurySafe.execute, (second, bytes32("second"), 0)), false
         );
         _queueAndExecute(second, bytes32("first"));
         (bool ok, bytes memory ret) = receiver.attempt(0);
@@ -181,7 +180,7 @@ contract ExecutionAttacksTest is SafeUnitBase {
         ITreasurySafe.Call[] memory inner = _ethTransfer(recipient, 1);
         ITreasurySafe.Signature[] memory sigs = _signatures(safe, inner, bytes32("inner"), 2);
         ITreasurySafe.Call[] memory outer =
-            _selfCall(abi.encodeCall(TreasurySafe.queue, (inner, bytes32("inner"), sigs)));
+            _selfCall(abi.encodeCall(ITreasurySafe.queue, (inner, bytes32("inner"), sigs)));
         _prepare(outer, SALT);
         vm.expectRevert(
             _callFailed(0, address(safe), abi.encodeWithSelector(ITreasurySafe.Reentrant.selector))
@@ -236,7 +235,7 @@ contract ExecutionAttacksTest is SafeUnitBase {
         vm.prank(guardian);
         vm.expectRevert(err);
         safe.cancel(pid);
-        (, uint64 ceta) = _prepareSelf(abi.encodeCall(TreasurySafe.cancel, (pid)));
+        (, uint64 ceta) = _prepareSelf(abi.encodeCall(ITreasurySafe.cancel, (pid)));
         assertEq(ceta, _now());
         vm.expectRevert(_callFailed(0, address(safe), err));
         _go();
@@ -274,10 +273,11 @@ contract ExecutionAttacksTest is SafeUnitBase {
     ///         calls, value on a self-call and value-less calls elsewhere are all delayed.
     function test_Attack16_NoFastTrackForAnythingThatMovesFunds() public {
         ITreasurySafe.Call[][] memory shapes = new ITreasurySafe.Call[][](3);
-        shapes[0] =
-            _two(_selfCall(abi.encodeCall(TreasurySafe.setDelay, (3 days))), _ethTransfer(stranger, 1 ether));
-        shapes[1] = _one(address(safe), 1 ether, abi.encodeCall(TreasurySafe.rearmGuardians, ()));
-        shapes[2] = _one(stranger, 0, abi.encodeCall(TreasurySafe.setDelay, (3 days)));
+        shapes[0] = _two(
+            _selfCall(abi.encodeCall(ITreasurySafe.setDelay, (3 days))), _ethTransfer(stranger, 1 ether)
+        );
+        shapes[1] = _one(address(safe), 1 ether, abi.encodeCall(ITreasurySafe.rearmGuardians, ()));
+        shapes[2] = _one(stranger, 0, abi.encodeCall(ITreasurySafe.setDelay, (3 days)));
         for (uint256 i; i < shapes.length; ++i) {
             (, uint64 eta) = _queue(shapes[i], bytes32(i));
             assertEq(eta, _now() + DELAY);
@@ -379,7 +379,7 @@ contract ExecutionAttacksTest is SafeUnitBase {
             _one(address(hungry), 0, abi.encodeCall(GasHungry.run, (2_000_000)))
         );
         (bytes32 pid,) = _prepare(c, SALT);
-        bytes memory exec = abi.encodeCall(TreasurySafe.execute, (c, SALT, 0));
+        bytes memory exec = abi.encodeCall(ITreasurySafe.execute, (c, SALT, 0));
         (bool ok,) = address(safe).call{gas: 1_500_000}(exec);
         assertFalse(ok, "starved call must revert the execute");
         _assertState(pid, ITreasurySafe.ProposalState.Ready);

@@ -34,7 +34,7 @@ contract GovernanceAttacksTest is SafeUnitBase {
         // When the freeze ends, the owners queue the guardian's removal: the guardian cannot cancel it.
         vm.warp(until);
         ITreasurySafe.Call[] memory removal =
-            _selfCall(abi.encodeCall(TreasurySafe.removeGuardian, (guardian)));
+            _selfCall(abi.encodeCall(ITreasurySafe.removeGuardian, (guardian)));
         (bytes32 removalId, uint64 eta) = _queue(removal, SALT);
         vm.prank(guardian);
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.GuardianCannotCancel.selector, removalId));
@@ -107,13 +107,13 @@ contract GovernanceAttacksTest is SafeUnitBase {
 
         vm.startPrank(stranger);
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.NotFactory.selector, stranger));
-        TreasurySafe(payable(impl)).initialize(evil);
+        ITreasurySafe(payable(impl)).initialize(evil);
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.NotFactory.selector, stranger));
         safe.initialize(evil);
         // A clone of the implementation made outside the factory still only trusts that factory.
         address own = Clones.clone(impl);
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.NotFactory.selector, stranger));
-        TreasurySafe(payable(own)).initialize(evil);
+        ITreasurySafe(payable(own)).initialize(evil);
         vm.stopPrank();
 
         // Another factory's implementation trusts only that other factory.
@@ -124,7 +124,7 @@ contract GovernanceAttacksTest is SafeUnitBase {
         safe.initialize(evil);
 
         assertEq(safe.getOwners(), owners);
-        assertEq(TreasurySafe(payable(impl)).getOwners().length, 0);
+        assertEq(ITreasurySafe(payable(impl)).getOwners().length, 0);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -148,7 +148,7 @@ contract GovernanceAttacksTest is SafeUnitBase {
         vm.prank(stranger);
         address same = factory.createSafe(mine, bytes32("treasury"));
         assertEq(same, predicted);
-        TreasurySafe s = TreasurySafe(payable(same));
+        ITreasurySafe s = ITreasurySafe(payable(same));
         assertEq(s.getOwners(), mine.owners);
         assertEq(s.threshold(), mine.threshold);
         assertEq(s.getGuardians(), mine.guardians);

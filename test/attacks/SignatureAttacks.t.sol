@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
+import {TreasurySafeLens} from "../../contracts/TreasurySafeLens.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {MockERC1271Wallet} from "../mocks/MockERC1271Wallet.sol";
 import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
@@ -67,7 +67,7 @@ contract SignatureAttacksTest is SafeUnitBase {
 
     /// @notice #3: two safes with the same owners never accept each other's signatures.
     function test_Attack03_CrossSafeReplay() public {
-        TreasurySafe twin = _deploySafe(defaultConfig(), bytes32("twin"));
+        ITreasurySafe twin = _deploySafe(defaultConfig(), bytes32("twin"));
         vm.deal(address(twin), 100 ether);
         assertEq(twin.getOwners(), safe.getOwners());
         bytes32 twinId = twin.hashProposal(calls, SALT, 0);
@@ -169,8 +169,8 @@ contract SignatureAttacksTest is SafeUnitBase {
         MockERC1271Wallet wallet = new MockERC1271Wallet(MockERC1271Wallet.Mode.ApproveAll, address(0));
         ITreasurySafe.InitConfig memory cfg = defaultConfig();
         cfg.owners[2] = address(wallet);
-        TreasurySafe s = _deploySafe(cfg, SALT);
-        wallet.exec(address(s), abi.encodeCall(TreasurySafe.propose, (calls, SALT)));
+        ITreasurySafe s = _deploySafe(cfg, SALT);
+        wallet.exec(address(s), abi.encodeCall(ITreasurySafe.propose, (calls, SALT)));
         bytes32 wid = s.hashProposal(calls, SALT, 0);
         ITreasurySafe.Signature[] memory sigs = new ITreasurySafe.Signature[](2);
         sigs[0] = ITreasurySafe.Signature({signer: address(wallet), data: hex"01"});
@@ -194,7 +194,7 @@ contract SignatureAttacksTest is SafeUnitBase {
     /// @notice #7: in a 3-of-5 safe, 2 approvals (any mix) fail and 3 pass.
     function test_Attack07_ThresholdOffByOne() public {
         (ITreasurySafe.InitConfig memory cfg, uint256[] memory keys) = _configWithOwners(5, 3, "five");
-        TreasurySafe s = _deploySafe(cfg, SALT);
+        ITreasurySafe s = _deploySafe(cfg, SALT);
         bytes32 fid = s.hashProposal(calls, SALT, 0);
         // One on-chain approval (the proposer) and one signature: M - 1.
         vm.prank(cfg.owners[4]);
@@ -228,7 +228,7 @@ contract SignatureAttacksTest is SafeUnitBase {
         MockERC1271Wallet wallet = new MockERC1271Wallet(MockERC1271Wallet.Mode.Writes, address(0));
         ITreasurySafe.InitConfig memory cfg = defaultConfig();
         cfg.owners[2] = address(wallet);
-        TreasurySafe s = _deploySafe(cfg, SALT);
+        ITreasurySafe s = _deploySafe(cfg, SALT);
         bytes32 wid = s.hashProposal(calls, SALT, 0);
         ITreasurySafe.Signature[] memory sigs = new ITreasurySafe.Signature[](2);
         sigs[0] = _sigOf(0, wid);
@@ -247,7 +247,7 @@ contract SignatureAttacksTest is SafeUnitBase {
         MockERC1271Wallet wallet = new MockERC1271Wallet(MockERC1271Wallet.Mode.Malformed, address(0));
         ITreasurySafe.InitConfig memory cfg = defaultConfig();
         cfg.owners[2] = address(wallet);
-        TreasurySafe s = _deploySafe(cfg, SALT);
+        ITreasurySafe s = _deploySafe(cfg, SALT);
         bytes32 wid = s.hashProposal(calls, SALT, 0);
         ITreasurySafe.Signature[] memory sigs = new ITreasurySafe.Signature[](2);
         sigs[0] = _sigOf(0, wid);
@@ -307,13 +307,16 @@ contract SignatureAttacksTest is SafeUnitBase {
     ///         contract: the same digest for several batch shapes, salts and epochs.
     function test_Attack27_HashProposalMatchesIndependentEip712() public view {
         assertEq(safe.domainSeparator(), _domain(address(safe), block.chainid));
-        assertEq(safe.CALL_TYPEHASH(), keccak256("Call(address target,uint256 value,bytes data)"));
+        assertEq(
+            TreasurySafeLens(address(safe)).CALL_TYPEHASH(),
+            keccak256("Call(address target,uint256 value,bytes data)")
+        );
         ITreasurySafe.Call[] memory batch = new ITreasurySafe.Call[](3);
         batch[0] = ITreasurySafe.Call({target: recipient, value: 1 ether, data: ""});
         batch[1] = ITreasurySafe.Call({
             target: address(safe),
             value: 0,
-            data: abi.encodeCall(TreasurySafe.setCap, (NATIVE, 5 ether, 2 days))
+            data: abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 5 ether, 2 days))
         });
         batch[2] = ITreasurySafe.Call({target: stranger, value: type(uint256).max, data: new bytes(1000)});
         assertEq(safe.hashProposal(batch, SALT, 0), _digest(batch, SALT, 0));

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {SafeTestBase} from "../utils/SafeTestBase.sol";
 
@@ -61,7 +60,7 @@ contract HashProposalFuzzTest is SafeTestBase {
     /// @dev Cross-safe replay: another safe with the same owners has another domain, hence other ids.
     function testFuzz_hashProposal_DiffersAcrossSafes(bytes32 deploySalt, uint256 seed, bytes32 salt) public {
         vm.assume(deploySalt != bytes32(0));
-        TreasurySafe other = _deploySafe(defaultConfig(), deploySalt);
+        ITreasurySafe other = _deploySafe(defaultConfig(), deploySalt);
         ITreasurySafe.Call[] memory calls = _randomCalls(seed, 1 + seed % 4);
         assertEq(other.domainSeparator(), _domainSeparator(address(other), block.chainid));
         assertEq(other.hashProposal(calls, salt, 0), _digest(address(other), block.chainid, calls, salt, 0));

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {SafeTestBase} from "../utils/SafeTestBase.sol";
 
@@ -23,7 +22,7 @@ contract QueueThresholdFuzzTest is SafeTestBase {
         uint32 all = ownerCount == 32 ? type(uint32).max : uint32((1 << ownerCount) - 1);
         signedMask &= all;
         onchainMask &= all;
-        TreasurySafe s = _deployWith(ownerCount, threshold_);
+        ITreasurySafe s = _deployWith(ownerCount, threshold_);
         ITreasurySafe.Call[] memory calls = _ethTransfer(recipient, 1 ether);
         bytes32 salt = keccak256(abi.encode(signedMask, onchainMask));
         bytes32 id = s.hashProposal(calls, salt, 0);
@@ -69,7 +68,7 @@ contract QueueThresholdFuzzTest is SafeTestBase {
     function testFuzz_queue_RevertWhen_OneShortEvenWithRepeats(uint256 ownerCount, uint256 repeats) public {
         ownerCount = bound(ownerCount, 2, 32);
         uint256 threshold_ = ownerCount;
-        TreasurySafe s = _deployWith(ownerCount, threshold_);
+        ITreasurySafe s = _deployWith(ownerCount, threshold_);
         ITreasurySafe.Call[] memory calls = _ethTransfer(recipient, 1 ether);
         bytes32 id = s.hashProposal(calls, bytes32(0), 0);
         repeats = bound(repeats, 1, 3);
@@ -89,7 +88,7 @@ contract QueueThresholdFuzzTest is SafeTestBase {
     /// @dev A signature by anyone outside the owner set is refused by name, whatever else comes with it.
     function testFuzz_queue_RevertWhen_SignerNotOwner(uint256 strangerKey, uint32 signedMask) public {
         strangerKey = bound(strangerKey, 1, SECP256K1_ORDER - 1);
-        TreasurySafe s = _deployWith(5, 2);
+        ITreasurySafe s = _deployWith(5, 2);
         address outsider = vm.addr(strangerKey);
         for (uint256 i; i < 5; ++i) {
             vm.assume(outsider != many[i]);
@@ -106,7 +105,7 @@ contract QueueThresholdFuzzTest is SafeTestBase {
         s.queue(calls, bytes32(0), sigs);
     }
 
-    function _deployWith(uint256 ownerCount, uint256 threshold_) internal returns (TreasurySafe s) {
+    function _deployWith(uint256 ownerCount, uint256 threshold_) internal returns (ITreasurySafe s) {
         for (uint256 i; i < ownerCount; ++i) {
             (address owner, uint256 key) = makeAddrAndKey(string.concat("many", vm.toString(i)));
             many.push(owner);

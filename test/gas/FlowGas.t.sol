@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {SafeTestBase} from "../utils/SafeTestBase.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
@@ -28,7 +27,7 @@ contract FlowGasTest is SafeTestBase {
     uint128 internal constant TOKEN_CAP = 250_000e18;
 
     GasToken internal token;
-    TreasurySafe internal tokenSafe;
+    ITreasurySafe internal tokenSafe;
 
     function setUp() public override {
         super.setUp();
@@ -64,9 +63,40 @@ contract FlowGasTest is SafeTestBase {
         _flow("erc20_existingRecipient", tokenSafe, _tokenTransfer(recipient, 1000e18));
     }
 
+    /// @notice A guardian's evacuation of the native coin and two capped ERC-20s to a recovery address that has
+    ///         accepted and holds none of them yet (the costlier case). SPEC budget: 150,000 gas per receipt, i.e.
+    ///         this call frame plus 21,000 and the calldata (68 bytes, ~400 gas).
+    function test_gas_evacuate_EthAndTwoTokens() public {
+        GasToken second = new GasToken();
+        ITreasurySafe.InitConfig memory config = defaultConfig();
+        config.caps = new ITreasurySafe.CapConfig[](3);
+        config.caps[0] = ITreasurySafe.CapConfig({asset: NATIVE, limit: ETH_CAP, period: CAP_PERIOD});
+        config.caps[1] = ITreasurySafe.CapConfig({asset: address(token), limit: TOKEN_CAP, period: 7 days});
+        config.caps[2] = ITreasurySafe.CapConfig({asset: address(second), limit: TOKEN_CAP, period: 7 days});
+        ITreasurySafe evacSafe = _deploySafe(config, bytes32("evacuate"));
+        vm.deal(address(evacSafe), 100 ether);
+        token.mint(address(evacSafe), 1000e18);
+        second.mint(address(evacSafe), 1000e18);
+        vm.prank(recovery);
+        evacSafe.acceptRecovery();
+        vm.cool(address(evacSafe));
+        vm.cool(factory.IMPLEMENTATION());
+        vm.cool(address(token));
+        vm.cool(address(second));
+        vm.cool(recovery);
+
+        vm.prank(guardian);
+        evacSafe.evacuate(new ITreasurySafe.EvacuationExtra[](0));
+        uint256 used = vm.snapshotGasLastCall(GROUP, "evacuate_eth_2erc20");
+        assertEq(token.balanceOf(recovery), 1000e18);
+        assertEq(second.balanceOf(recovery), 1000e18);
+        assertEq(recovery.balance, 100 ether);
+        assertLe(used + 21_000 + 400, 150_000, "evacuation over the 150,000 budget");
+    }
+
     /// @dev Queues `calls` on `target` with two owner signatures, waits out the delay, executes; snapshots
     ///      `<name>_queue`, `<name>_execute` and their sum `<name>_flow`.
-    function _flow(string memory name, TreasurySafe target, ITreasurySafe.Call[] memory calls) internal {
+    function _flow(string memory name, ITreasurySafe target, ITreasurySafe.Call[] memory calls) internal {
         ITreasurySafe.Signature[] memory sigs = _signatures(target, calls, bytes32(0), 2);
         _cool(target, calls[0].target);
 
@@ -82,7 +112,7 @@ contract FlowGasTest is SafeTestBase {
     }
 
     /// @dev Makes the next call pay cold access again for the safe, its implementation and the call target.
-    function _cool(TreasurySafe target, address callTarget) internal {
+    function _cool(ITreasurySafe target, address callTarget) internal {
         vm.cool(address(target));
         vm.cool(factory.IMPLEMENTATION());
         vm.cool(callTarget);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {TreasurySafeFactory} from "../../contracts/TreasurySafeFactory.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {GuardianHandler} from "./handlers/GuardianHandler.sol";
@@ -11,7 +10,7 @@ import {InvariantToken} from "./mocks/InvariantToken.sol";
 import {GhostStore} from "./stores/GhostStore.sol";
 import {Test} from "forge-std/Test.sol";
 
-/// @notice Handler-based invariants of TreasurySafe over random sequences of proposals, signatures, queues,
+/// @notice Handler-based invariants of ITreasurySafe over random sequences of proposals, signatures, queues,
 ///         executions (several per block), allowance pulls, donations, guardian freezes and cancels,
 ///         and configuration changes, at random times.
 /// @dev Timing is scaled down so a short sequence crosses delays, caps and freezes many times:
@@ -24,7 +23,7 @@ contract TreasurySafeInvariantTest is Test {
     uint128 internal constant ETH_LIMIT = 10 ether;
     uint128 internal constant TOKEN_LIMIT = 1000e18;
 
-    TreasurySafe internal safe;
+    ITreasurySafe internal safe;
     GhostStore internal store;
     InvariantToken internal tokenA;
     InvariantToken internal tokenB;
@@ -67,7 +66,8 @@ contract TreasurySafeInvariantTest is Test {
         config.caps[0] = ITreasurySafe.CapConfig({asset: NATIVE, limit: ETH_LIMIT, period: ETH_PERIOD});
         config.caps[1] =
             ITreasurySafe.CapConfig({asset: address(tokenA), limit: TOKEN_LIMIT, period: TOKEN_PERIOD});
-        safe = TreasurySafe(payable(factory.createSafe(config, bytes32(0))));
+        config.recovery = makeAddr("invRecovery");
+        safe = ITreasurySafe(payable(factory.createSafe(config, bytes32(0))));
         vm.deal(address(safe), 10_000 ether);
         tokenA.mint(address(safe), 1e24);
         tokenB.mint(address(safe), 1e24);

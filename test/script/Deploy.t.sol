@@ -104,5 +104,6 @@ contract DeployScriptTest is Test {
         config.grace = 14 days;
         config.freezeDuration = 3 days;
         config.caps = new ITreasurySafe.CapConfig[](0);
+        config.recovery = makeAddr("recovery");
     }
 }

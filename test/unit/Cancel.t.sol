@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
 
-/// @notice TreasurySafe.cancel.
+/// @notice ITreasurySafe.cancel.
 /// cancel
 /// ├── by a guardian
 /// │   ├── of a proposed, stale, queued or expired proposal: it cancels and emits ProposalCancelled(id, guardian)
@@ -28,7 +27,7 @@ contract CancelTest is SafeUnitBase {
     }
 
     function _selfCancel(bytes32 target) internal returns (bytes32) {
-        return _fastTrack(abi.encodeCall(TreasurySafe.cancel, (target)));
+        return _fastTrack(abi.encodeCall(ITreasurySafe.cancel, (target)));
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -67,7 +66,7 @@ contract CancelTest is SafeUnitBase {
     function test_cancel_GuardianCancelsStaleProposal() public {
         vm.prank(owners[0]);
         bytes32 pid = safe.propose(_ethTransfer(recipient, 5), SALT);
-        _fastTrack(abi.encodeCall(TreasurySafe.changeThreshold, (2)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.changeThreshold, (2)));
         _assertState(pid, ITreasurySafe.ProposalState.Stale);
         vm.prank(guardian);
         safe.cancel(pid);
@@ -127,7 +126,7 @@ contract CancelTest is SafeUnitBase {
 
     function test_RevertWhen_GuardianCancelsItsOwnRemoval() public {
         ITreasurySafe.Call[] memory removal =
-            _selfCall(abi.encodeCall(TreasurySafe.removeGuardian, (guardian)));
+            _selfCall(abi.encodeCall(ITreasurySafe.removeGuardian, (guardian)));
         // Proposed on chain…
         vm.prank(owners[0]);
         bytes32 rid = safe.propose(removal, SALT);
@@ -145,8 +144,8 @@ contract CancelTest is SafeUnitBase {
     function test_RevertWhen_GuardianCancelsReplacement() public {
         address newGuardian = makeAddr("newGuardian");
         ITreasurySafe.Call[] memory swap = _two(
-            _selfCall(abi.encodeCall(TreasurySafe.addGuardian, (newGuardian))),
-            _selfCall(abi.encodeCall(TreasurySafe.removeGuardian, (guardian)))
+            _selfCall(abi.encodeCall(ITreasurySafe.addGuardian, (newGuardian))),
+            _selfCall(abi.encodeCall(ITreasurySafe.removeGuardian, (guardian)))
         );
         (bytes32 sid,) = _queue(swap, SALT);
         vm.prank(guardian);
@@ -156,7 +155,7 @@ contract CancelTest is SafeUnitBase {
 
     function test_RevertWhen_GuardianCancelsOwnersCancelBatch() public {
         // The owners void a proposal: a guardian cannot save it by cancelling their cancel.
-        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(TreasurySafe.cancel, (id)));
+        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(ITreasurySafe.cancel, (id)));
         (bytes32 cid,) = _queue(c, bytes32("c"));
         assertTrue(safe.getProposal(cid).guardianProtected);
         vm.prank(guardian);
@@ -167,7 +166,7 @@ contract CancelTest is SafeUnitBase {
     function test_cancel_GuardianCancelsRemovalBundledWithOtherCalls() public {
         // Not "only" a guardian change: the protection does not extend to the rest of the batch.
         ITreasurySafe.Call[] memory bundle = _two(
-            _selfCall(abi.encodeCall(TreasurySafe.removeGuardian, (guardian))),
+            _selfCall(abi.encodeCall(ITreasurySafe.removeGuardian, (guardian))),
             _ethTransfer(recipient, 1 ether)
         );
         (bytes32 bid,) = _queue(bundle, SALT);
@@ -178,14 +177,14 @@ contract CancelTest is SafeUnitBase {
     }
 
     function test_cancel_GuardianCancelsAddOnlyBatch() public {
-        (bytes32 aid,) = _queue(_selfCall(abi.encodeCall(TreasurySafe.addGuardian, (stranger))), SALT);
+        (bytes32 aid,) = _queue(_selfCall(abi.encodeCall(ITreasurySafe.addGuardian, (stranger))), SALT);
         assertFalse(safe.getProposal(aid).guardianProtected);
         vm.prank(guardian);
         safe.cancel(aid);
     }
 
     function test_cancel_OwnersCancelProtectedRemoval() public {
-        (bytes32 rid,) = _queue(_selfCall(abi.encodeCall(TreasurySafe.removeGuardian, (guardian))), SALT);
+        (bytes32 rid,) = _queue(_selfCall(abi.encodeCall(ITreasurySafe.removeGuardian, (guardian))), SALT);
         _selfCancel(rid);
         _assertState(rid, ITreasurySafe.ProposalState.Cancelled);
     }
@@ -195,7 +194,7 @@ contract CancelTest is SafeUnitBase {
     //////////////////////////////////////////////////////////////*/
 
     function test_cancel_SelfCancelsQueued() public {
-        _prepareSelf(abi.encodeCall(TreasurySafe.cancel, (id)));
+        _prepareSelf(abi.encodeCall(ITreasurySafe.cancel, (id)));
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.ProposalCancelled(id, address(safe));
         _go();
@@ -215,7 +214,7 @@ contract CancelTest is SafeUnitBase {
 
     function test_cancel_SelfCancelWorksWhileFrozen() public {
         _guardianFreeze();
-        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(TreasurySafe.cancel, (id)));
+        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(ITreasurySafe.cancel, (id)));
         (, uint64 ceta) = _queue(c, SALT);
         assertEq(ceta, _now());
         safe.execute(c, SALT, 0);
@@ -225,7 +224,7 @@ contract CancelTest is SafeUnitBase {
     function test_RevertWhen_SelfCancelsExecuted() public {
         vm.warp(eta);
         safe.execute(calls, SALT, 0);
-        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(TreasurySafe.cancel, (id)));
+        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(ITreasurySafe.cancel, (id)));
         _queue(c, SALT);
         vm.expectRevert(_callFailed(0, address(safe), _stateError(id, ITreasurySafe.ProposalState.Executed)));
         safe.execute(c, SALT, 0);

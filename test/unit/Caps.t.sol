@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
@@ -33,7 +32,7 @@ contract CapsTest is SafeUnitBase {
         super.setUp();
         token = new MockERC20("Token", "TOK", 18);
         token.mint(address(safe), 1000e18);
-        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (address(token), TOKEN_CAP, 1 days)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (address(token), TOKEN_CAP, 1 days)));
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -176,7 +175,7 @@ contract CapsTest is SafeUnitBase {
     function test_RevertWhen_UnlimitedApproveOnCappedToken() public {
         MockERC20 usd = new MockERC20("USD", "USD", 6);
         usd.mint(address(safe), 1_000_000e6);
-        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (address(usd), 1000e6, 1 days)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (address(usd), 1000e6, 1 days)));
         uint256 max = type(uint256).max;
         _prepare(_one(address(usd), 0, abi.encodeCall(MockERC20.approve, (spender, max))), bytes32("max"));
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(usd), max, 1000e6));
@@ -275,7 +274,7 @@ contract CapsTest is SafeUnitBase {
 
     function test_setCap_NewAssetOnFastTrack() public {
         address asset = makeAddr("asset");
-        _prepareSelf(abi.encodeCall(TreasurySafe.setCap, (asset, 5, 2 days)));
+        _prepareSelf(abi.encodeCall(ITreasurySafe.setCap, (asset, 5, 2 days)));
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.CapSet(asset, 5, 2 days);
         _go();
@@ -285,7 +284,7 @@ contract CapsTest is SafeUnitBase {
 
     function test_setCap_LowerOnFastTrackCarriesUsage() public {
         _queueAndExecute(_ethTransfer(recipient, 4 ether), SALT);
-        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD)));
         // Carried: what the old window counted (read back rounded down, plus 1 wei), in new units.
         uint256 carried = _units(_amount(_units(4 ether, ETH_CAP), ETH_CAP) + 1, 5 ether);
         assertEq(safe.remainingCap(NATIVE), _left(carried, 5 ether));
@@ -298,7 +297,7 @@ contract CapsTest is SafeUnitBase {
         _queueAndExecute(_ethTransfer(recipient, ETH_CAP), SALT);
         // Later in the same window: tighten the limit over the same period.
         vm.warp(_now() + 20 hours);
-        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 8 ether, CAP_PERIOD)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 8 ether, CAP_PERIOD)));
         assertEq(safe.remainingCap(NATIVE), 0);
         // One old period after the spend, the old cap could have refilled; the new one has not.
         vm.warp(t0 + DELAY + CAP_PERIOD + 8 hours);
@@ -307,7 +306,7 @@ contract CapsTest is SafeUnitBase {
 
     function test_setCap_LowerBelowUsageLeavesNothing() public {
         _queueAndExecute(_ethTransfer(recipient, 8 ether), SALT);
-        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD)));
         assertEq(safe.remainingCap(NATIVE), 0);
     }
 
@@ -318,41 +317,41 @@ contract CapsTest is SafeUnitBase {
         (, uint64 eta) = _prepare(_selfCall(queued), keccak256(queued));
         assertEq(eta, queuedAt, "tightening when queued: fast-tracked");
         _fastTrack(tighter);
-        vm.expectRevert(_looseningFailed(0, TreasurySafe.setCap.selector));
+        vm.expectRevert(_looseningFailed(0, ITreasurySafe.setCap.selector));
         _go();
     }
 
     function test_setCap_RaiseOnFastTrackRefused() public {
         _expectCapLoosening(
-            abi.encodeCall(TreasurySafe.setCap, (NATIVE, 8 ether, CAP_PERIOD)),
-            abi.encodeCall(TreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD))
+            abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 8 ether, CAP_PERIOD)),
+            abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD))
         );
     }
 
     /// @notice F-9: a fast-tracked setCap that kept the period when queued is refused if the period has changed
     ///         by the time it runs (any period change is a loosening).
     function test_setCap_PeriodChangeOnFastTrackRefused() public {
-        bytes memory lower = abi.encodeCall(TreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD));
+        bytes memory lower = abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD));
         uint256 queuedAt = _now();
         (, uint64 eta) = _prepare(_selfCall(lower), keccak256(lower));
         assertEq(eta, queuedAt, "tightening when queued: fast-tracked");
         // Meanwhile a delayed batch changes the period.
-        _queueAndExecute(_selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 days))), SALT);
+        _queueAndExecute(_selfCall(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, ETH_CAP, 2 days))), SALT);
         vm.warp(_now() + CAP_PERIOD);
         assertEq(safe.getConfig().caps[0].period, 2 days);
-        vm.expectRevert(_looseningFailed(0, TreasurySafe.setCap.selector));
+        vm.expectRevert(_looseningFailed(0, ITreasurySafe.setCap.selector));
         _go();
     }
 
     function test_setCap_LongerPeriodWaitsTheDelay() public {
         uint256 queuedAt = _now();
-        (, uint64 eta) = _prepareSelf(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 days)));
+        (, uint64 eta) = _prepareSelf(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, ETH_CAP, 2 days)));
         assertEq(eta, queuedAt + DELAY);
     }
 
     function test_setCap_RaiseWaitsTheDelayThenAPeriod() public {
         uint256 queuedAt = _now();
-        (, uint64 eta) = _prepareSelf(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 20 ether, CAP_PERIOD)));
+        (, uint64 eta) = _prepareSelf(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 20 ether, CAP_PERIOD)));
         assertEq(eta, queuedAt + DELAY);
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.CapChangeScheduled(NATIVE, 20 ether, CAP_PERIOD, eta + CAP_PERIOD);
@@ -378,10 +377,12 @@ contract CapsTest is SafeUnitBase {
     }
 
     function test_setCap_TighteningDropsAScheduledLoosening() public {
-        _queueAndExecute(_selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 20 ether, CAP_PERIOD))), SALT);
+        _queueAndExecute(
+            _selfCall(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 20 ether, CAP_PERIOD))), SALT
+        );
         (,, uint64 at) = safe.scheduledCapChange(NATIVE);
         assertGt(at, 0);
-        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, CAP_PERIOD)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, ETH_CAP, CAP_PERIOD)));
         (,, at) = safe.scheduledCapChange(NATIVE);
         assertEq(at, 0);
         vm.warp(_now() + 10 * CAP_PERIOD);
@@ -391,7 +392,7 @@ contract CapsTest is SafeUnitBase {
 
     function test_setCap_ShorterPeriodTakesEffectAPeriodLater() public {
         ITreasurySafe.Call[] memory change =
-            _selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP, 2 hours)));
+            _selfCall(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, ETH_CAP, 2 hours)));
         ITreasurySafe.Call[] memory spend = _ethTransfer(recipient, ETH_CAP);
         (, uint64 eta) = _queue(change, SALT);
         _queue(spend, bytes32("spend"));
@@ -411,7 +412,7 @@ contract CapsTest is SafeUnitBase {
     }
 
     function test_RevertWhen_SetCapInvalid() public {
-        _prepareSelf(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 0, CAP_PERIOD)));
+        _prepareSelf(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 0, CAP_PERIOD)));
         vm.expectRevert(
             _callFailed(
                 0,
@@ -423,7 +424,7 @@ contract CapsTest is SafeUnitBase {
     }
 
     function test_RevertWhen_SetCapPeriodOutOfBounds() public {
-        _prepareSelf(abi.encodeCall(TreasurySafe.setCap, (NATIVE, 1 ether, 365 days + 1)));
+        _prepareSelf(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 1 ether, 365 days + 1)));
         vm.expectRevert(
             _callFailed(
                 0,
@@ -441,7 +442,7 @@ contract CapsTest is SafeUnitBase {
             c[i] = ITreasurySafe.Call({
                 target: address(safe),
                 value: 0,
-                data: abi.encodeCall(TreasurySafe.setCap, (address(0x3000 + i), 1, 1 days))
+                data: abi.encodeCall(ITreasurySafe.setCap, (address(0x3000 + i), 1, 1 days))
             });
         }
         _prepare(c, SALT);
@@ -457,7 +458,7 @@ contract CapsTest is SafeUnitBase {
 
     function test_removeCap_WaitsTheDelayThenAPeriod() public {
         uint256 queuedAt = _now();
-        (, uint64 eta) = _prepareSelf(abi.encodeCall(TreasurySafe.removeCap, (NATIVE)));
+        (, uint64 eta) = _prepareSelf(abi.encodeCall(ITreasurySafe.removeCap, (NATIVE)));
         assertEq(eta, queuedAt + DELAY);
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.CapChangeScheduled(NATIVE, 0, 0, eta + CAP_PERIOD);
@@ -479,7 +480,7 @@ contract CapsTest is SafeUnitBase {
 
     function test_RevertWhen_RemoveCapNotFound() public {
         address asset = makeAddr("asset");
-        _prepareSelf(abi.encodeCall(TreasurySafe.removeCap, (asset)));
+        _prepareSelf(abi.encodeCall(ITreasurySafe.removeCap, (asset)));
         vm.expectRevert(
             _callFailed(0, address(safe), abi.encodeWithSelector(ITreasurySafe.CapNotFound.selector, asset))
         );

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
 
@@ -57,19 +56,19 @@ contract ConfigTest is SafeUnitBase {
 
     function test_RevertWhen_SettersCalledFromOutside() public {
         bytes[] memory calls = new bytes[](13);
-        calls[0] = abi.encodeCall(TreasurySafe.addOwner, (newOwner, 2));
-        calls[1] = abi.encodeCall(TreasurySafe.removeOwner, (owners[0], 2));
-        calls[2] = abi.encodeCall(TreasurySafe.swapOwner, (owners[0], newOwner));
-        calls[3] = abi.encodeCall(TreasurySafe.changeThreshold, (3));
-        calls[4] = abi.encodeCall(TreasurySafe.addGuardian, (newOwner));
-        calls[5] = abi.encodeCall(TreasurySafe.removeGuardian, (guardian));
-        calls[6] = abi.encodeCall(TreasurySafe.setDelay, (3 days));
-        calls[7] = abi.encodeCall(TreasurySafe.setGrace, (10 days));
-        calls[8] = abi.encodeCall(TreasurySafe.setFreezeDuration, (4 days));
-        calls[9] = abi.encodeCall(TreasurySafe.setCap, (NATIVE, 1 ether, 1 days));
-        calls[10] = abi.encodeCall(TreasurySafe.removeCap, (NATIVE));
-        calls[11] = abi.encodeCall(TreasurySafe.unfreeze, ());
-        calls[12] = abi.encodeCall(TreasurySafe.rearmGuardians, ());
+        calls[0] = abi.encodeCall(ITreasurySafe.addOwner, (newOwner, 2));
+        calls[1] = abi.encodeCall(ITreasurySafe.removeOwner, (owners[0], 2));
+        calls[2] = abi.encodeCall(ITreasurySafe.swapOwner, (owners[0], newOwner));
+        calls[3] = abi.encodeCall(ITreasurySafe.changeThreshold, (3));
+        calls[4] = abi.encodeCall(ITreasurySafe.addGuardian, (newOwner));
+        calls[5] = abi.encodeCall(ITreasurySafe.removeGuardian, (guardian));
+        calls[6] = abi.encodeCall(ITreasurySafe.setDelay, (3 days));
+        calls[7] = abi.encodeCall(ITreasurySafe.setGrace, (10 days));
+        calls[8] = abi.encodeCall(ITreasurySafe.setFreezeDuration, (4 days));
+        calls[9] = abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 1 ether, 1 days));
+        calls[10] = abi.encodeCall(ITreasurySafe.removeCap, (NATIVE));
+        calls[11] = abi.encodeCall(ITreasurySafe.unfreeze, ());
+        calls[12] = abi.encodeCall(ITreasurySafe.rearmGuardians, ());
         address[3] memory callers = [stranger, owners[0], guardian];
         for (uint256 i; i < calls.length; ++i) {
             for (uint256 j; j < callers.length; ++j) {
@@ -86,7 +85,7 @@ contract ConfigTest is SafeUnitBase {
     //////////////////////////////////////////////////////////////*/
 
     function test_addOwner_WaitsTheDelayAndBumpsEpoch() public {
-        _prepareDelayed(abi.encodeCall(TreasurySafe.addOwner, (newOwner, 3)));
+        _prepareDelayed(abi.encodeCall(ITreasurySafe.addOwner, (newOwner, 3)));
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.ThresholdChanged(3);
         vm.expectEmit(true, true, true, true, address(safe));
@@ -103,34 +102,34 @@ contract ConfigTest is SafeUnitBase {
 
     function test_RevertWhen_AddOwnerInvalid() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.addOwner, (owners[1], 2)),
+            abi.encodeCall(ITreasurySafe.addOwner, (owners[1], 2)),
             abi.encodeWithSelector(ITreasurySafe.InvalidOwner.selector, owners[1])
         );
     }
 
     function test_RevertWhen_AddOwnerIsSafe() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.addOwner, (address(safe), 2)),
+            abi.encodeCall(ITreasurySafe.addOwner, (address(safe), 2)),
             abi.encodeWithSelector(ITreasurySafe.InvalidOwner.selector, address(safe))
         );
     }
 
     function test_RevertWhen_AddOwnerZero() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.addOwner, (address(0), 2)),
+            abi.encodeCall(ITreasurySafe.addOwner, (address(0), 2)),
             abi.encodeWithSelector(ITreasurySafe.InvalidOwner.selector, address(0))
         );
     }
 
     function test_RevertWhen_AddOwnerThresholdTooHigh() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.addOwner, (newOwner, 5)),
+            abi.encodeCall(ITreasurySafe.addOwner, (newOwner, 5)),
             abi.encodeWithSelector(ITreasurySafe.InvalidThreshold.selector, 5, 4)
         );
     }
 
     function test_removeOwner_FastTrackWhenThresholdKept() public {
-        _prepareSelf(abi.encodeCall(TreasurySafe.removeOwner, (owners[2], 2)));
+        _prepareSelf(abi.encodeCall(ITreasurySafe.removeOwner, (owners[2], 2)));
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.EpochChanged(1);
         vm.expectEmit(true, true, true, true, address(safe));
@@ -143,27 +142,27 @@ contract ConfigTest is SafeUnitBase {
 
     function test_RevertWhen_RemoveOwnerLowersThresholdOnFastTrack() public {
         _expectLoosening(
-            abi.encodeCall(TreasurySafe.removeOwner, (owners[2], 2)),
-            abi.encodeCall(TreasurySafe.changeThreshold, (3))
+            abi.encodeCall(ITreasurySafe.removeOwner, (owners[2], 2)),
+            abi.encodeCall(ITreasurySafe.changeThreshold, (3))
         );
     }
 
     function test_removeOwner_LowerThresholdAfterDelay() public {
-        _prepareDelayed(abi.encodeCall(TreasurySafe.removeOwner, (owners[2], 1)));
+        _prepareDelayed(abi.encodeCall(ITreasurySafe.removeOwner, (owners[2], 1)));
         _go();
         assertEq(safe.threshold(), 1);
     }
 
     function test_RevertWhen_RemoveOwnerNotFound() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.removeOwner, (stranger, 2)),
+            abi.encodeCall(ITreasurySafe.removeOwner, (stranger, 2)),
             abi.encodeWithSelector(ITreasurySafe.OwnerNotFound.selector, stranger)
         );
     }
 
     function test_RevertWhen_RemoveOwnerLeavesThresholdAboveCount() public {
-        _fastTrack(abi.encodeCall(TreasurySafe.changeThreshold, (3)));
-        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(TreasurySafe.removeOwner, (owners[2], 3)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.changeThreshold, (3)));
+        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(ITreasurySafe.removeOwner, (owners[2], 3)));
         ITreasurySafe.Signature[] memory sigs = new ITreasurySafe.Signature[](3);
         bytes32 rid = safe.hashProposal(c, SALT, 1);
         for (uint256 i; i < 3; ++i) {
@@ -179,7 +178,7 @@ contract ConfigTest is SafeUnitBase {
     }
 
     function test_swapOwner_WaitsTheDelay() public {
-        _prepareDelayed(abi.encodeCall(TreasurySafe.swapOwner, (owners[0], newOwner)));
+        _prepareDelayed(abi.encodeCall(ITreasurySafe.swapOwner, (owners[0], newOwner)));
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.OwnerRemoved(owners[0]);
         vm.expectEmit(true, true, true, true, address(safe));
@@ -194,14 +193,14 @@ contract ConfigTest is SafeUnitBase {
 
     function test_RevertWhen_SwapOwnerNotFound() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.swapOwner, (stranger, newOwner)),
+            abi.encodeCall(ITreasurySafe.swapOwner, (stranger, newOwner)),
             abi.encodeWithSelector(ITreasurySafe.OwnerNotFound.selector, stranger)
         );
     }
 
     function test_RevertWhen_SwapToExistingOwner() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.swapOwner, (owners[0], owners[1])),
+            abi.encodeCall(ITreasurySafe.swapOwner, (owners[0], owners[1])),
             abi.encodeWithSelector(ITreasurySafe.InvalidOwner.selector, owners[1])
         );
     }
@@ -211,7 +210,7 @@ contract ConfigTest is SafeUnitBase {
     //////////////////////////////////////////////////////////////*/
 
     function test_changeThreshold_RaiseOnFastTrack() public {
-        _prepareSelf(abi.encodeCall(TreasurySafe.changeThreshold, (3)));
+        _prepareSelf(abi.encodeCall(ITreasurySafe.changeThreshold, (3)));
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.ThresholdChanged(3);
         vm.expectEmit(true, true, true, true, address(safe));
@@ -222,13 +221,13 @@ contract ConfigTest is SafeUnitBase {
 
     function test_RevertWhen_LowerThresholdOnFastTrack() public {
         _expectLoosening(
-            abi.encodeCall(TreasurySafe.changeThreshold, (2)),
-            abi.encodeCall(TreasurySafe.changeThreshold, (3))
+            abi.encodeCall(ITreasurySafe.changeThreshold, (2)),
+            abi.encodeCall(ITreasurySafe.changeThreshold, (3))
         );
     }
 
     function test_changeThreshold_LowerAfterDelay() public {
-        _prepareDelayed(abi.encodeCall(TreasurySafe.changeThreshold, (1)));
+        _prepareDelayed(abi.encodeCall(ITreasurySafe.changeThreshold, (1)));
         _go();
         assertEq(safe.threshold(), 1);
         assertEq(safe.epoch(), 1);
@@ -236,14 +235,14 @@ contract ConfigTest is SafeUnitBase {
 
     function test_RevertWhen_ThresholdAboveOwners() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.changeThreshold, (4)),
+            abi.encodeCall(ITreasurySafe.changeThreshold, (4)),
             abi.encodeWithSelector(ITreasurySafe.InvalidThreshold.selector, 4, 3)
         );
     }
 
     function test_RevertWhen_ThresholdZeroAfterDelay() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.changeThreshold, (0)),
+            abi.encodeCall(ITreasurySafe.changeThreshold, (0)),
             abi.encodeWithSelector(ITreasurySafe.InvalidThreshold.selector, 0, 3)
         );
     }
@@ -256,7 +255,7 @@ contract ConfigTest is SafeUnitBase {
         safe.propose(c, SALT);
         vm.prank(owners[1]);
         safe.approve(oldId);
-        _fastTrack(abi.encodeCall(TreasurySafe.changeThreshold, (2)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.changeThreshold, (2)));
         _assertState(oldId, ITreasurySafe.ProposalState.Stale);
         bytes32 newId = safe.hashProposal(c, SALT, 1);
         assertTrue(newId != oldId);
@@ -273,7 +272,7 @@ contract ConfigTest is SafeUnitBase {
     //////////////////////////////////////////////////////////////*/
 
     function test_addGuardian_OnFastTrack() public {
-        _prepareSelf(abi.encodeCall(TreasurySafe.addGuardian, (newOwner)));
+        _prepareSelf(abi.encodeCall(ITreasurySafe.addGuardian, (newOwner)));
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.GuardianAdded(newOwner);
         _go();
@@ -284,14 +283,14 @@ contract ConfigTest is SafeUnitBase {
 
     function test_RevertWhen_AddGuardianInvalid() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.addGuardian, (guardian)),
+            abi.encodeCall(ITreasurySafe.addGuardian, (guardian)),
             abi.encodeWithSelector(ITreasurySafe.InvalidGuardian.selector, guardian)
         );
     }
 
     function test_RevertWhen_AddGuardianIsSafe() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.addGuardian, (address(safe))),
+            abi.encodeCall(ITreasurySafe.addGuardian, (address(safe))),
             abi.encodeWithSelector(ITreasurySafe.InvalidGuardian.selector, address(safe))
         );
     }
@@ -302,7 +301,7 @@ contract ConfigTest is SafeUnitBase {
             c[i] = ITreasurySafe.Call({
                 target: address(safe),
                 value: 0,
-                data: abi.encodeCall(TreasurySafe.addGuardian, (address(0x2000 + i)))
+                data: abi.encodeCall(ITreasurySafe.addGuardian, (address(0x2000 + i)))
             });
         }
         _queue(c, SALT);
@@ -313,7 +312,7 @@ contract ConfigTest is SafeUnitBase {
     }
 
     function test_removeGuardian_WaitsTheDelay() public {
-        _prepareDelayed(abi.encodeCall(TreasurySafe.removeGuardian, (guardian)));
+        _prepareDelayed(abi.encodeCall(ITreasurySafe.removeGuardian, (guardian)));
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.GuardianRemoved(guardian);
         _go();
@@ -326,7 +325,7 @@ contract ConfigTest is SafeUnitBase {
 
     function test_RevertWhen_RemoveGuardianNotFound() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.removeGuardian, (stranger)),
+            abi.encodeCall(ITreasurySafe.removeGuardian, (stranger)),
             abi.encodeWithSelector(ITreasurySafe.GuardianNotFound.selector, stranger)
         );
     }
@@ -336,7 +335,7 @@ contract ConfigTest is SafeUnitBase {
     //////////////////////////////////////////////////////////////*/
 
     function test_setDelay_LongerOnFastTrack() public {
-        _fastTrack(abi.encodeCall(TreasurySafe.setDelay, (5 days)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.setDelay, (5 days)));
         assertEq(safe.getConfig().delay, 5 days);
         // The next ordinary proposal waits the new delay.
         (, uint64 eta) = _queue(_ethTransfer(recipient, 1), SALT);
@@ -345,12 +344,12 @@ contract ConfigTest is SafeUnitBase {
 
     function test_RevertWhen_ShorterDelayOnFastTrack() public {
         _expectLoosening(
-            abi.encodeCall(TreasurySafe.setDelay, (3 days)), abi.encodeCall(TreasurySafe.setDelay, (5 days))
+            abi.encodeCall(ITreasurySafe.setDelay, (3 days)), abi.encodeCall(ITreasurySafe.setDelay, (5 days))
         );
     }
 
     function test_setDelay_ShorterAfterDelay() public {
-        _prepareDelayed(abi.encodeCall(TreasurySafe.setDelay, (1 days)));
+        _prepareDelayed(abi.encodeCall(ITreasurySafe.setDelay, (1 days)));
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.DelayChanged(1 days);
         _go();
@@ -359,14 +358,14 @@ contract ConfigTest is SafeUnitBase {
 
     function test_RevertWhen_DelayAboveMax() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.setDelay, (30 days + 1)),
+            abi.encodeCall(ITreasurySafe.setDelay, (30 days + 1)),
             abi.encodeWithSelector(ITreasurySafe.DelayOutOfBounds.selector, 30 days + 1, 1 hours, 30 days)
         );
     }
 
     function test_RevertWhen_DelayBelowMin() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.setDelay, (1 hours - 1)),
+            abi.encodeCall(ITreasurySafe.setDelay, (1 hours - 1)),
             abi.encodeWithSelector(ITreasurySafe.DelayOutOfBounds.selector, 1 hours - 1, 1 hours, 30 days)
         );
     }
@@ -376,7 +375,7 @@ contract ConfigTest is SafeUnitBase {
     //////////////////////////////////////////////////////////////*/
 
     function test_setGrace_ShorterOnFastTrack() public {
-        _prepareSelf(abi.encodeCall(TreasurySafe.setGrace, (7 days)));
+        _prepareSelf(abi.encodeCall(ITreasurySafe.setGrace, (7 days)));
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.GraceChanged(7 days);
         _go();
@@ -385,26 +384,27 @@ contract ConfigTest is SafeUnitBase {
 
     function test_RevertWhen_LongerGraceOnFastTrack() public {
         _expectLoosening(
-            abi.encodeCall(TreasurySafe.setGrace, (10 days)), abi.encodeCall(TreasurySafe.setGrace, (7 days))
+            abi.encodeCall(ITreasurySafe.setGrace, (10 days)),
+            abi.encodeCall(ITreasurySafe.setGrace, (7 days))
         );
     }
 
     function test_setGrace_LongerAfterDelay() public {
-        _prepareDelayed(abi.encodeCall(TreasurySafe.setGrace, (30 days)));
+        _prepareDelayed(abi.encodeCall(ITreasurySafe.setGrace, (30 days)));
         _go();
         assertEq(safe.getConfig().grace, 30 days);
     }
 
     function test_RevertWhen_GraceShorterThanFreeze() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.setGrace, (FREEZE - 1)),
+            abi.encodeCall(ITreasurySafe.setGrace, (FREEZE - 1)),
             abi.encodeWithSelector(ITreasurySafe.GraceShorterThanFreeze.selector, FREEZE - 1, FREEZE)
         );
     }
 
     function test_RevertWhen_GraceAboveMax() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.setGrace, (90 days + 1)),
+            abi.encodeCall(ITreasurySafe.setGrace, (90 days + 1)),
             abi.encodeWithSelector(ITreasurySafe.GraceOutOfBounds.selector, 90 days + 1, 1 hours, 90 days)
         );
     }
@@ -414,7 +414,7 @@ contract ConfigTest is SafeUnitBase {
     //////////////////////////////////////////////////////////////*/
 
     function test_setFreezeDuration_LongerOnFastTrack() public {
-        _prepareSelf(abi.encodeCall(TreasurySafe.setFreezeDuration, (5 days)));
+        _prepareSelf(abi.encodeCall(ITreasurySafe.setFreezeDuration, (5 days)));
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.FreezeDurationChanged(5 days);
         _go();
@@ -424,20 +424,20 @@ contract ConfigTest is SafeUnitBase {
 
     function test_RevertWhen_ShorterFreezeOnFastTrack() public {
         _expectLoosening(
-            abi.encodeCall(TreasurySafe.setFreezeDuration, (4 days)),
-            abi.encodeCall(TreasurySafe.setFreezeDuration, (5 days))
+            abi.encodeCall(ITreasurySafe.setFreezeDuration, (4 days)),
+            abi.encodeCall(ITreasurySafe.setFreezeDuration, (5 days))
         );
     }
 
     function test_setFreezeDuration_ShorterAfterDelay() public {
-        _prepareDelayed(abi.encodeCall(TreasurySafe.setFreezeDuration, (1 days)));
+        _prepareDelayed(abi.encodeCall(ITreasurySafe.setFreezeDuration, (1 days)));
         _go();
         assertEq(safe.getConfig().freezeDuration, 1 days);
     }
 
     function test_RevertWhen_FreezeDurationAboveMax() public {
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.setFreezeDuration, (14 days + 1)),
+            abi.encodeCall(ITreasurySafe.setFreezeDuration, (14 days + 1)),
             abi.encodeWithSelector(
                 ITreasurySafe.FreezeDurationOutOfBounds.selector, 14 days + 1, 1 hours, 14 days
             )
@@ -445,9 +445,9 @@ contract ConfigTest is SafeUnitBase {
     }
 
     function test_RevertWhen_FreezeLongerThanGrace() public {
-        _fastTrack(abi.encodeCall(TreasurySafe.setGrace, (4 days)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.setGrace, (4 days)));
         _expectSetterRevert(
-            abi.encodeCall(TreasurySafe.setFreezeDuration, (5 days)),
+            abi.encodeCall(ITreasurySafe.setFreezeDuration, (5 days)),
             abi.encodeWithSelector(ITreasurySafe.GraceShorterThanFreeze.selector, 4 days, 5 days)
         );
     }
@@ -459,21 +459,21 @@ contract ConfigTest is SafeUnitBase {
     function test_RevertWhen_SecondStepOfFastBatchLoosensRelativeToFirst() public {
         // 2d → 5d tightens, then 5d → 3d loosens relative to the state at that point.
         ITreasurySafe.Call[] memory c = _two(
-            _selfCall(abi.encodeCall(TreasurySafe.setDelay, (5 days))),
-            _selfCall(abi.encodeCall(TreasurySafe.setDelay, (3 days)))
+            _selfCall(abi.encodeCall(ITreasurySafe.setDelay, (5 days))),
+            _selfCall(abi.encodeCall(ITreasurySafe.setDelay, (3 days)))
         );
         (, uint64 eta) = _queue(c, SALT);
         assertEq(eta, _now());
-        vm.expectRevert(_looseningFailed(1, TreasurySafe.setDelay.selector));
+        vm.expectRevert(_looseningFailed(1, ITreasurySafe.setDelay.selector));
         safe.execute(c, SALT, 0);
     }
 
     function test_RevertWhen_FastTrackedChangeBecameLooseningBeforeExecution() public {
         // Queued as tightening (2d → 3d), but the delay rose to 5d meanwhile: at execution it would loosen.
-        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(TreasurySafe.setDelay, (3 days)));
+        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(ITreasurySafe.setDelay, (3 days)));
         _queue(c, bytes32("later"));
-        _fastTrack(abi.encodeCall(TreasurySafe.setDelay, (5 days)));
-        vm.expectRevert(_looseningFailed(0, TreasurySafe.setDelay.selector));
+        _fastTrack(abi.encodeCall(ITreasurySafe.setDelay, (5 days)));
+        vm.expectRevert(_looseningFailed(0, ITreasurySafe.setDelay.selector));
         safe.execute(c, bytes32("later"), 0);
     }
 }

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {Counter, Reverter} from "../mocks/Targets.sol";
 import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
 
-/// @notice TreasurySafe.execute.
+/// @notice ITreasurySafe.execute.
 /// execute
 /// ├── when the id is not queued (unknown, executed, cancelled): it reverts InvalidProposalState(id, state)
 /// ├── when now < eta: it reverts NotReady(id, eta)                       (eta - 1)
@@ -165,7 +164,7 @@ contract ExecuteTest is SafeUnitBase {
     }
 
     function test_execute_QueuedProposalSurvivesEpochChange() public {
-        _fastTrack(abi.encodeCall(TreasurySafe.changeThreshold, (2)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.changeThreshold, (2)));
         assertEq(safe.epoch(), 1);
         vm.warp(eta);
         safe.execute(calls, SALT, 0);
@@ -173,7 +172,7 @@ contract ExecuteTest is SafeUnitBase {
     }
 
     function test_execute_FastTrackRunsAtOnce() public {
-        ITreasurySafe.Call[] memory fast = _selfCall(abi.encodeCall(TreasurySafe.setDelay, (3 days)));
+        ITreasurySafe.Call[] memory fast = _selfCall(abi.encodeCall(ITreasurySafe.setDelay, (3 days)));
         (bytes32 fid,) = _queue(fast, SALT);
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.DelayChanged(3 days);

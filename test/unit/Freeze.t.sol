@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
 
-/// @notice TreasurySafe.freeze, unfreeze and rearmGuardians.
+/// @notice ITreasurySafe.freeze, unfreeze and rearmGuardians.
 /// freeze
 /// ├── by an armed guardian: frozenUntil = now + freezeDuration, guardians disarmed, SafeFrozen(guardian, until)
 /// ├── by a disarmed guardian: it reverts GuardiansDisarmed (one shot)
@@ -51,7 +50,7 @@ contract FreezeTest is SafeUnitBase {
 
     function test_RevertWhen_AnyGuardianFreezesAfterTheShotIsSpent() public {
         address second = makeAddr("second");
-        _fastTrack(abi.encodeCall(TreasurySafe.addGuardian, (second)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.addGuardian, (second)));
         uint64 until = _guardianFreeze();
         vm.warp(until);
         vm.prank(second);
@@ -85,7 +84,7 @@ contract FreezeTest is SafeUnitBase {
     }
 
     function test_freeze_ByOwnersKeepsGuardiansArmed() public {
-        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(TreasurySafe.freeze, ()));
+        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(ITreasurySafe.freeze, ()));
         _queue(c, SALT);
         uint64 until = uint64(_now()) + FREEZE;
         vm.expectEmit(true, true, true, true, address(safe));
@@ -106,7 +105,7 @@ contract FreezeTest is SafeUnitBase {
 
     function test_unfreeze_ByFastTrackWhileFrozen() public {
         _guardianFreeze();
-        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(TreasurySafe.unfreeze, ()));
+        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(ITreasurySafe.unfreeze, ()));
         (bytes32 uid, uint64 eta) = _queue(c, SALT);
         assertEq(eta, _now());
         vm.expectEmit(true, true, true, true, address(safe));
@@ -124,7 +123,7 @@ contract FreezeTest is SafeUnitBase {
     ///         `queue` and `execute` transactions: such a batch is guardian-protected.
     function test_unfreeze_GuardianCannotBlockOwnersEarlyExit() public {
         _guardianFreeze();
-        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(TreasurySafe.unfreeze, ()));
+        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(ITreasurySafe.unfreeze, ()));
         (bytes32 uid,) = _queue(c, SALT);
         assertTrue(safe.getProposal(uid).guardianProtected);
         vm.prank(guardian);
@@ -136,7 +135,7 @@ contract FreezeTest is SafeUnitBase {
     }
 
     function test_RevertWhen_UnfreezingWhenNotFrozen() public {
-        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(TreasurySafe.unfreeze, ()));
+        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(ITreasurySafe.unfreeze, ()));
         _queue(c, SALT);
         vm.expectRevert(
             _callFailed(0, address(safe), abi.encodeWithSelector(ITreasurySafe.NotFrozen.selector))
@@ -147,8 +146,8 @@ contract FreezeTest is SafeUnitBase {
     function test_RevertWhen_QueueingUnfreezeBundledWhileFrozen() public {
         uint64 until = _guardianFreeze();
         ITreasurySafe.Call[] memory c = _two(
-            _selfCall(abi.encodeCall(TreasurySafe.unfreeze, ())),
-            _selfCall(abi.encodeCall(TreasurySafe.setDelay, (3 days)))
+            _selfCall(abi.encodeCall(ITreasurySafe.unfreeze, ())),
+            _selfCall(abi.encodeCall(ITreasurySafe.setDelay, (3 days)))
         );
         ITreasurySafe.Signature[] memory sigs = _signatures(safe, c, SALT, 2);
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.Frozen.selector, until));
@@ -171,7 +170,7 @@ contract FreezeTest is SafeUnitBase {
     function test_rearmGuardians_RestoresTheShot() public {
         uint64 until = _guardianFreeze();
         vm.warp(until);
-        _prepareSelf(abi.encodeCall(TreasurySafe.rearmGuardians, ()));
+        _prepareSelf(abi.encodeCall(ITreasurySafe.rearmGuardians, ()));
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.GuardiansRearmed();
         _go();

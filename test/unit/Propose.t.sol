@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
 
-/// @notice TreasurySafe.propose and TreasurySafe.approve.
+/// @notice ITreasurySafe.propose and ITreasurySafe.approve.
 /// propose
 /// ├── when the caller is not an owner: it reverts NotOwner(caller)
 /// ├── when the batch is empty: it reverts EmptyBatch
@@ -62,8 +61,8 @@ contract ProposeTest is SafeUnitBase {
 
     function test_propose_ClassifiesFastTrackAndGuardianProtected() public {
         vm.startPrank(owners[0]);
-        bytes32 fast = safe.propose(_selfCall(abi.encodeCall(TreasurySafe.setDelay, (3 days))), SALT);
-        bytes32 prot = safe.propose(_selfCall(abi.encodeCall(TreasurySafe.removeGuardian, (guardian))), SALT);
+        bytes32 fast = safe.propose(_selfCall(abi.encodeCall(ITreasurySafe.setDelay, (3 days))), SALT);
+        bytes32 prot = safe.propose(_selfCall(abi.encodeCall(ITreasurySafe.removeGuardian, (guardian))), SALT);
         vm.stopPrank();
         assertTrue(safe.getProposal(fast).fastTrack);
         assertFalse(safe.getProposal(fast).guardianProtected);
@@ -168,7 +167,7 @@ contract ProposeTest is SafeUnitBase {
     function test_RevertWhen_ApprovingStaleProposal() public {
         bytes32 id = _propose(0);
         // Same threshold: a tightening no-op that still bumps the epoch.
-        _fastTrack(abi.encodeCall(TreasurySafe.changeThreshold, (2)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.changeThreshold, (2)));
         assertEq(safe.epoch(), 1);
         _assertState(id, ITreasurySafe.ProposalState.Stale);
         assertFalse(safe.hasApproved(id, owners[0]), "old-epoch approvals no longer count");

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {MockERC1271Wallet} from "../mocks/MockERC1271Wallet.sol";
 import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
 
-/// @notice TreasurySafe.queue.
+/// @notice ITreasurySafe.queue.
 /// queue
 /// ├── when the batch is empty: it reverts EmptyBatch
 /// ├── when the id is queued, executed or cancelled: it reverts InvalidProposalState(id, state)
@@ -101,7 +100,7 @@ contract QueueTest is SafeUnitBase {
 
     function test_queue_ThresholdMinusOneFailsThresholdPasses() public {
         // Raise M to 3 (tightening: fast track), then M-1 = 2 signatures fail and 3 pass.
-        _fastTrack(abi.encodeCall(TreasurySafe.changeThreshold, (3)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.changeThreshold, (3)));
         bytes32 id1 = safe.hashProposal(calls, SALT, 1);
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InsufficientApprovals.selector, id1, 2, 3));
         safe.queue(calls, SALT, _sigs2(id1, 0, 1));
@@ -114,7 +113,7 @@ contract QueueTest is SafeUnitBase {
     }
 
     function test_queue_FastTrackEtaIsNow() public {
-        ITreasurySafe.Call[] memory fast = _selfCall(abi.encodeCall(TreasurySafe.setDelay, (3 days)));
+        ITreasurySafe.Call[] memory fast = _selfCall(abi.encodeCall(ITreasurySafe.setDelay, (3 days)));
         (bytes32 fid, uint64 eta) = _queue(fast, SALT);
         assertEq(eta, _now());
         assertTrue(safe.getProposal(fid).fastTrack);
@@ -123,7 +122,7 @@ contract QueueTest is SafeUnitBase {
     }
 
     function test_queue_LooseningSelfCallIsNotFastTracked() public {
-        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(TreasurySafe.changeThreshold, (1)));
+        ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(ITreasurySafe.changeThreshold, (1)));
         (bytes32 lid, uint64 eta) = _queue(c, SALT);
         assertEq(eta, _now() + DELAY);
         assertFalse(safe.getProposal(lid).fastTrack);
@@ -131,8 +130,8 @@ contract QueueTest is SafeUnitBase {
 
     function test_queue_TighteningAndLooseningTogetherAreNotFastTracked() public {
         ITreasurySafe.Call[] memory c = _two(
-            _selfCall(abi.encodeCall(TreasurySafe.setDelay, (3 days))),
-            _selfCall(abi.encodeCall(TreasurySafe.setCap, (NATIVE, ETH_CAP + 1, CAP_PERIOD)))
+            _selfCall(abi.encodeCall(ITreasurySafe.setDelay, (3 days))),
+            _selfCall(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, ETH_CAP + 1, CAP_PERIOD)))
         );
         (, uint64 eta) = _queue(c, SALT);
         assertEq(eta, _now() + DELAY);
@@ -140,21 +139,21 @@ contract QueueTest is SafeUnitBase {
 
     function test_queue_SelfCallWithValueIsNotFastTracked() public {
         ITreasurySafe.Call[] memory c =
-            _one(address(safe), 1, abi.encodeCall(TreasurySafe.setDelay, (3 days)));
+            _one(address(safe), 1, abi.encodeCall(ITreasurySafe.setDelay, (3 days)));
         (, uint64 eta) = _queue(c, SALT);
         assertEq(eta, _now() + DELAY);
     }
 
     function test_queue_MixedBatchIsNotFastTracked() public {
         ITreasurySafe.Call[] memory c =
-            _two(_selfCall(abi.encodeCall(TreasurySafe.setDelay, (3 days))), _ethTransfer(recipient, 1));
+            _two(_selfCall(abi.encodeCall(ITreasurySafe.setDelay, (3 days))), _ethTransfer(recipient, 1));
         (, uint64 eta) = _queue(c, SALT);
         assertEq(eta, _now() + DELAY);
     }
 
     function test_queue_ThirtyTwoOwnersAllCount() public {
         (ITreasurySafe.InitConfig memory cfg, uint256[] memory keys) = _configWithOwners(32, 32, "o");
-        TreasurySafe big = _deploySafe(cfg, SALT);
+        ITreasurySafe big = _deploySafe(cfg, SALT);
         bytes32 bid = big.hashProposal(calls, SALT, 0);
         ITreasurySafe.Signature[] memory sigs = new ITreasurySafe.Signature[](32);
         for (uint256 i; i < 32; ++i) {
@@ -169,7 +168,7 @@ contract QueueTest is SafeUnitBase {
     //////////////////////////////////////////////////////////////*/
 
     /// @dev A 2-of-3 safe whose third owner is `wallet`.
-    function _safeWithWallet(MockERC1271Wallet wallet) internal returns (TreasurySafe s, bytes32 wid) {
+    function _safeWithWallet(MockERC1271Wallet wallet) internal returns (ITreasurySafe s, bytes32 wid) {
         ITreasurySafe.InitConfig memory cfg = defaultConfig();
         cfg.owners[2] = address(wallet);
         s = _deploySafe(cfg, SALT);
@@ -189,7 +188,7 @@ contract QueueTest is SafeUnitBase {
     function test_queue_Eip1271OwnerCounts() public {
         (address walletKeyHolder, uint256 walletKey) = makeAddrAndKey("walletKey");
         MockERC1271Wallet wallet = new MockERC1271Wallet(MockERC1271Wallet.Mode.Signer, walletKeyHolder);
-        (TreasurySafe s, bytes32 wid) = _safeWithWallet(wallet);
+        (ITreasurySafe s, bytes32 wid) = _safeWithWallet(wallet);
         s.queue(calls, SALT, _withWallet(wid, address(wallet), _sign(walletKey, wid)));
         assertEq(s.getProposal(wid).approvals, (1 << 0) | (1 << 2));
     }
@@ -197,7 +196,7 @@ contract QueueTest is SafeUnitBase {
     function test_RevertWhen_Eip1271WalletSignsOtherDigest() public {
         (address walletKeyHolder, uint256 walletKey) = makeAddrAndKey("walletKey");
         MockERC1271Wallet wallet = new MockERC1271Wallet(MockERC1271Wallet.Mode.Signer, walletKeyHolder);
-        (TreasurySafe s, bytes32 wid) = _safeWithWallet(wallet);
+        (ITreasurySafe s, bytes32 wid) = _safeWithWallet(wallet);
         bytes memory wrong = _sign(walletKey, keccak256("other"));
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, address(wallet)));
         s.queue(calls, SALT, _withWallet(wid, address(wallet), wrong));
@@ -214,7 +213,7 @@ contract QueueTest is SafeUnitBase {
 
     function _expect1271Refused(MockERC1271Wallet.Mode mode) internal {
         MockERC1271Wallet wallet = new MockERC1271Wallet(mode, address(0));
-        (TreasurySafe s, bytes32 wid) = _safeWithWallet(wallet);
+        (ITreasurySafe s, bytes32 wid) = _safeWithWallet(wallet);
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, address(wallet)));
         s.queue(calls, SALT, _withWallet(wid, address(wallet), hex"1234"));
     }
@@ -316,7 +315,7 @@ contract QueueTest is SafeUnitBase {
         vm.prank(owners[1]);
         safe.approve(id);
         // …then the owner set's epoch moves on: queue hashes under epoch 1, a fresh id with no approvals.
-        _fastTrack(abi.encodeCall(TreasurySafe.changeThreshold, (2)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.changeThreshold, (2)));
         bytes32 id1 = safe.hashProposal(calls, SALT, 1);
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InsufficientApprovals.selector, id1, 0, 2));
         safe.queue(calls, SALT, _noSigs());

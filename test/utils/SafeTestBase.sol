@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {TreasurySafeFactory} from "../../contracts/TreasurySafeFactory.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {Test} from "forge-std/Test.sol";
@@ -17,7 +16,7 @@ abstract contract SafeTestBase is Test {
     uint32 internal constant CAP_PERIOD = 1 days;
 
     TreasurySafeFactory internal factory;
-    TreasurySafe internal safe;
+    ITreasurySafe internal safe;
 
     uint256[] internal ownerKeys;
     address[] internal owners;
@@ -25,6 +24,8 @@ abstract contract SafeTestBase is Test {
     uint256 internal guardianKey;
     address internal stranger = makeAddr("stranger");
     address internal recipient = makeAddr("recipient");
+    /// Where evacuations send everything; accepts in tests that sweep (`_acceptRecovery`).
+    address internal recovery = makeAddr("recovery");
 
     function setUp() public virtual {
         vm.warp(1_750_000_000);
@@ -54,6 +55,7 @@ abstract contract SafeTestBase is Test {
         config.freezeDuration = FREEZE;
         config.caps = new ITreasurySafe.CapConfig[](1);
         config.caps[0] = ITreasurySafe.CapConfig({asset: NATIVE, limit: ETH_CAP, period: CAP_PERIOD});
+        config.recovery = recovery;
     }
 
     /// @dev The default configuration with `n` fresh owners (labelled `label0`, `label1`, …) and
@@ -73,9 +75,9 @@ abstract contract SafeTestBase is Test {
 
     function _deploySafe(ITreasurySafe.InitConfig memory config, bytes32 salt)
         internal
-        returns (TreasurySafe)
+        returns (ITreasurySafe)
     {
-        return TreasurySafe(payable(factory.createSafe(config, salt)));
+        return ITreasurySafe(payable(factory.createSafe(config, salt)));
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -109,7 +111,7 @@ abstract contract SafeTestBase is Test {
     }
 
     /// @dev Signatures of the first `n` owners over the proposal under the current epoch.
-    function _signatures(TreasurySafe target, ITreasurySafe.Call[] memory calls, bytes32 salt, uint256 n)
+    function _signatures(ITreasurySafe target, ITreasurySafe.Call[] memory calls, bytes32 salt, uint256 n)
         internal
         view
         returns (ITreasurySafe.Signature[] memory sigs)

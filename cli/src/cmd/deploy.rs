@@ -39,6 +39,13 @@ pub struct DeployArgs {
     /// How long a guardian freeze lasts, e.g. 3d.
     #[arg(long = "freeze", default_value = "3d", value_name = "DURATION")]
     pub freeze_duration: String,
+    /// Where an evacuation sends everything (never an owner or guardian); it must then accept on
+    /// this chain before any sweep moves funds. A second tsafe with disjoint owners is recommended.
+    #[arg(long, value_name = "ADDRESS", required = true)]
+    pub recovery: String,
+    /// An optional backup recovery address the owners may switch to at once.
+    #[arg(long = "backup-recovery", value_name = "ADDRESS")]
+    pub backup_recovery: Option<String>,
     /// A withdrawal cap, e.g. ETH:10ether/1d or 0xToken:250000/7d (repeat per asset).
     #[arg(long = "cap", value_name = "ASSET:AMOUNT/PERIOD")]
     pub caps: Vec<String>,
@@ -108,6 +115,11 @@ impl DeployArgs {
     pub async fn run(self, ctx: &Ctx) -> Result<Outcome> {
         let owners = addresses("owner", &self.owners)?;
         let guardians = addresses("guardian", &self.guardians)?;
+        let recovery = addresses("recovery", std::slice::from_ref(&self.recovery))?[0];
+        let backup_recovery = match &self.backup_recovery {
+            Some(b) => addresses("backup-recovery", std::slice::from_ref(b))?[0],
+            None => Address::ZERO,
+        };
         if self.threshold == 0 || usize::from(self.threshold) > owners.len() {
             return Err(Failure::bad_input(format!(
                 "--threshold {} with {} owner(s): M must be between 1 and N",
@@ -159,6 +171,8 @@ impl DeployArgs {
             grace,
             freezeDuration: freeze,
             caps,
+            recovery,
+            backupRecovery: backup_recovery,
         };
 
         let (factory_address, factory_tx) =

@@ -9,7 +9,7 @@ use crate::{
     chain::ensure_factory,
     config::{Network, SafeEntry},
     context::{Chain, Ctx},
-    contracts::{DevToken, TreasurySafeFactory},
+    contracts::{DevToken, ITreasurySafe, TreasurySafeFactory},
     output::{Out, Outcome},
     toolchain, tx,
     units::NATIVE_ASSET,
@@ -27,15 +27,20 @@ use eyre::{Result, WrapErr, eyre};
 use serde::Serialize;
 use std::time::Duration;
 
-/// anvil's default mnemonic-derived keys: accounts 0-3 (public test keys, never for real funds).
-pub const DEV_KEYS: [&str; 6] = [
+/// anvil's default mnemonic-derived keys: accounts 0-6 (public test keys, never for real funds).
+/// Account 6 is the devnet safe's recovery address ([`DEV_RECOVERY_INDEX`]).
+pub const DEV_KEYS: [&str; 7] = [
     "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
     "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
     "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
     "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
     "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
     "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+    "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
 ];
+
+/// The dev key that is the devnet safe's recovery address (accepted on the devnet chain).
+pub const DEV_RECOVERY_INDEX: usize = 6;
 
 /// Whole dUSD minted on the devnet.
 const DEV_TOKEN_SUPPLY: u64 = 1_000_000_000;
@@ -142,6 +147,8 @@ pub async fn setup_dev_safe(
         delay: 2 * 86_400,
         grace: 14 * 86_400,
         freezeDuration: 3 * 86_400,
+        recovery: signers[DEV_RECOVERY_INDEX].address(),
+        backupRecovery: Address::ZERO,
         caps: vec![
             TreasurySafeFactory::CapConfig {
                 asset: NATIVE_ASSET,
@@ -159,6 +166,11 @@ pub async fn setup_dev_safe(
     if chain.provider.get_code_at(safe).await?.is_empty() {
         let call = factory.createSafe(config, salt).from(deployer);
         tx::transact(out, chain, "createSafe", &call, false).await?;
+        // The recovery address accepts on this chain, so an evacuation can sweep to it.
+        let recovery = signers[DEV_RECOVERY_INDEX].address();
+        let contract = ITreasurySafe::new(safe, chain.provider.clone());
+        let accept = contract.acceptRecovery().from(recovery);
+        tx::transact(out, chain, "acceptRecovery", &accept, false).await?;
     }
     let fund = TransactionRequest::default().with_from(owners[0]).with_to(safe).with_value(funding);
     tx::wait(out, chain, "funding", chain.provider.send_transaction(fund).await?).await?;

@@ -109,6 +109,7 @@ pub fn state_name(state: u8) -> &'static str {
         5 => "Expired",
         6 => "Executed",
         7 => "Cancelled",
+        8 => "Voided",
         _ => "Invalid",
     }
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../../contracts/interfaces/ITreasurySafe.sol";
 import {InvariantToken} from "../mocks/InvariantToken.sol";
 import {GhostStore} from "../stores/GhostStore.sol";
@@ -12,7 +11,7 @@ import {Test} from "forge-std/Test.sol";
 abstract contract BaseHandler is Test {
     address internal constant NATIVE = 0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE;
 
-    TreasurySafe internal immutable safe;
+    ITreasurySafe internal immutable safe;
     GhostStore internal immutable store;
     /// Capped token.
     InvariantToken internal immutable tokenA;
@@ -27,7 +26,7 @@ abstract contract BaseHandler is Test {
         uint256 allowanceA;
     }
 
-    constructor(TreasurySafe safe_, GhostStore store_, InvariantToken tokenA_, InvariantToken tokenB_) {
+    constructor(ITreasurySafe safe_, GhostStore store_, InvariantToken tokenA_, InvariantToken tokenB_) {
         (safe, store, tokenA, tokenB) = (safe_, store_, tokenA_, tokenB_);
     }
 

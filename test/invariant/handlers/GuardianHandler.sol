@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../../contracts/interfaces/ITreasurySafe.sol";
 import {InvariantToken} from "../mocks/InvariantToken.sol";
 import {GhostStore} from "../stores/GhostStore.sol";
@@ -16,7 +15,7 @@ contract GuardianHandler is BaseHandler {
     address internal immutable spender;
 
     constructor(
-        TreasurySafe safe_,
+        ITreasurySafe safe_,
         GhostStore store_,
         InvariantToken tokenA_,
         InvariantToken tokenB_,
@@ -101,6 +100,7 @@ contract GuardianHandler is BaseHandler {
             config.delay = 1 hours;
             config.grace = 1 hours;
             config.freezeDuration = 1 hours;
+            config.recovery = guardian;
             try safe.initialize(config) {
                 store.fail(store.GUARDIAN(), "a guardian re-initialised the safe");
             } catch {}

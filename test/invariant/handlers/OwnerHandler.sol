@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../../contracts/interfaces/ITreasurySafe.sol";
 import {InvariantToken} from "../mocks/InvariantToken.sol";
 import {GhostStore} from "../stores/GhostStore.sol";
@@ -29,7 +28,7 @@ contract OwnerHandler is BaseHandler {
     mapping(uint256 index => uint32) internal proposedEpoch;
 
     constructor(
-        TreasurySafe safe_,
+        ITreasurySafe safe_,
         GhostStore store_,
         InvariantToken tokenA_,
         InvariantToken tokenB_,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {TreasurySafe} from "../../../contracts/TreasurySafe.sol";
+import {ITreasurySafe} from "../../../contracts/interfaces/ITreasurySafe.sol";
 import {InvariantToken} from "../mocks/InvariantToken.sol";
 import {GhostStore} from "../stores/GhostStore.sol";
 import {BaseHandler} from "./BaseHandler.sol";
@@ -13,7 +13,7 @@ import {BaseHandler} from "./BaseHandler.sol";
 contract SpenderHandler is BaseHandler {
     address internal immutable sink = makeAddr("spenderSink");
 
-    constructor(TreasurySafe safe_, GhostStore store_, InvariantToken tokenA_, InvariantToken tokenB_)
+    constructor(ITreasurySafe safe_, GhostStore store_, InvariantToken tokenA_, InvariantToken tokenB_)
         BaseHandler(safe_, store_, tokenA_, tokenB_)
     {}
 
