@@ -1586,7 +1586,7 @@ mod tests {
         assert_eq!(c(&[cancel.clone(), valued]), none);
         assert_eq!(c(&[remove.clone(), call(SAFE, 0, vec![1, 2, 3])]), none);
         assert_eq!(c(&[cancel.clone(), call(BOB, 0, vec![])]), none);
-        let b = decode_batch(&[remove, add], &ctx());
+        let b = decode_batch(&[remove.clone(), add], &ctx());
         assert!(b.guardian_protected && !b.fast_track);
 
         // Fast track needs every setter to tighten the configuration as it is now (`_tightensNow`).
@@ -1613,10 +1613,17 @@ mod tests {
         // Without a configuration, value-dependent setters are assumed to tighten.
         let shorter = [me(ITreasurySafe::setDelayCall { delay: 1 })];
         assert!(classify(SAFE, &shorter, None).fast_track);
-        // The contract loops over nothing for an empty batch (which `queue` refuses anyway).
+        // The contract loops over nothing for an empty batch (which `queue` refuses anyway); it has
+        // no remedy call, so it is not guardian-protected.
         assert_eq!(
             c(&[]),
-            Classification { fast_track: true, freeze_exempt: true, guardian_protected: true }
+            Classification { fast_track: true, freeze_exempt: true, guardian_protected: false }
+        );
+        // Reopen, alone or with a guardian removal, is guardian-protected and never fast-tracked.
+        let reopen = me(ITreasurySafe::reopenCall {});
+        assert_eq!(
+            c(&[remove, reopen]),
+            Classification { fast_track: false, freeze_exempt: false, guardian_protected: true }
         );
     }
 
