@@ -177,10 +177,22 @@ contract EvacuateTest is EvacuationBase {
         cfg.recovery = rec;
         ITreasurySafe other = _deploySafe(cfg, bytes32("sig"));
         uint64 deadline = uint64(_now() + 1 days);
-        uint256 chainId = block.chainid;
-        vm.chainId(chainId + 1);
-        bytes memory sig = _sign(key, other.acceptanceDigest(rec, deadline));
-        vm.chainId(chainId);
+        // The same acceptance in the domain of another chain (chain id + 1), built independently.
+        bytes32 domain = keccak256(
+            abi.encode(
+                keccak256(
+                    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+                ),
+                keccak256("TreasurySafe"),
+                keccak256("1"),
+                block.chainid + 1,
+                address(other)
+            )
+        );
+        bytes32 structHash = keccak256(
+            abi.encode(keccak256("RecoveryAcceptance(address account,uint64 deadline)"), rec, deadline)
+        );
+        bytes memory sig = _sign(key, keccak256(abi.encodePacked("\x19\x01", domain, structHash)));
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, rec));
         other.acceptRecoveryBySig(rec, deadline, sig);
     }
