@@ -119,7 +119,8 @@ function checkArtifactHash(label, artifact, expected) {
 // --- anvil -------------------------------------------------------------------------------------------
 let anvil = null;
 function stopAnvil() {
-  if (anvil && anvil.exitCode === null) anvil.kill('SIGTERM');
+  // SIGKILL: the node is throwaway (no state to save), and it must be gone when the bench has exited.
+  if (anvil && anvil.exitCode === null) anvil.kill('SIGKILL');
 }
 process.on('exit', stopAnvil);
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
