@@ -5,9 +5,9 @@
 // Usage: node bench/bench.js [--out FILE] [--breakdown] [--no-build] [--peers-only] [--rpc-url URL]
 //        (or `make bench`, which writes bench/RESULTS.md with --breakdown)
 //
-// Starts its own anvil on loopback (a free port, hardfork prague, fixed genesis time; stopped at exit,
-// also on failure), unless --rpc-url names one already running (it must be a fresh anvil: the bench
-// warps its clock). Deploys, from build artifacts only (no copied source):
+// Starts its own anvil on loopback (a free port, hardfork prague, fixed genesis time, 12 s a block: the
+// same figures on every run; stopped at exit, also on failure), unless --rpc-url names a fresh anvil
+// already running (the bench warps its clock). Deploys, from build artifacts only (no copied source):
 //   tsafe      TreasurySafeFactory (forge build of this repository) through the deterministic deployer;
 //   Safe 1.4.1 Safe + SafeProxyFactory from @safe-global/safe-contracts;
 //   Safe 1.5.0 Safe + SafeProxyFactory from @safe-global/safe-smart-account;
