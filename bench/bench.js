@@ -29,10 +29,11 @@ const ROOT = path.resolve(__dirname, '..');
 const NM = path.join(ROOT, 'node_modules');
 const BIN = (tool) => path.join(NM, '@foundry-rs', `${tool}-linux-amd64`, 'bin', tool);
 
-function die(msg) {
+function die(msg, code = 1) {
   process.stderr.write(`bench.js: ${msg}\n`);
-  process.exit(1);
+  process.exit(code);
 }
+const usage = (msg) => die(msg, 2); // bad arguments: exit 2, as the CLI does for bad input
 const log = (msg) => process.stderr.write(`bench.js: ${msg}\n`);
 
 let viem;
@@ -55,7 +56,7 @@ const opts = {out: '', breakdown: false, build: true, rpcUrl: '', tsafe: true};
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--out') {
-      opts.out = args[++i] || die('--out needs a file');
+      opts.out = args[++i] || usage('--out needs a file');
     } else if (a === '--breakdown') {
       opts.breakdown = true;
     } else if (a === '--no-build') {
@@ -64,16 +65,16 @@ const opts = {out: '', breakdown: false, build: true, rpcUrl: '', tsafe: true};
       opts.tsafe = false; // the peers alone: no forge build needed
       opts.build = false;
     } else if (a === '--rpc-url') {
-      opts.rpcUrl = args[++i] || die('--rpc-url needs a URL');
+      opts.rpcUrl = args[++i] || usage('--rpc-url needs a URL');
     } else if (a === '-h' || a === '--help') {
       const head = fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 21);
       process.stdout.write(head.map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
       process.exit(0);
     } else {
-      die(`unknown argument '${a}' (try --help)`);
+      usage(`unknown argument '${a}' (try --help)`);
     }
   }
-  if (opts.breakdown && opts.rpcUrl) die('--breakdown needs the anvil the bench starts itself (drop --rpc-url)');
+  if (opts.breakdown && opts.rpcUrl) usage('--breakdown needs the anvil the bench starts itself (drop --rpc-url)');
 }
 
 // --- artifacts --------------------------------------------------------------------------------------
