@@ -230,16 +230,7 @@ impl Follower {
             if !blocks.iter().any(|b| b.number == number) {
                 blocks.push(BlockRef { number, hash });
             }
-            let timestamp = match (log.block_timestamp, times.get(&number)) {
-                (Some(t), _) => t,
-                (None, Some(t)) => *t,
-                (None, None) => {
-                    let t = self.header(number).await?.map_or(0, |(_, _, t)| t);
-                    times.insert(number, t);
-                    t
-                }
-            };
-            records.extend(self.records_for(log, number, hash, index, timestamp, rules).await?);
+            records.extend(self.records_for(log, number, hash, index, &mut times, rules).await?);
         }
         ledger.commit_range(
             chain_id,
@@ -304,7 +295,7 @@ impl Follower {
         number: u64,
         hash: B256,
         index: u64,
-        timestamp: u64,
+        times: &mut HashMap<u64, u64>,
         rules: &[Rule],
     ) -> Result<Vec<NewRecord>> {
         let Ok(event) = ITreasurySafeEvents::decode_log(&log.inner) else {
@@ -317,6 +308,16 @@ impl Follower {
         let (name, summary) = match &event {
             ITreasurySafeEvents::ProposalQueued(q) => {
                 proposal = Some(q.id);
+                // Only a queue needs its block's time (the hours rule): other logs cost no call.
+                let timestamp = match (log.block_timestamp, times.get(&number)) {
+                    (Some(t), _) => t,
+                    (None, Some(t)) => *t,
+                    (None, None) => {
+                        let t = self.header(number).await?.map_or(0, |(_, _, t)| t);
+                        times.insert(number, t);
+                        t
+                    }
+                };
                 let facts = self.facts(q, number, timestamp, rules).await?;
                 for rule in rules {
                     if let Some(reason) = evaluate(rule, &facts) {

@@ -108,8 +108,9 @@ impl Watcher {
         for f in &mut self.followers {
             let mut errors = 0;
             loop {
+                let mut done = false;
                 match f.step(&mut self.ledger, &self.file.rules, self.file.max_block_range).await {
-                    Ok(Step::CaughtUp) => break,
+                    Ok(Step::CaughtUp) => done = true,
                     Ok(Step::Advanced(_)) => {}
                     Ok(Step::RolledBack(to)) => {
                         self.out.warn(format!(
@@ -124,15 +125,22 @@ impl Watcher {
                         f.fall_back();
                         if errors > f.spec.rpc_urls.len() {
                             caught_up = false;
-                            break;
+                            done = true;
                         }
                     }
                 }
                 if let Ok(Some(c)) = self.ledger.cursor(f.chain_id, f.spec.address) {
                     self.metrics.progress(f.chain_id, &f.spec.name, c.number, f.head);
                 }
-                // Act on what was found before reading further: a cancel must not wait for a backfill.
+                // Alert, then act on what was found before reading further: a cancel must not
+                // wait for a backfill, nor an alert for a cancel's receipt.
+                if let Err(e) = self.sinks.deliver_console(&self.ledger, &self.metrics).await {
+                    self.out.warn(format!("delivery: {e:#}"));
+                }
                 respond(&self.out, &mut self.ledger, &self.responders).await;
+                if done {
+                    break;
+                }
             }
         }
         respond(&self.out, &mut self.ledger, &self.responders).await;

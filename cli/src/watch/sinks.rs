@@ -110,8 +110,23 @@ impl Sinks {
     /// Delivers every record some sink has not acknowledged. Returns how many records remain
     /// undelivered (0: all sinks are up to date).
     pub async fn deliver(&self, ledger: &Ledger, metrics: &Metrics) -> eyre::Result<usize> {
+        self.deliver_to(ledger, metrics, &self.names()).await
+    }
+
+    /// Delivers to the console only: instant, so alerts reach people before a response waits
+    /// for its receipt, and before a slow webhook is retried.
+    pub async fn deliver_console(&self, ledger: &Ledger, metrics: &Metrics) -> eyre::Result<usize> {
+        self.deliver_to(ledger, metrics, &["console"]).await
+    }
+
+    async fn deliver_to(
+        &self,
+        ledger: &Ledger,
+        metrics: &Metrics,
+        sinks: &[&'static str],
+    ) -> eyre::Result<usize> {
         let mut left = 0;
-        for sink in self.names() {
+        for &sink in sinks {
             for record in ledger.undelivered(sink)? {
                 let ok = match sink {
                     "console" => self.console(&record.body),
