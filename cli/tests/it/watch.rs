@@ -493,3 +493,66 @@ fn watch_rides_out_a_node_restart_with_its_state() {
     let keys: BTreeSet<&str> = seen.iter().map(|r| r["key"].as_str().unwrap()).collect();
     assert_eq!(keys.len(), seen.len(), "a record was repeated: {seen:?}");
 }
+
+/// A batch that moves an asset without a cap fires `uncapped-asset` (here a `transfer` on a
+/// contract the safe does not cap).
+#[test]
+fn watch_uncapped_asset_alerts() {
+    let d = Devnet::start();
+    let other = tsafe::chain::factory_address().to_string();
+    let capped = transfer(&d, "eth.json");
+    let uncapped = queue(
+        &d,
+        "u.json",
+        &["--to", &other, "--call", "transfer(address,uint256)", RECIPIENT, "5"],
+    );
+    watch_file(&d, &rule("uncapped", "uncapped-asset", "alert", ""), "");
+    let (_, recs) = once(&d);
+    let fired: Vec<&str> =
+        of_type(&recs, "alert").iter().map(|a| a["proposal"].as_str().unwrap()).collect();
+    assert_eq!(fired, vec![uncapped.as_str()], "not {capped}: {recs:?}");
+}
+
+/// The command hook gets every record on stdin with its key; the loopback metrics endpoint
+/// reports the last block, the lag and the alerts.
+#[test]
+fn watch_command_hook_and_metrics() {
+    let d = Devnet::start();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let hook = d.path("hook.log");
+    watch_file(
+        &d,
+        &rule("deny", "expect", "alert", ""),
+        &format!(
+            "command = \"cat >> '{}' && echo \\\"key $TSAFE_WATCH_KEY\\\" >> '{}'\"\nmetrics = \"127.0.0.1:{port}\"",
+            hook.display(),
+            hook.display()
+        ),
+    );
+    let id = transfer(&d, "p.json");
+    let watcher = Running::start(&d);
+    let mut seen = Vec::new();
+    watcher.until_alert(&id, &mut seen);
+    // The command sink runs after the console in each pass: poll the file, bounded.
+    let mut log = String::new();
+    for _ in 0..600 {
+        log = std::fs::read_to_string(&hook).unwrap_or_default();
+        if seen.iter().all(|r| log.contains(&format!("key {}", r["key"].as_str().unwrap()))) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for r in &seen {
+        assert!(log.contains(&r.to_string()), "the hook lacks {r}:\n{log}");
+        assert!(log.contains(&format!("key {}", r["key"].as_str().unwrap())), "{log}");
+    }
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(text.contains("tsafe_watch_alerts_total 1"), "{text}");
+    assert!(text.contains("tsafe_watch_lag_blocks{chain=\"31337\",safe=\"devnet\"} 0"), "{text}");
+    assert!(text.contains("tsafe_watch_last_block{chain=\"31337\""), "{text}");
+    assert!(text.contains("tsafe_watch_rpc_errors_total 0"), "{text}");
+}
