@@ -556,3 +556,50 @@ fn watch_command_hook_and_metrics() {
     assert!(text.contains("tsafe_watch_last_block{chain=\"31337\""), "{text}");
     assert!(text.contains("tsafe_watch_rpc_errors_total 0"), "{text}");
 }
+
+/// High availability: two watchers of one safe, each with its own ledger (one of them reaching the
+/// node through a dead URL first), run at once. Both report the alert under the same key, the
+/// proposal is cancelled once, and both responses end as done.
+#[test]
+fn watch_two_watchers_share_keys_and_never_conflict() {
+    let d = Devnet::start();
+    let id = transfer(&d, "p.json");
+    watch_file(&d, &rule("deny", "expect", "cancel", ""), "");
+    let text = std::fs::read_to_string(d.path("watch.toml")).unwrap();
+    let fallback = text.replace(
+        &format!("rpc_urls = [\"{}\"]", d.url),
+        &format!("rpc_urls = [\"http://127.0.0.1:9\", \"{}\"]", d.url),
+    );
+    assert_ne!(text, fallback);
+    std::fs::write(d.path("b.toml"), fallback).unwrap();
+    let spawn = |file: &str, db: &str| {
+        d.std_cmd()
+            .args(["watch", file, "--once", "--db", db, "--private-key", KEYS[3]])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn("watch.toml", "a.db"), spawn("b.toml", "b.db"));
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    for out in [&a, &b] {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let (ra, rb) = (
+        records(&String::from_utf8_lossy(&a.stdout)),
+        records(&String::from_utf8_lossy(&b.stdout)),
+    );
+    let key = |recs: &[Value]| of_type(recs, "alert")[0]["key"].clone();
+    assert_eq!(key(&ra), key(&rb));
+    for recs in [&ra, &rb] {
+        let response = of_type(recs, "response");
+        assert_eq!(response.len(), 1, "{recs:?}");
+        assert_eq!(response[0]["ok"], true, "{recs:?}");
+    }
+    assert_eq!(d.state(&id), "Cancelled");
+    // The chain saw one cancellation, whichever watcher won.
+    let (_, after) = once(&d);
+    let cancelled: Vec<&Value> =
+        after.iter().filter(|r| r["event"] == "ProposalCancelled").collect();
+    assert_eq!(cancelled.len(), 1, "{after:?}");
+}
