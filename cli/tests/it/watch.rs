@@ -251,12 +251,14 @@ fn watch_retracts_an_alert_whose_log_left_the_chain() {
     watch_file(&d, &rule("deny", "expect", "alert", ""), "");
     once(&d);
     let id = transfer(&d, "p.json");
+    d.mine(2);
     let (_, recs) = once(&d);
     let alert = of_type(&recs, "alert")[0].clone();
     assert_eq!(alert["proposal"], id.as_str());
-    // The queue is the newest block: drop it, then the chain moves on without it.
-    d.rollback(1);
-    d.mine(3);
+    // A reorg of depth 3 drops the queue's block and the two above it; the chain moves on
+    // without them (and grows past the old head).
+    d.rollback(3);
+    d.mine(5);
     assert_eq!(d.state(&id), "Unknown");
     let (_, recs) = once(&d);
     let retractions = of_type(&recs, "retraction");
