@@ -80,7 +80,14 @@ impl Watcher {
             };
             for f in &followers {
                 let wallet = Wallet::from_opts(opts, f.chain_id).await?;
-                let r = Responder::new(&f.chain(), wallet, f.spec.address, &f.spec.name).await?;
+                let r = Responder::new(
+                    &f.chain(),
+                    &f.spec.rpc_urls,
+                    wallet,
+                    f.spec.address,
+                    &f.spec.name,
+                )
+                .await?;
                 if file.rules.iter().any(|r| r.action == rules::Action::Freeze)
                     && !r.armed().await?
                 {

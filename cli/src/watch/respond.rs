@@ -71,14 +71,16 @@ impl Outcome {
     }
 }
 
-/// A guardian signer connected to one chain, for one safe.
+/// A guardian signer for one safe, connected to each of its chain's nodes (a node error moves
+/// the next attempt to the next node).
 #[derive(Debug)]
 pub struct Responder {
     /// The safe.
     pub safe: Address,
     /// The guardian's address.
     pub guardian: Address,
-    chain: Chain,
+    chains: Vec<Chain>,
+    current: std::sync::atomic::AtomicUsize,
 }
 
 /// ProposalState values (see `ITreasurySafe.ProposalState`).
@@ -94,15 +96,29 @@ mod state {
 impl Responder {
     /// Attaches the guardian signer to a chain and checks, before anything else, that it is a
     /// guardian of the safe: otherwise a clear error at start (exit 2), not a crash loop later.
-    pub async fn new(read: &Chain, wallet: Wallet, safe: Address, name: &str) -> Result<Self> {
+    pub async fn new(
+        read: &Chain,
+        urls: &[String],
+        wallet: Wallet,
+        safe: Address,
+        name: &str,
+    ) -> Result<Self> {
         let guardian = wallet.address();
-        let provider = ProviderBuilder::new()
-            .wallet(wallet.into_ethereum_wallet())
-            .connect(&read.rpc_url)
-            .await
-            .map_err(|e| crate::context::node_down(&read.rpc_url, &e))?
-            .erased();
-        let chain = Chain { provider, ..read.clone() };
+        let wallet = wallet.into_ethereum_wallet();
+        // The node already checked first, then the others in the watch file's order.
+        let mut ordered = vec![read.rpc_url.clone()];
+        ordered.extend(urls.iter().filter(|u| **u != read.rpc_url).cloned());
+        let mut chains = Vec::new();
+        for url in ordered {
+            let provider = ProviderBuilder::new()
+                .wallet(wallet.clone())
+                .connect(&url)
+                .await
+                .map_err(|e| crate::context::node_down(&url, &e))?
+                .erased();
+            chains.push(Chain { provider, rpc_url: url, ..read.clone() });
+        }
+        let chain = &chains[0];
         let contract = ITreasurySafe::new(safe, chain.provider.clone());
         if !contract.isGuardian(guardian).call().await? {
             return Err(crate::exit::Failure::bad_input(format!(
@@ -111,12 +127,17 @@ impl Responder {
             .fix("sign with a guardian's keystore or ledger, or change those rules' action to \"alert\"")
             .into());
         }
-        Ok(Self { safe, guardian, chain })
+        Ok(Self { safe, guardian, chains, current: std::sync::atomic::AtomicUsize::new(0) })
+    }
+
+    fn chain(&self) -> &Chain {
+        let i = self.current.load(std::sync::atomic::Ordering::Relaxed);
+        &self.chains[i % self.chains.len()]
     }
 
     /// Whether the guardians may freeze now (their freeze is one shot until the owners re-arm).
     pub async fn armed(&self) -> Result<bool> {
-        let contract = ITreasurySafe::new(self.safe, self.chain.provider.clone());
+        let contract = ITreasurySafe::new(self.safe, self.chain().provider.clone());
         Ok(contract.getConfig().call().await?.guardiansArmed)
     }
 
@@ -130,11 +151,16 @@ impl Responder {
             None if response == "freeze" => self.freeze(out).await,
             None => Ok(Outcome::Failed(format!("unknown response {response:?}"))),
         };
-        result.unwrap_or_else(|e| Outcome::Retry(format!("node error, will retry: {e}")))
+        let outcome =
+            result.unwrap_or_else(|e| Outcome::Retry(format!("node error, will retry: {e}")));
+        if matches!(outcome, Outcome::Retry(_)) {
+            self.current.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        outcome
     }
 
     async fn cancel(&self, out: &Out, id: B256) -> Result<Outcome> {
-        let contract = ITreasurySafe::new(self.safe, self.chain.provider.clone());
+        let contract = ITreasurySafe::new(self.safe, self.chain().provider.clone());
         if let Some(done) = self.cancel_state(id).await? {
             return Ok(done);
         }
@@ -145,7 +171,7 @@ impl Responder {
             )));
         }
         let call = contract.cancel(id).from(self.guardian);
-        match tx::transact(out, &self.chain, "cancel", &call, false).await {
+        match tx::transact(out, self.chain(), "cancel", &call, false).await {
             Ok(mined) => Ok(Outcome::Done {
                 detail: format!("cancelled proposal {id} as guardian {}", self.guardian),
                 tx: mined.map(|m| m.hash),
@@ -162,7 +188,7 @@ impl Responder {
 
     /// `Some` when the proposal needs no cancel (already cancelled, expired) or can no longer be.
     async fn cancel_state(&self, id: B256) -> Result<Option<Outcome>> {
-        let contract = ITreasurySafe::new(self.safe, self.chain.provider.clone());
+        let contract = ITreasurySafe::new(self.safe, self.chain().provider.clone());
         let s = contract.proposalState(id).call().await?;
         Ok(match s {
             state::CANCELLED => Some(Outcome::Done {
@@ -187,7 +213,7 @@ impl Responder {
     }
 
     async fn freeze(&self, out: &Out) -> Result<Outcome> {
-        let contract = ITreasurySafe::new(self.safe, self.chain.provider.clone());
+        let contract = ITreasurySafe::new(self.safe, self.chain().provider.clone());
         if let Some(done) = self.frozen().await? {
             return Ok(done);
         }
@@ -197,7 +223,7 @@ impl Responder {
             ));
         }
         let call = contract.freeze().from(self.guardian);
-        match tx::transact(out, &self.chain, "freeze", &call, false).await {
+        match tx::transact(out, self.chain(), "freeze", &call, false).await {
             Ok(mined) => Ok(Outcome::Done {
                 detail: format!("froze the safe as guardian {}", self.guardian),
                 tx: mined.map(|m| m.hash),
@@ -212,10 +238,10 @@ impl Responder {
     }
 
     async fn frozen(&self) -> Result<Option<Outcome>> {
-        let contract = ITreasurySafe::new(self.safe, self.chain.provider.clone());
+        let contract = ITreasurySafe::new(self.safe, self.chain().provider.clone());
         let until = contract.frozenUntil().call().await?;
         let now = self
-            .chain
+            .chain()
             .provider
             .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
             .await?
@@ -235,11 +261,11 @@ impl Responder {
 
     /// The chain this responder sends on.
     pub fn chain_id(&self) -> u64 {
-        self.chain.chain_id
+        self.chain().chain_id
     }
 
     /// The node's head, to stamp outcomes.
     pub async fn head(&self) -> u64 {
-        self.chain.provider.get_block_number().await.unwrap_or_default()
+        self.chain().provider.get_block_number().await.unwrap_or_default()
     }
 }
