@@ -20,6 +20,7 @@ pub mod toolchain;
 pub mod tx;
 pub mod units;
 pub mod wallet;
+pub mod watch;
 
 use clap::Parser;
 

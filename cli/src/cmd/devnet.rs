@@ -218,7 +218,10 @@ impl DevnetArgs {
              tsafe queue p.json --private-key {k1}\n  \
              tsafe execute p.json --wait --private-key {k1}\n  \
              tsafe propose --safe devnet --token {token} --to 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc --amount 1500 --private-key {k0}\n  \
-             tsafe freeze --safe devnet --private-key {k3}",
+             tsafe freeze --safe devnet --private-key {k3}\n\n\
+             watch it (cancels anything queued that is not announced; see docs/watch.md):\n  \
+             printf '[[safe]]\\naddress = \"{safe}\"\\nrpc_urls = [\"{url}\"]\\n[[rule]]\\nname = \"deny\"\\nkind = \"expect\"\\nseverity = \"critical\"\\naction = \"cancel\"\\n' > watch.toml\n  \
+             tsafe watch watch.toml --private-key {k3}",
             token = dev.token,
             chain = chain.chain_id,
             safe = dev.safe,

@@ -66,21 +66,23 @@ impl Devnet {
             Anvil::at(tsafe::toolchain::anvil_path().expect("the pinned anvil is installed"))
                 .try_spawn()
                 .expect("anvil starts");
-        let url = anvil.endpoint();
+        let anvil_url = anvil.endpoint();
+        Self::setup(Some(anvil), anvil_url)
+    }
+
+    /// Sets up the devnet safe on a node the test runs itself (to stop and restart it).
+    pub fn on(url: &str) -> Self {
+        Self::setup(None, url.to_owned())
+    }
+
+    fn setup(anvil: Option<AnvilInstance>, url: String) -> Self {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let provider = rt.block_on(async {
             ProviderBuilder::new().connect(&url).await.expect("connect to anvil").erased()
         });
         let dir = tempfile::tempdir().unwrap();
-        let mut devnet = Self {
-            anvil: Some(anvil),
-            url,
-            dir,
-            safe: Address::ZERO,
-            token: Address::ZERO,
-            rt,
-            provider,
-        };
+        let mut devnet =
+            Self { anvil, url, dir, safe: Address::ZERO, token: Address::ZERO, rt, provider };
         let url = devnet.url.clone();
         let setup = devnet.ok(&["--json", "devnet", "--rpc-url", &url, "--no-wait"]);
         devnet.safe = setup["data"]["safe"].as_str().unwrap().parse().unwrap();
@@ -179,6 +181,23 @@ impl Devnet {
         let id = id.parse().unwrap();
         let state = self.rt.block_on(async { safe.proposalState(id).call().await.unwrap() });
         tsafe::cmd::status::state_name(state).to_string()
+    }
+
+    /// Mines `n` empty blocks.
+    pub fn mine(&self, n: u64) {
+        self.rt.block_on(async {
+            for _ in 0..n {
+                self.provider.evm_mine(None).await.unwrap();
+            }
+        });
+    }
+
+    /// Drops the newest `depth` blocks (`anvil_rollback`): a reorg as a node sees it.
+    pub fn rollback(&self, depth: u64) {
+        self.rt.block_on(async {
+            let _: serde_json::Value =
+                self.provider.raw_request("anvil_rollback".into(), (depth,)).await.unwrap();
+        });
     }
 
     /// Stops anvil (the node goes down).
