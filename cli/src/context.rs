@@ -180,7 +180,22 @@ impl Chain {
             .fix("check --safe and --rpc-url/--network: the safe lives on another chain, or was never deployed")
             .into());
         }
-        Ok(ITreasurySafe::new(safe.address, self.provider.clone()))
+        // A contract is there; it is a tsafe safe if it answers `domainSeparator()` with the
+        // EIP-712 domain of a tsafe at this address on this chain.
+        let bound = ITreasurySafe::new(safe.address, self.provider.clone());
+        let expected =
+            crate::proposal::hash_proposal(self.chain_id, safe.address, &[], Default::default(), 0)
+                .domain_separator;
+        match bound.domainSeparator().call().await {
+            Ok(domain) if domain == expected => Ok(bound),
+            Err(e) if crate::exit::is_unreachable(&e) => Err(node_down(&self.rpc_url, &e)),
+            _ => Err(Failure::bad_input(format!(
+                "{} on chain {} is a contract, but not a tsafe safe (it does not answer the safe's domainSeparator())",
+                safe.address, self.chain_id
+            ))
+            .fix("check --safe: it names another contract (a token, perhaps); `tsafe status --safe ADDRESS` works on the safe's own address")
+            .into()),
+        }
     }
 }
 

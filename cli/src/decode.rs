@@ -66,10 +66,12 @@ pub struct CapInfo {
     /// The capped asset ([`NATIVE_ASSET`] for the native coin).
     pub asset: Address,
     /// The limit per period, in base units.
+    #[serde(serialize_with = "crate::units::decimal::serialize")]
     pub limit: U256,
     /// The period in seconds.
     pub period: u32,
     /// What may still leave now, in base units.
+    #[serde(serialize_with = "crate::units::decimal::serialize")]
     pub remaining: U256,
 }
 
@@ -78,6 +80,7 @@ pub struct CapInfo {
 #[serde(rename_all = "camelCase")]
 pub struct SafeConfig {
     /// The threshold M.
+    #[serde(serialize_with = "crate::units::decimal::serialize")]
     pub threshold: U256,
     /// The owners.
     pub owners: Vec<Address>,
@@ -131,6 +134,9 @@ pub struct DecodeContext {
     pub config: Option<SafeConfig>,
     /// Addresses with no code, no nonce and no balance: likely typos or unused keys.
     pub fresh_addresses: HashSet<Address>,
+    /// Function signatures the proposal file records (`--call` text), by selector, for calls
+    /// the decoder does not know otherwise.
+    pub functions: HashMap<[u8; 4], alloy::json_abi::Function>,
 }
 
 impl DecodeContext {
@@ -143,7 +149,39 @@ impl DecodeContext {
             tokens: HashMap::new(),
             config: None,
             fresh_addresses: HashSet::new(),
+            functions: HashMap::new(),
         }
+    }
+
+    /// Adds the function signatures a proposal file records.
+    pub fn add_functions(&mut self, texts: &[String]) {
+        for text in texts {
+            if let Ok(f) = alloy::json_abi::Function::parse(text) {
+                self.functions.insert(f.selector().0, f);
+            }
+        }
+    }
+
+    /// Decodes calldata with a signature the proposal file records, if one matches.
+    fn decode_with_recorded(
+        &self,
+        data: &[u8],
+    ) -> Option<(&alloy::json_abi::Function, Vec<(String, String)>)> {
+        use alloy::dyn_abi::JsonAbiExt;
+        let selector: [u8; 4] = data.get(..4)?.try_into().ok()?;
+        let function = self.functions.get(&selector)?;
+        let values = function.abi_decode_input(&data[4..]).ok()?;
+        let args = function
+            .inputs
+            .iter()
+            .zip(values)
+            .enumerate()
+            .map(|(i, (p, v))| {
+                let name = if p.name.is_empty() { format!("arg{i}") } else { p.name.clone() };
+                (name, render_value(&v))
+            })
+            .collect();
+        Some((function, args))
     }
 
     fn cap(&self, asset: Address) -> Option<&CapInfo> {
@@ -277,10 +315,12 @@ pub struct Outflow {
     /// The asset ([`NATIVE_ASSET`] for the native coin).
     pub asset: Address,
     /// Sum of value sent, tokens transferred out and allowances granted, in base units.
+    #[serde(serialize_with = "crate::units::decimal::serialize")]
     pub amount: U256,
     /// The amount for people.
     pub display: String,
     /// The cap's remaining amount now, if the asset is capped (and the configuration known).
+    #[serde(serialize_with = "crate::units::decimal::option::serialize")]
     pub cap_remaining: Option<U256>,
     /// The same, for people.
     pub cap_remaining_display: Option<String>,
@@ -708,6 +748,18 @@ impl Decoder<'_> {
                         out.index
                     ),
                 );
+            }
+            if let Some((function, args)) = ctx.decode_with_recorded(&call.data) {
+                out.summary = format!(
+                    "call {target}.{}({}){with_value} (as the proposal file names it)",
+                    function.name,
+                    args.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(", ")
+                );
+                out.function = Some(function.signature());
+                for (name, value) in args {
+                    out.arg(&name, value);
+                }
+                return;
             }
             out.summary = format!(
                 "call {target} with selector {selector} and {} bytes of data{with_value}",
@@ -1227,6 +1279,24 @@ fn asset_name(ctx: &DecodeContext, asset: Address) -> String {
     match ctx.tokens.get(&asset) {
         Some(t) => format!("{} ({asset})", t.symbol),
         None => format!("token {asset}"),
+    }
+}
+
+/// A decoded ABI value for people: addresses checksummed, numbers in decimal.
+fn render_value(value: &alloy::dyn_abi::DynSolValue) -> String {
+    use alloy::dyn_abi::DynSolValue as V;
+    match value {
+        V::Address(a) => a.to_checksum(None),
+        V::Uint(v, _) => v.to_string(),
+        V::Int(v, _) => v.to_string(),
+        V::Bool(b) => b.to_string(),
+        V::String(s) => format!("{s:?}"),
+        V::Bytes(b) => alloy::primitives::hex::encode_prefixed(b),
+        V::FixedBytes(w, size) => alloy::primitives::hex::encode_prefixed(&w[..*size]),
+        V::Array(items) | V::FixedArray(items) | V::Tuple(items) => {
+            format!("[{}]", items.iter().map(render_value).collect::<Vec<_>>().join(", "))
+        }
+        other => format!("{other:?}"),
     }
 }
 

@@ -16,6 +16,8 @@ pub mod opts;
 pub mod output;
 pub mod proposal;
 pub mod revert;
+pub mod simulate;
+pub mod state;
 pub mod toolchain;
 pub mod tx;
 pub mod units;

@@ -102,6 +102,22 @@ pub struct TxOpts {
     /// Simulate and print what would be sent; send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Gas limit of the transaction [default: estimated].
+    #[arg(long, value_name = "GAS")]
+    pub gas_limit: Option<u64>,
+    /// Gas price (legacy) or max fee per gas (EIP-1559, with --priority-gas-price): `30gwei` or
+    /// wei [default: from the node].
+    #[arg(long, value_name = "PRICE")]
+    pub gas_price: Option<String>,
+    /// Max priority fee per gas (EIP-1559 tip): `2gwei` or wei [default: from the node].
+    #[arg(long, value_name = "PRICE")]
+    pub priority_gas_price: Option<String>,
+    /// Nonce of the transaction; with a higher --gas-price it replaces a stuck one.
+    #[arg(long, value_name = "NONCE")]
+    pub nonce: Option<u64>,
+    /// Blocks to wait on top of the one that includes the transaction.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub confirmations: u64,
 }
 
 /// Everything a command that signs and sends for a safe takes: which safe, which node, which

@@ -185,7 +185,7 @@ impl DeployArgs {
                 .into());
             }
             ctx.out.status(format!("deploying the safe at {predicted} (chain {})", chain.chain_id));
-            (predicted, tx::transact(&ctx.out, &chain, "createSafe", &call, self.tx.dry_run).await?)
+            (predicted, tx::transact_with(&ctx.out, &chain, "createSafe", &call, &self.tx).await?)
         };
 
         if let (Some(name), Some(_)) = (&self.name, &mined) {

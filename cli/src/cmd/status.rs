@@ -7,6 +7,7 @@ use crate::{
     contracts::ITreasurySafe,
     opts::{RpcOpts, SafeOpts},
     output::Outcome,
+    state::ProposalState,
     units::{self, NATIVE_ASSET},
 };
 use alloy::{
@@ -67,7 +68,7 @@ pub struct ScheduledCap {
 #[serde(rename_all = "camelCase")]
 pub struct ProposalStatus {
     id: B256,
-    state: String,
+    state: ProposalState,
     eta: u64,
     expires_at: u64,
     seconds_to_eta: i64,
@@ -84,7 +85,7 @@ pub struct StatusReport {
     chain_id: u64,
     now: u64,
     owners: Vec<Address>,
-    threshold: String,
+    threshold: u64,
     guardians: Vec<Address>,
     guardians_armed: bool,
     epoch: u32,
@@ -98,19 +99,9 @@ pub struct StatusReport {
     proposals: Vec<ProposalStatus>,
 }
 
-/// The proposal state's name, as the contract's enum.
+/// The proposal state's name, as the contract's enum (`Invalid` for a value it does not have).
 pub fn state_name(state: u8) -> &'static str {
-    match state {
-        0 => "Unknown",
-        1 => "Proposed",
-        2 => "Stale",
-        3 => "Queued",
-        4 => "Ready",
-        5 => "Expired",
-        6 => "Executed",
-        7 => "Cancelled",
-        _ => "Invalid",
-    }
+    ProposalState::from_u8(state).map_or("Invalid", ProposalState::name)
 }
 
 /// The chain's latest block timestamp (what the contract compares against).
@@ -232,7 +223,7 @@ impl StatusArgs {
             proposals.push(ProposalStatus {
                 summary: batch_summary(&calls, &dctx),
                 id,
-                state: state_name(p.state).to_string(),
+                state: crate::state::from_contract(p.state)?,
                 eta: p.eta,
                 expires_at: p.expiresAt,
                 seconds_to_eta: i64::try_from(p.eta).unwrap_or(i64::MAX)
@@ -246,7 +237,7 @@ impl StatusArgs {
             chain_id: chain.chain_id,
             now,
             owners: config.owners.clone(),
-            threshold: config.threshold.to_string(),
+            threshold: config.threshold.saturating_to(),
             guardians: config.guardians.clone(),
             guardians_armed: config.guardiansArmed,
             epoch: config.epoch,
@@ -326,7 +317,7 @@ fn render(r: &StatusReport) -> String {
     }
     let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
     for p in &r.proposals {
-        *by_state.entry(p.state.as_str()).or_default() += 1;
+        *by_state.entry(p.state.name()).or_default() += 1;
     }
     let _ = writeln!(
         t,
@@ -338,18 +329,18 @@ fn render(r: &StatusReport) -> String {
         }
     );
     for p in &r.proposals {
-        let when = match p.state.as_str() {
-            "Queued" => format!(
+        let when = match p.state {
+            ProposalState::Queued => format!(
                 "executable in {}",
                 units::format_duration(p.seconds_to_eta.max(0).unsigned_abs())
             ),
-            "Ready" => format!(
+            ProposalState::Ready => format!(
                 "executable now, expires in {}",
                 units::format_duration(p.expires_at.saturating_sub(r.now))
             ),
             _ => String::new(),
         };
-        let _ = writeln!(t, "  {}  {:<9} {when}", p.id, p.state);
+        let _ = writeln!(t, "  {}  {:<9} {when}", p.id, p.state.name());
         if !p.summary.is_empty() {
             let _ = writeln!(t, "      {}", p.summary);
         }

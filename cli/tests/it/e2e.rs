@@ -178,7 +178,7 @@ fn onchain_propose_approve_queue_and_execute_by_id() {
 
     // Queueing with one approval is refused before anything is sent.
     let short = d.fails(&["queue", &id, "--safe", &safe, "--private-key", KEYS[4]], 3);
-    assert!(short.stderr.contains("1 owner approval(s), the safe needs 2"), "{}", short.stderr);
+    assert!(short.stderr.contains("too few owner approvals: have 1, need 2"), "{}", short.stderr);
 
     // approve shows what the id stands for and asks first: without --yes and without a terminal
     // it refuses and sends nothing.
@@ -321,7 +321,7 @@ fn config_changes_tighten_at_once_and_loosen_after_the_delay() {
     d.ok(&["--json", "execute", "l.json", "--private-key", KEYS[4]]);
     let status = d.ok(&["--json", "status", "--safe", &safe]);
     assert_eq!(status["data"]["owners"].as_array().unwrap().len(), 4);
-    assert_eq!(status["data"]["threshold"], "3");
+    assert_eq!(status["data"]["threshold"], 3);
     assert_eq!(status["data"]["epoch"], 1);
 
     // The epoch moved: the old file's approvals no longer count, and queue says so.
@@ -462,7 +462,7 @@ fn deploy_a_new_safe_and_read_its_status() {
     let status = d.ok(&["--json", "status", "--safe", "treasury", "--rpc-url", &url]);
     let s = &status["data"];
     assert_eq!(s["safe"].as_str().unwrap().to_lowercase(), safe.to_lowercase());
-    assert_eq!(s["threshold"], "2");
+    assert_eq!(s["threshold"], 2);
     assert_eq!(s["owners"].as_array().unwrap().len(), 3);
     assert_eq!(s["delaySeconds"], DAY);
     assert_eq!(s["graceSeconds"], 7 * DAY);

@@ -10,3 +10,4 @@ mod digest;
 mod e2e;
 mod harness;
 mod help;
+mod treasury;
