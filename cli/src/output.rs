@@ -235,7 +235,7 @@ pub fn data(line: &str) -> io::Result<()> {
 /// error is bad input (exit 2), printed by clap on stderr and, with `--json` anywhere before a
 /// `--`, also as the error envelope on stdout, as every other failure.
 pub fn usage_error(error: clap::Error) -> std::process::ExitCode {
-    use clap::error::{ContextKind, ErrorKind};
+    use clap::error::ErrorKind;
     if matches!(
         error.kind(),
         ErrorKind::DisplayHelp
@@ -256,7 +256,6 @@ pub fn usage_error(error: clap::Error) -> std::process::ExitCode {
             .find(|l| l.starts_with("error:"))
             .map(|l| l.trim_start_matches("error:").trim().to_owned())
             .unwrap_or_else(|| rendered.trim().to_owned());
-        let invalid = error.get(ContextKind::InvalidArg).map(|v| v.to_string());
         let fix = match &command {
             Some(c) => format!("see `tsafe {c} --help` for the flags and arguments it takes"),
             None => "see `tsafe --help` for the commands".to_owned(),
@@ -272,7 +271,6 @@ pub fn usage_error(error: clap::Error) -> std::process::ExitCode {
                 "message": message,
                 "fix": fix,
                 "revert": null,
-                "argument": invalid,
             },
         });
         let _ = data_line(&serde_json::to_string_pretty(&envelope).unwrap_or_default());

@@ -10,4 +10,5 @@ mod digest;
 mod e2e;
 mod harness;
 mod help;
+mod json_docs;
 mod treasury;
