@@ -11,6 +11,7 @@ pub mod context;
 pub mod contracts;
 pub mod decode;
 pub mod exit;
+pub mod explain;
 pub mod flow;
 pub mod opts;
 pub mod output;

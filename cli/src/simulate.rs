@@ -235,6 +235,7 @@ pub async fn simulate(chain: &Chain, plan: &Plan<'_>) -> Result<Simulation> {
                 ),
             ),
         };
+        let failure = crate::explain::explain(chain, failure).await;
         return Ok(Simulation::Reverts { step: step.name, failure });
     }
     Ok(Simulation::Runs { steps: what.join(", then ") })

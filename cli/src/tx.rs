@@ -60,7 +60,10 @@ where
     D: CallDecoder + Clone,
 {
     // Simulation: a revert is decoded into the contract's error, with its fix, before anything is signed.
-    call.call_raw().await.map_err(|e| revert::contract_failure(what, &e))?;
+    if let Err(e) = call.call_raw().await {
+        let failure = revert::contract_failure(what, &e);
+        return Err(crate::explain::explain(chain, failure).await.into());
+    }
     if opts.dry_run {
         out.status(format!("dry run: {what} simulated successfully; nothing was sent"));
         return Ok(None);

@@ -380,3 +380,76 @@ fn typed_data_signed_by_cast_matches_the_tsafe_signature() {
     let by_tsafe = file["signatures"][0]["signature"].as_str().unwrap().to_lowercase();
     assert_eq!(by_cast, by_tsafe, "cast and tsafe sign the same digest {digest}");
 }
+
+/// Reverts in words: a cap refusal names both amounts in ETH; a refused change names its bounds.
+#[test]
+fn reverts_are_explained_in_units_times_and_names() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    // 11 ETH against a 10 ETH/day cap: proposed with a warning (caps refill), refused at execute.
+    let p = d.run(&[
+        "propose",
+        "--safe",
+        &safe,
+        "--to",
+        RECIPIENT,
+        "--value",
+        "11ether",
+        "-o",
+        "big.json",
+        "--private-key",
+        KEYS[0],
+    ]);
+    assert_eq!(p.code, 0, "{}", p.stderr);
+    assert!(p.stderr.contains("it may still run later"), "{}", p.stderr);
+    d.ok(&["--json", "-y", "sign", "big.json", "--private-key", KEYS[1]]);
+    d.ok(&["--json", "queue", "big.json", "--private-key", KEYS[4]]);
+    let early = d.fails(&["execute", "big.json", "--private-key", KEYS[4]], 3);
+    assert!(early.stderr.contains("UTC, in 2d"), "a time in UTC and relative: {}", early.stderr);
+    d.warp(2 * DAY);
+    let refused = d.fails(&["--json", "execute", "big.json", "--private-key", KEYS[4]], 4);
+    let message = refused.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("in words: wanted 11 ETH, 10 ETH left"), "{message}");
+
+    let delay =
+        d.fails(&["propose", "--safe", &safe, "--set-delay", "1m", "--private-key", KEYS[0]], 6);
+    assert!(delay.stderr.contains("in words: 1m is outside 1h to 30d"), "{}", delay.stderr);
+}
+
+/// Transaction flags reach the transaction: gas limit, gas price and nonce.
+#[test]
+fn transaction_flags_set_gas_price_and_nonce() {
+    let d = Devnet::start();
+    d.signed_transfer("p.json", "1ether");
+    let cast = tsafe::toolchain::pinned_tool_path("cast");
+    let keeper = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
+    let nonce = std::process::Command::new(&cast)
+        .args(["nonce", keeper, "--rpc-url", &d.url])
+        .output()
+        .unwrap();
+    let nonce = String::from_utf8_lossy(&nonce.stdout).trim().to_string();
+    let q = d.ok(&[
+        "--json",
+        "queue",
+        "p.json",
+        "--private-key",
+        KEYS[4],
+        "--gas-limit",
+        "900000",
+        "--gas-price",
+        "3gwei",
+        "--nonce",
+        &nonce,
+        "--confirmations",
+        "1",
+    ]);
+    let hash = q["data"]["transaction"]["hash"].as_str().unwrap();
+    let tx = std::process::Command::new(&cast)
+        .args(["tx", hash, "--rpc-url", &d.url, "--json"])
+        .output()
+        .unwrap();
+    let tx: Value = serde_json::from_slice(&tx.stdout).unwrap();
+    assert_eq!(tx["gas"], "0xdbba0", "{tx}");
+    assert_eq!(tx["gasPrice"], "0xb2d05e00", "3 gwei: {tx}");
+    assert_eq!(tx["nonce"], format!("{:#x}", nonce.parse::<u64>().unwrap()), "{tx}");
+}
