@@ -103,13 +103,7 @@ pub fn resolve_safe(ctx: &Ctx, opts: &SafeOpts, file: Option<&ProposalFile>) -> 
     if opts.safe.is_some() || file.is_none() {
         return ctx.safe(opts);
     }
-    let address = file.map(ProposalFile::safe).unwrap_or_default();
-    let named = ctx.config.safes.iter().find(|(_, s)| s.address == address);
-    Ok(SafeRef {
-        address,
-        name: named.map(|(n, _)| n.clone()),
-        network: named.and_then(|(_, s)| s.network.clone()),
-    })
+    Ok(ctx.known_safe(file.map(ProposalFile::safe).unwrap_or_default()))
 }
 
 /// A proposal's content, from a file or rebuilt from the chain's events.
@@ -155,9 +149,9 @@ impl Loaded {
     }
 }
 
-async fn from_events(chain: &Chain, safe: Address, id: B256) -> Result<Loaded> {
-    let filter = proposal_events(safe).topic1(id).from_block(0);
-    let logs = chain.provider.get_logs(&filter).await.map_err(|e| {
+async fn from_events(chain: &Chain, safe: &SafeRef, id: B256) -> Result<Loaded> {
+    let filter = proposal_events(safe.address).topic1(id);
+    let logs = crate::chain::logs(chain, &filter, safe.from_block()).await.map_err(|e| {
         Failure::new(
             ExitKind::Node,
             format!(
@@ -169,7 +163,7 @@ async fn from_events(chain: &Chain, safe: Address, id: B256) -> Result<Loaded> {
     })?;
     for log in logs {
         let Some((calls, salt, epoch)) = proposal_in_log(&log) else { continue };
-        let hashes = hash_proposal(chain.chain_id, safe, &calls, salt, epoch);
+        let hashes = hash_proposal(chain.chain_id, safe.address, &calls, salt, epoch);
         if hashes.digest != id {
             return Err(Failure::new(
                 ExitKind::Error,
@@ -183,8 +177,8 @@ async fn from_events(chain: &Chain, safe: Address, id: B256) -> Result<Loaded> {
         return Ok(Loaded { calls, salt, epoch, hashes, file: None });
     }
     Err(Failure::bad_input(format!(
-        "proposal {id} was neither proposed nor queued on chain {} by safe {safe}",
-        chain.chain_id
+        "proposal {id} was neither proposed nor queued on chain {} by safe {}",
+        chain.chain_id, safe.address
     ))
     .fix("pass the proposal file instead of the id (an off-chain proposal is only known from its file)")
     .into())
@@ -768,7 +762,7 @@ pub async fn resolve(
     let safe = chain.safe(&safe_ref).await?;
     let loaded = match (merged, id) {
         (Some((path, file)), _) => Loaded::from_file(path, file),
-        (None, Some(id)) => from_events(&chain, safe_ref.address, id).await?,
+        (None, Some(id)) => from_events(&chain, &safe_ref, id).await?,
         (None, None) => {
             return Err(Failure::bad_input("no proposal named")
                 .fix("pass a proposal file or a proposal id")
@@ -885,19 +879,19 @@ pub fn next_command(verb: &str, source: &Source, safe: &SafeRef, rest: &str) -> 
 pub async fn warnings_since_queued(
     chain: &Chain,
     safe: &Safe,
+    from_block: u64,
     loaded: &Loaded,
 ) -> Result<Vec<decode::Warning>, String> {
     use alloy::eips::BlockId;
     let filter = Filter::new()
         .address(*safe.address())
         .event_signature(ITreasurySafe::ProposalQueued::SIGNATURE_HASH)
-        .topic1(loaded.id())
-        .from_block(0);
+        .topic1(loaded.id());
     let mut now_ctx =
         decode_context(chain, safe, &loaded.calls).await.map_err(|e| e.to_string())?;
     now_ctx.add_functions(loaded.functions());
     let now = decode::decode_batch(&loaded.calls, &now_ctx);
-    let logs = chain.provider.get_logs(&filter).await.map_err(|e| e.to_string())?;
+    let logs = crate::chain::logs(chain, &filter, from_block).await.map_err(|e| e.to_string())?;
     let Some(block) = logs.first().and_then(|l| l.block_number) else {
         // Not queued yet: it is queued now, under the configuration now.
         return Ok(Vec::new());

@@ -175,10 +175,13 @@ async fn confirm_changed_warnings(
     report: &flow::ProposalReport,
 ) -> Result<()> {
     let out = &ctx.out;
-    let (warnings, why) = match flow::warnings_since_queued(&r.chain, &r.safe, &r.loaded).await {
-        Ok(w) => (w, None),
-        Err(why) => (report.decoded.all_warnings().cloned().collect(), Some(why)),
-    };
+    let (warnings, why) =
+        match flow::warnings_since_queued(&r.chain, &r.safe, r.safe_ref.from_block(), &r.loaded)
+            .await
+        {
+            Ok(w) => (w, None),
+            Err(why) => (report.decoded.all_warnings().cloned().collect(), Some(why)),
+        };
     if warnings.is_empty() {
         return Ok(());
     }

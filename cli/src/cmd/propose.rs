@@ -589,9 +589,8 @@ pub async fn create(
         (None, Some(m)) => {
             text.push_str(&format!("\nproposed on chain in {}\n", m.hash));
             let safe_ref = crate::context::SafeRef {
-                address: *safe.address(),
                 name: make.safe_name.clone(),
-                network: None,
+                ..crate::context::SafeRef::address(*safe.address())
             };
             let source = flow::Source::Id(id);
             text.push_str(&format!(

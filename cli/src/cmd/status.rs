@@ -12,7 +12,7 @@ use crate::{
 };
 use alloy::{
     primitives::{Address, B256, U256},
-    providers::{DynProvider, Provider},
+    providers::Provider,
     rpc::types::BlockNumberOrTag,
 };
 use clap::Args;
@@ -27,9 +27,10 @@ pub struct StatusArgs {
     pub safe: SafeOpts,
     #[command(flatten)]
     pub rpc: RpcOpts,
-    /// First block to scan for proposal events (the safe's deployment block is best).
-    #[arg(long, default_value_t = 0)]
-    pub from_block: u64,
+    /// First block to scan for proposal events [default: the safe's deployment block from the
+    /// config, else 0].
+    #[arg(long, value_name = "BLOCK")]
+    pub from_block: Option<u64>,
 }
 
 /// One capped asset.
@@ -117,13 +118,13 @@ pub async fn chain_now(chain: &Chain) -> Result<u64> {
 /// Every proposal the safe has seen (created or queued), oldest first, with its calls as the
 /// events carry them.
 pub async fn proposals_seen(
-    provider: &DynProvider,
+    chain: &Chain,
     safe: Address,
     from_block: u64,
 ) -> Result<Vec<(B256, Vec<ITreasurySafe::Call>)>> {
-    let filter = crate::flow::proposal_events(safe).from_block(from_block);
+    let filter = crate::flow::proposal_events(safe);
     let mut seen: Vec<(B256, Vec<ITreasurySafe::Call>)> = Vec::new();
-    for log in provider.get_logs(&filter).await? {
+    for log in crate::chain::logs(chain, &filter, from_block).await? {
         let Some(id) = log.topics().get(1).copied() else { continue };
         if seen.iter().any(|(known, _)| *known == id) {
             continue;
@@ -216,8 +217,12 @@ impl StatusArgs {
         }
         dctx.config = Some(crate::decode::SafeConfig::from(config.clone()));
         let mut proposals = Vec::new();
-        for (id, calls) in
-            proposals_seen(&chain.provider, safe_ref.address, self.from_block).await?
+        for (id, calls) in proposals_seen(
+            &chain,
+            safe_ref.address,
+            self.from_block.unwrap_or(safe_ref.from_block()),
+        )
+        .await?
         {
             let p = safe.getProposal(id).call().await?;
             proposals.push(ProposalStatus {

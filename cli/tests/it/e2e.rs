@@ -513,6 +513,16 @@ fn completions_for_every_shell() {
 /// envelope) at once, keeps the chain up, and stops it cleanly on Ctrl-C (SIGINT).
 #[test]
 fn devnet_starts_its_own_anvil_and_stops_on_ctrl_c() {
+    devnet_stops_on("-INT");
+}
+
+/// The same on SIGTERM (`kill`, systemd, containers): anvil is stopped, not orphaned.
+#[test]
+fn devnet_stops_its_anvil_on_sigterm() {
+    devnet_stops_on("-TERM");
+}
+
+fn devnet_stops_on(signal: &str) {
     use std::io::Read as _;
     let dir = tempfile::tempdir().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("tsafe");
@@ -551,7 +561,7 @@ fn devnet_starts_its_own_anvil_and_stops_on_ctrl_c() {
     assert_eq!(balance, parse_ether("100").unwrap());
 
     let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
@@ -560,6 +570,15 @@ fn devnet_starts_its_own_anvil_and_stops_on_ctrl_c() {
     let mut rest = String::new();
     stdout.read_to_string(&mut rest).unwrap();
     assert!(rest.trim().is_empty(), "one envelope only, not two: {rest}");
+    // Its anvil went down with it.
+    let gone = rt.block_on(async {
+        use alloy::providers::{Provider, ProviderBuilder};
+        match ProviderBuilder::new().connect(&url).await {
+            Ok(p) => p.get_block_number().await.is_err(),
+            Err(_) => true,
+        }
+    });
+    assert!(gone, "anvil at {url} still answers after {signal}");
 }
 
 /// Raising a cap waits the delay, then is only scheduled: the old cap binds for one more period,

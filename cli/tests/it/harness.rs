@@ -105,7 +105,8 @@ impl Devnet {
             .env_remove("TSAFE_SAFE")
             .env_remove("TSAFE_PRIVATE_KEY")
             .env_remove("ETH_KEYSTORE")
-            .env_remove("ETH_PASSWORD");
+            .env_remove("ETH_PASSWORD")
+            .env_remove("ETH_KEYSTORE_ACCOUNT");
         cmd
     }
 

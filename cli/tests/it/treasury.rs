@@ -453,3 +453,59 @@ fn transaction_flags_set_gas_price_and_nonce() {
     assert_eq!(tx["gasPrice"], "0xb2d05e00", "3 gwei: {tx}");
     assert_eq!(tx["nonce"], format!("{:#x}", nonce.parse::<u64>().unwrap()), "{tx}");
 }
+
+/// `deploy --name` saves the chain id and deployment block (log queries start there), keeps the
+/// config's comments, and an RPC URL may name an environment variable.
+#[test]
+fn deploy_saves_chain_and_block_and_rpc_urls_expand_variables() {
+    let d = Devnet::start();
+    let config = d.path("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("# the team's networks: keep this comment\n{text}")).unwrap();
+    let url = d.url.clone();
+    d.ok(&[
+        "--json",
+        "deploy",
+        "--rpc-url",
+        &url,
+        "--owner",
+        RECIPIENT,
+        "--threshold",
+        "1",
+        "--name",
+        "team",
+        "--salt",
+        "team-1",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let saved = std::fs::read_to_string(&config).unwrap();
+    assert!(saved.contains("# the team's networks: keep this comment"), "{saved}");
+    assert!(saved.contains("[safes.team]"), "{saved}");
+    assert!(saved.contains("chain_id = 31337"), "{saved}");
+    assert!(saved.contains("deployed_block = "), "{saved}");
+
+    std::fs::write(
+        &config,
+        format!("{saved}\n[networks.hosted]\nrpc_url = \"${{TSAFE_TEST_NODE}}\"\n"),
+    )
+    .unwrap();
+    let run = |env: Option<&str>| {
+        let mut cmd = d.cmd();
+        cmd.args(["--json", "status", "--safe", "team", "--network", "hosted"]);
+        match env {
+            Some(v) => cmd.env("TSAFE_TEST_NODE", v),
+            None => cmd.env_remove("TSAFE_TEST_NODE"),
+        };
+        cmd.output().unwrap()
+    };
+    let ok = run(Some(&url));
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stdout));
+    let unset = run(None);
+    assert_eq!(unset.status.code(), Some(2));
+    let e: Value = serde_json::from_slice(&unset.stdout).unwrap();
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("${TSAFE_TEST_NODE}, which is not set"),
+        "{e}"
+    );
+}
