@@ -137,6 +137,8 @@ pub struct DecodeContext {
     /// Function signatures the proposal file records (`--call` text), by selector, for calls
     /// the decoder does not know otherwise.
     pub functions: HashMap<[u8; 4], alloy::json_abi::Function>,
+    /// The safe's balance of each asset the caller read (native coin and tokens).
+    pub balances: HashMap<Address, U256>,
 }
 
 impl DecodeContext {
@@ -150,6 +152,7 @@ impl DecodeContext {
             config: None,
             fresh_addresses: HashSet::new(),
             functions: HashMap::new(),
+            balances: HashMap::new(),
         }
     }
 
@@ -259,6 +262,8 @@ pub enum WarningKind {
     /// The call will revert when executed (malformed calldata, a function the safe cannot call on
     /// itself, a loosening change in a fast-tracked batch).
     WillRevert,
+    /// The batch moves more of an asset than the safe holds now.
+    ExceedsBalance,
 }
 
 /// A warning for the signer.
@@ -558,6 +563,26 @@ pub fn decode_batch(calls: &[ITreasurySafe::Call], ctx: &DecodeContext) -> Decod
                     "the batch moves {} but the cap has {} left now: execute will revert with CapExceeded unless the cap refills first",
                     ctx.amount_display(asset, amount),
                     ctx.amount_display(asset, remaining)
+                ),
+            });
+        }
+        if let Some(&balance) = ctx.balances.get(&asset)
+            && amount > balance
+        {
+            let decimals_hint = match ctx.tokens.get(&asset) {
+                Some(t) => format!(
+                    " (token amounts are in {} units: `--amount 1` is one {}, `--amount 1e18` is 10^18 of them)",
+                    t.symbol, t.symbol
+                ),
+                None => String::new(),
+            };
+            warnings.push(Warning {
+                kind: WarningKind::ExceedsBalance,
+                call: None,
+                message: format!(
+                    "the batch moves {} but the safe holds {} now: it runs only once the safe is funded{decimals_hint}",
+                    ctx.amount_display(asset, amount),
+                    ctx.amount_display(asset, balance)
                 ),
             });
         }

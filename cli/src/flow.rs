@@ -233,7 +233,14 @@ pub async fn decode_context(
     for token in tokens {
         if let Ok((symbol, decimals)) = token_info(chain, token).await {
             ctx.tokens.insert(token, TokenInfo { symbol, decimals });
+            let erc20 = crate::chain::IERC20::new(token, chain.provider.clone());
+            if let Ok(balance) = erc20.balanceOf(safe_address).call().await {
+                ctx.balances.insert(token, balance);
+            }
         }
+    }
+    if let Ok(balance) = chain.provider.get_balance(safe_address).await {
+        ctx.balances.insert(NATIVE_ASSET, balance);
     }
     let known: HashSet<Address> = config
         .owners
@@ -818,7 +825,14 @@ pub async fn check_runs(
         sender,
     };
     let sim = simulate(chain, &plan).await?;
-    let transient = sim.is_transient();
+    // A native transfer beyond the safe's balance fails as a call without reason: the safe may
+    // be funded before the eta, so that is a warning too.
+    let sent: U256 = loaded.calls.iter().map(|c| c.value).fold(U256::ZERO, U256::saturating_add);
+    let underfunded = sent > chain.provider.get_balance(safe).await?;
+    let transient = sim.is_transient()
+        || (underfunded
+            && matches!(&sim, crate::simulate::Simulation::Reverts { failure, .. }
+                if failure.revert.as_ref().is_some_and(|r| r.name == "CallFailed" && r.inner.is_none())));
     Ok(match sim {
         Simulation::Runs { steps } => {
             out.status(format!("simulated {steps}: it runs"));

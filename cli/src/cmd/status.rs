@@ -304,13 +304,15 @@ fn render(r: &StatusReport) -> String {
                 units::format_duration(cap.next_refill_at.saturating_sub(r.now))
             )
         };
+        let held = cap.balance.parse::<U256>().unwrap_or_default();
         let _ = writeln!(
             t,
-            "cap        {}: {} left of {} per {} ({refill})",
+            "cap        {}: {} left of {} per {} ({refill}); the safe holds {}",
             cap.symbol,
             cap.remaining_display,
             units::format_token(limit, cap.decimals, &cap.symbol),
-            units::format_duration(cap.period_seconds.into())
+            units::format_duration(cap.period_seconds.into()),
+            units::format_token(held, cap.decimals, &cap.symbol)
         );
         if let Some(next) = &cap.scheduled {
             let _ = writeln!(

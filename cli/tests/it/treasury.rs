@@ -509,3 +509,36 @@ fn deploy_saves_chain_and_block_and_rpc_urls_expand_variables() {
         "{e}"
     );
 }
+
+/// An amount beyond the safe's balance is a warning that says how token amounts are read (and the
+/// simulation's failure for it is a warning too: the safe may be funded before the eta).
+#[test]
+fn amounts_beyond_the_balance_are_warned() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    let token = d.token.to_string();
+    let p = d.ok(&[
+        "--json",
+        "propose",
+        "--safe",
+        &safe,
+        "--token",
+        &token,
+        "--to",
+        RECIPIENT,
+        "--amount",
+        "1000000000",
+        "-o",
+        "t.json",
+    ]);
+    let warnings = p["data"]["proposal"]["decoded"]["warnings"].to_string();
+    assert!(warnings.contains("exceeds-balance"), "{warnings}");
+    assert!(warnings.contains("is one dUSD"), "{warnings}");
+    let eth = d.ok(&[
+        "--json", "propose", "--safe", &safe, "--to", RECIPIENT, "--value", "500ether", "-o",
+        "e.json",
+    ]);
+    let warnings = eth["data"]["proposal"]["decoded"]["warnings"].to_string();
+    assert!(warnings.contains("exceeds-balance"), "{warnings}");
+    assert_eq!(eth["data"]["proposal"]["simulation"]["result"], "reverts");
+}
