@@ -163,6 +163,12 @@ impl Devnet {
         });
     }
 
+    /// Gives `who` this many ether (anvil's setBalance).
+    pub fn fund(&self, who: Address, ether: u64) {
+        let wei = U256::from(ether) * U256::from(10u64).pow(U256::from(18));
+        self.rt.block_on(async { self.provider.anvil_set_balance(who, wei).await.unwrap() });
+    }
+
     /// Native balance of `who`.
     pub fn balance(&self, who: Address) -> U256 {
         self.rt.block_on(async { self.provider.get_balance(who).await.unwrap() })

@@ -11,4 +11,5 @@ mod e2e;
 mod harness;
 mod help;
 mod json_docs;
+mod readme;
 mod treasury;
