@@ -354,8 +354,40 @@ pub fn group_thousands(number: &str) -> String {
 }
 
 /// Formats a token amount for people: `format_token(250000000000, 6, "USDC") == "250,000 USDC"`.
+/// An amount with more than [`SHOWN_DECIMALS`] decimals is rounded for people first and the
+/// exact value follows: `"≈3.5 ETH (3.499999999999999999 ETH)"`.
 pub fn format_token(amount: U256, decimals: u8, symbol: &str) -> String {
-    format!("{} {symbol}", group_thousands(&format_units(amount, decimals)))
+    let exact = group_thousands(&format_units(amount, decimals));
+    match round_for_people(&exact) {
+        Some(rounded) if rounded != exact => format!("≈{rounded} {symbol} ({exact} {symbol})"),
+        _ => format!("{exact} {symbol}"),
+    }
+}
+
+/// Decimals shown in a rounded amount.
+pub const SHOWN_DECIMALS: usize = 4;
+
+/// `exact` (grouped, as [`group_thousands`] writes it) rounded half up to [`SHOWN_DECIMALS`]
+/// decimals, trailing zeros dropped; `None` when it has no more decimals than that.
+fn round_for_people(exact: &str) -> Option<String> {
+    let (int, frac) = exact.split_once('.')?;
+    // Below 1, the digits after the leading zeros are the ones that count.
+    let shown = if int == "0" {
+        frac.len() - frac.trim_start_matches('0').len() + SHOWN_DECIMALS
+    } else {
+        SHOWN_DECIMALS
+    };
+    if frac.len() <= shown {
+        return None;
+    }
+    let plain: String = int.chars().filter(|c| *c != ',').collect();
+    let scaled = format!("{plain}{}", &frac[..shown]);
+    let mut value: U256 = scaled.parse().ok()?;
+    if frac.as_bytes()[shown] >= b'5' {
+        value += U256::from(1);
+    }
+    let text = format_units(value, u8::try_from(shown).ok()?);
+    Some(group_thousands(&text))
 }
 
 /// Formats wei for people: `format_native(1.5e18) == "1.5 ETH"`.
@@ -581,6 +613,23 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    #[test]
+    fn long_amounts_are_rounded_for_people_next_to_the_exact_value() {
+        let almost = U256::from(3_499_999_999_999_999_999u128);
+        assert_eq!(format_native(almost), "≈3.5 ETH (3.499999999999999999 ETH)");
+        assert_eq!(format_native(U256::from(1_500_000_000_000_000_000u128)), "1.5 ETH");
+        assert_eq!(format_native(U256::from(1)), "0.000000000000000001 ETH");
+        assert_eq!(
+            format_native(U256::from(123_456_789u64)),
+            "≈0.0000000001235 ETH (0.000000000123456789 ETH)"
+        );
+        assert_eq!(format_token(U256::from(1_500_250_000u64), 6, "dUSD"), "1,500.25 dUSD");
+        assert_eq!(
+            format_token(U256::from(1_234_567_891_234u64), 9, "T"),
+            "≈1,234.5679 T (1,234.567891234 T)"
+        );
+    }
 
     fn u(n: u128) -> U256 {
         U256::from(n)
