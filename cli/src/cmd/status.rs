@@ -46,6 +46,8 @@ pub struct CapStatus {
     remaining_display: String,
     next_refill_at: u64,
     balance: String,
+    balance_display: String,
+    limit_display: String,
     /// A loosening change waiting to take effect (the current cap binds until then).
     scheduled: Option<ScheduledCap>,
 }
@@ -96,6 +98,7 @@ pub struct StatusReport {
     frozen_until: u64,
     frozen: bool,
     native_balance: String,
+    native_balance_display: String,
     caps: Vec<CapStatus>,
     proposals: Vec<ProposalStatus>,
 }
@@ -196,6 +199,8 @@ impl StatusArgs {
                 scheduled,
                 asset: cap.asset,
                 remaining_display: units::format_token(cap.remaining, decimals, &symbol),
+                balance_display: units::format_token(balance, decimals, &symbol),
+                limit_display: units::format_token(U256::from(cap.limit), decimals, &symbol),
                 symbol,
                 decimals,
                 limit: cap.limit.to_string(),
@@ -252,6 +257,7 @@ impl StatusArgs {
             frozen_until: config.frozenUntil,
             frozen: config.frozenUntil > now,
             native_balance: native_balance.to_string(),
+            native_balance_display: units::format_native(native_balance),
             caps,
             proposals,
         };
