@@ -910,12 +910,35 @@ pub async fn warnings_since_queued(
         // Not queued yet: it is queued now, under the configuration now.
         return Ok(Vec::new());
     };
+    // First the cheap question every node answers (logs, not old state): did any configuration
+    // change since? If not, nothing can read differently now.
+    let changes = Filter::new().address(*safe.address()).event_signature(vec![
+        ITreasurySafe::OwnerAdded::SIGNATURE_HASH,
+        ITreasurySafe::OwnerRemoved::SIGNATURE_HASH,
+        ITreasurySafe::ThresholdChanged::SIGNATURE_HASH,
+        ITreasurySafe::GuardianAdded::SIGNATURE_HASH,
+        ITreasurySafe::GuardianRemoved::SIGNATURE_HASH,
+        ITreasurySafe::DelayChanged::SIGNATURE_HASH,
+        ITreasurySafe::GraceChanged::SIGNATURE_HASH,
+        ITreasurySafe::FreezeDurationChanged::SIGNATURE_HASH,
+        ITreasurySafe::CapSet::SIGNATURE_HASH,
+        ITreasurySafe::CapRemoved::SIGNATURE_HASH,
+        ITreasurySafe::CapChangeScheduled::SIGNATURE_HASH,
+    ]);
+    let since = crate::chain::logs(chain, &changes, block + 1).await.map_err(|e| e.to_string())?;
+    if since.is_empty() {
+        return Ok(Vec::new());
+    }
     let then = safe
         .getConfig()
         .block(BlockId::number(block))
         .call()
         .await
-        .map_err(|e| format!("the configuration at block {block} cannot be read ({e})"))?;
+        .map_err(|e| {
+            format!(
+                "the configuration changed since the proposal was queued (block {block}), and this node cannot read the configuration of then ({e})"
+            )
+        })?;
     let mut then_ctx = now_ctx.clone();
     then_ctx.config = Some(SafeConfig::from(then));
     let before = decode::decode_batch(&loaded.calls, &then_ctx);
