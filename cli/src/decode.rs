@@ -66,10 +66,12 @@ pub struct CapInfo {
     /// The capped asset ([`NATIVE_ASSET`] for the native coin).
     pub asset: Address,
     /// The limit per period, in base units.
+    #[serde(serialize_with = "crate::units::decimal::serialize")]
     pub limit: U256,
     /// The period in seconds.
     pub period: u32,
     /// What may still leave now, in base units.
+    #[serde(serialize_with = "crate::units::decimal::serialize")]
     pub remaining: U256,
 }
 
@@ -78,6 +80,7 @@ pub struct CapInfo {
 #[serde(rename_all = "camelCase")]
 pub struct SafeConfig {
     /// The threshold M.
+    #[serde(serialize_with = "crate::units::decimal::serialize")]
     pub threshold: U256,
     /// The owners.
     pub owners: Vec<Address>,
@@ -131,6 +134,11 @@ pub struct DecodeContext {
     pub config: Option<SafeConfig>,
     /// Addresses with no code, no nonce and no balance: likely typos or unused keys.
     pub fresh_addresses: HashSet<Address>,
+    /// Function signatures the proposal file records (`--call` text), by selector, for calls
+    /// the decoder does not know otherwise.
+    pub functions: HashMap<[u8; 4], alloy::json_abi::Function>,
+    /// The safe's balance of each asset the caller read (native coin and tokens).
+    pub balances: HashMap<Address, U256>,
 }
 
 impl DecodeContext {
@@ -143,7 +151,40 @@ impl DecodeContext {
             tokens: HashMap::new(),
             config: None,
             fresh_addresses: HashSet::new(),
+            functions: HashMap::new(),
+            balances: HashMap::new(),
         }
+    }
+
+    /// Adds the function signatures a proposal file records.
+    pub fn add_functions(&mut self, texts: &[String]) {
+        for text in texts {
+            if let Ok(f) = alloy::json_abi::Function::parse(text) {
+                self.functions.insert(f.selector().0, f);
+            }
+        }
+    }
+
+    /// Decodes calldata with a signature the proposal file records, if one matches.
+    fn decode_with_recorded(
+        &self,
+        data: &[u8],
+    ) -> Option<(&alloy::json_abi::Function, Vec<(String, String)>)> {
+        use alloy::dyn_abi::JsonAbiExt;
+        let selector: [u8; 4] = data.get(..4)?.try_into().ok()?;
+        let function = self.functions.get(&selector)?;
+        let values = function.abi_decode_input(&data[4..]).ok()?;
+        let args = function
+            .inputs
+            .iter()
+            .zip(values)
+            .enumerate()
+            .map(|(i, (p, v))| {
+                let name = if p.name.is_empty() { format!("arg{i}") } else { p.name.clone() };
+                (name, render_value(&v))
+            })
+            .collect();
+        Some((function, args))
     }
 
     fn cap(&self, asset: Address) -> Option<&CapInfo> {
@@ -221,6 +262,8 @@ pub enum WarningKind {
     /// The call will revert when executed (malformed calldata, a function the safe cannot call on
     /// itself, a loosening change in a fast-tracked batch).
     WillRevert,
+    /// The batch moves more of an asset than the safe holds now.
+    ExceedsBalance,
 }
 
 /// A warning for the signer.
@@ -277,10 +320,12 @@ pub struct Outflow {
     /// The asset ([`NATIVE_ASSET`] for the native coin).
     pub asset: Address,
     /// Sum of value sent, tokens transferred out and allowances granted, in base units.
+    #[serde(serialize_with = "crate::units::decimal::serialize")]
     pub amount: U256,
     /// The amount for people.
     pub display: String,
     /// The cap's remaining amount now, if the asset is capped (and the configuration known).
+    #[serde(serialize_with = "crate::units::decimal::option::serialize")]
     pub cap_remaining: Option<U256>,
     /// The same, for people.
     pub cap_remaining_display: Option<String>,
@@ -521,6 +566,26 @@ pub fn decode_batch(calls: &[ITreasurySafe::Call], ctx: &DecodeContext) -> Decod
                 ),
             });
         }
+        if let Some(&balance) = ctx.balances.get(&asset)
+            && amount > balance
+        {
+            let decimals_hint = match ctx.tokens.get(&asset) {
+                Some(t) => format!(
+                    " (token amounts are in {} units: `--amount 1` is one {}, `--amount 1e18` is 10^18 of them)",
+                    t.symbol, t.symbol
+                ),
+                None => String::new(),
+            };
+            warnings.push(Warning {
+                kind: WarningKind::ExceedsBalance,
+                call: None,
+                message: format!(
+                    "the batch moves {} but the safe holds {} now: it runs only once the safe is funded{decimals_hint}",
+                    ctx.amount_display(asset, amount),
+                    ctx.amount_display(asset, balance)
+                ),
+            });
+        }
         outflows.push(Outflow {
             asset,
             amount,
@@ -708,6 +773,18 @@ impl Decoder<'_> {
                         out.index
                     ),
                 );
+            }
+            if let Some((function, args)) = ctx.decode_with_recorded(&call.data) {
+                out.summary = format!(
+                    "call {target}.{}({}){with_value} (as the proposal file names it)",
+                    function.name,
+                    args.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(", ")
+                );
+                out.function = Some(function.signature());
+                for (name, value) in args {
+                    out.arg(&name, value);
+                }
+                return;
             }
             out.summary = format!(
                 "call {target} with selector {selector} and {} bytes of data{with_value}",
@@ -1227,6 +1304,24 @@ fn asset_name(ctx: &DecodeContext, asset: Address) -> String {
     match ctx.tokens.get(&asset) {
         Some(t) => format!("{} ({asset})", t.symbol),
         None => format!("token {asset}"),
+    }
+}
+
+/// A decoded ABI value for people: addresses checksummed, numbers in decimal.
+fn render_value(value: &alloy::dyn_abi::DynSolValue) -> String {
+    use alloy::dyn_abi::DynSolValue as V;
+    match value {
+        V::Address(a) => a.to_checksum(None),
+        V::Uint(v, _) => v.to_string(),
+        V::Int(v, _) => v.to_string(),
+        V::Bool(b) => b.to_string(),
+        V::String(s) => format!("{s:?}"),
+        V::Bytes(b) => alloy::primitives::hex::encode_prefixed(b),
+        V::FixedBytes(w, size) => alloy::primitives::hex::encode_prefixed(&w[..*size]),
+        V::Array(items) | V::FixedArray(items) | V::Tuple(items) => {
+            format!("[{}]", items.iter().map(render_value).collect::<Vec<_>>().join(", "))
+        }
+        other => format!("{other:?}"),
     }
 }
 

@@ -198,7 +198,12 @@ impl DevnetArgs {
         );
         config.safes.insert(
             "devnet".into(),
-            SafeEntry { address: dev.safe, network: Some("devnet".into()) },
+            SafeEntry {
+                address: dev.safe,
+                network: Some("devnet".into()),
+                chain_id: Some(chain.chain_id),
+                deployed_block: None,
+            },
         );
         if config.default_network.is_none() {
             config.default_network = Some("devnet".into());
@@ -235,10 +240,28 @@ impl DevnetArgs {
             // The report goes out now (text, or the JSON envelope); anvil lives until Ctrl-C.
             ctx.out.success("devnet", &outcome)?;
             outcome.printed = true;
-            ctx.out.status("anvil is running; press Ctrl-C to stop it");
-            tokio::signal::ctrl_c().await?;
+            ctx.out.status("anvil is running; press Ctrl-C (or send SIGTERM) to stop it");
+            stop_requested().await?;
             drop(anvil);
         }
         Ok(outcome)
+    }
+}
+
+/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM (what `kill`, systemd and container runtimes
+/// send), so anvil is stopped either way.
+async fn stop_requested() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
     }
 }

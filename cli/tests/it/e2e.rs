@@ -178,7 +178,7 @@ fn onchain_propose_approve_queue_and_execute_by_id() {
 
     // Queueing with one approval is refused before anything is sent.
     let short = d.fails(&["queue", &id, "--safe", &safe, "--private-key", KEYS[4]], 3);
-    assert!(short.stderr.contains("1 owner approval(s), the safe needs 2"), "{}", short.stderr);
+    assert!(short.stderr.contains("too few owner approvals: have 1, need 2"), "{}", short.stderr);
 
     // approve shows what the id stands for and asks first: without --yes and without a terminal
     // it refuses and sends nothing.
@@ -321,7 +321,7 @@ fn config_changes_tighten_at_once_and_loosen_after_the_delay() {
     d.ok(&["--json", "execute", "l.json", "--private-key", KEYS[4]]);
     let status = d.ok(&["--json", "status", "--safe", &safe]);
     assert_eq!(status["data"]["owners"].as_array().unwrap().len(), 4);
-    assert_eq!(status["data"]["threshold"], "3");
+    assert_eq!(status["data"]["threshold"], 3);
     assert_eq!(status["data"]["epoch"], 1);
 
     // The epoch moved: the old file's approvals no longer count, and queue says so.
@@ -462,7 +462,7 @@ fn deploy_a_new_safe_and_read_its_status() {
     let status = d.ok(&["--json", "status", "--safe", "treasury", "--rpc-url", &url]);
     let s = &status["data"];
     assert_eq!(s["safe"].as_str().unwrap().to_lowercase(), safe.to_lowercase());
-    assert_eq!(s["threshold"], "2");
+    assert_eq!(s["threshold"], 2);
     assert_eq!(s["owners"].as_array().unwrap().len(), 3);
     assert_eq!(s["delaySeconds"], DAY);
     assert_eq!(s["graceSeconds"], 7 * DAY);
@@ -513,6 +513,16 @@ fn completions_for_every_shell() {
 /// envelope) at once, keeps the chain up, and stops it cleanly on Ctrl-C (SIGINT).
 #[test]
 fn devnet_starts_its_own_anvil_and_stops_on_ctrl_c() {
+    devnet_stops_on("-INT");
+}
+
+/// The same on SIGTERM (`kill`, systemd, containers): anvil is stopped, not orphaned.
+#[test]
+fn devnet_stops_its_anvil_on_sigterm() {
+    devnet_stops_on("-TERM");
+}
+
+fn devnet_stops_on(signal: &str) {
     use std::io::Read as _;
     let dir = tempfile::tempdir().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("tsafe");
@@ -551,7 +561,7 @@ fn devnet_starts_its_own_anvil_and_stops_on_ctrl_c() {
     assert_eq!(balance, parse_ether("100").unwrap());
 
     let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
@@ -560,6 +570,15 @@ fn devnet_starts_its_own_anvil_and_stops_on_ctrl_c() {
     let mut rest = String::new();
     stdout.read_to_string(&mut rest).unwrap();
     assert!(rest.trim().is_empty(), "one envelope only, not two: {rest}");
+    // Its anvil went down with it.
+    let gone = rt.block_on(async {
+        use alloy::providers::{Provider, ProviderBuilder};
+        match ProviderBuilder::new().connect(&url).await {
+            Ok(p) => p.get_block_number().await.is_err(),
+            Err(_) => true,
+        }
+    });
+    assert!(gone, "anvil at {url} still answers after {signal}");
 }
 
 /// Raising a cap waits the delay, then is only scheduled: the old cap binds for one more period,

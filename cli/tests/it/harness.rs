@@ -107,7 +107,8 @@ impl Devnet {
             .env_remove("TSAFE_SAFE")
             .env_remove("TSAFE_PRIVATE_KEY")
             .env_remove("ETH_KEYSTORE")
-            .env_remove("ETH_PASSWORD");
+            .env_remove("ETH_PASSWORD")
+            .env_remove("ETH_KEYSTORE_ACCOUNT");
         cmd
     }
 
@@ -162,6 +163,12 @@ impl Devnet {
             self.provider.anvil_increase_time(seconds).await.unwrap();
             self.provider.evm_mine(None).await.unwrap();
         });
+    }
+
+    /// Gives `who` this many ether (anvil's setBalance).
+    pub fn fund(&self, who: Address, ether: u64) {
+        let wei = U256::from(ether) * U256::from(10u64).pow(U256::from(18));
+        self.rt.block_on(async { self.provider.anvil_set_balance(who, wei).await.unwrap() });
     }
 
     /// Native balance of `who`.
