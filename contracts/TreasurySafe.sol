@@ -1058,11 +1058,14 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         return cfg.capCount;
     }
 
-    function _checkCap(address asset, uint256 limit, uint32 period) internal pure {
-        // A cap needs an asset, something to allow, and a window the ring can represent.
-        if (asset == address(0) || limit == 0 || period < MIN_CAP_PERIOD || period > MAX_CAP_PERIOD) {
-            revert InvalidCap(asset, limit, period);
-        }
+    function _checkCap(address asset, uint256 limit, uint32 period) internal view {
+        // A cap needs an asset whose balance can be read: the native coin, or a contract that is not the safe (a
+        // cap on the safe would make every batch unmeasurable; on an address without code, it measures nothing).
+        // Then something to allow, and a window the ring can represent.
+        if (
+            (asset != NATIVE_ASSET && (asset == address(this) || asset.code.length == 0)) || limit == 0
+                || period < MIN_CAP_PERIOD || period > MAX_CAP_PERIOD
+        ) revert InvalidCap(asset, limit, period);
     }
 
     function _addCap(Config memory cfg, address asset, uint128 limit, uint32 period) internal {

@@ -151,7 +151,8 @@ interface ITreasurySafe {
     error FreezeDurationOutOfBounds(uint256 freezeDuration, uint256 min, uint256 max);
     /// @notice Thrown when the grace period would be shorter than the freeze duration, so a freeze could expire proposals.
     error GraceShorterThanFreeze(uint256 grace, uint256 freezeDuration);
-    /// @notice Thrown when a cap has a zero asset, a zero limit, or a period outside [min, max].
+    /// @notice Thrown when a cap's asset is neither the native coin nor a contract other than the safe (zero, the
+    ///         safe itself, an address without code), its limit is zero, or its period is outside [min, max].
     error InvalidCap(address asset, uint256 limit, uint256 period);
     /// @notice Thrown when adding a cap would exceed the maximum number of capped assets.
     error TooManyCaps(uint256 maxCaps);
