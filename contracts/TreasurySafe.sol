@@ -16,7 +16,8 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 ///      - Configuration changes only through `onlySelf` setters, i.e. through the safe's own
 ///        proposals. Fast-tracked (no-delay) proposals may only tighten: each setter checks.
 ///      - Outflow of capped assets is measured (balance before/after the whole batch, plus
-///        allowances left standing), never inferred from calldata amounts.
+///        allowances left standing), never inferred from calldata amounts. Calls to a capped token are
+///        fail closed: only functions whose effect is measured may target it (`_inspect`).
 ///      - State is written before external calls; entry points are guarded by a transient lock.
 ///      - Storage: one packed config slot; owners as a linked list whose nodes carry the owner's
 ///        index (used by approval bitmaps); guardians and caps in fixed arrays; one slot per proposal.
@@ -46,8 +47,8 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         uint8 index;
     }
 
-    /// @dev Three slots: (asset, period, head, scheduled), (limit, four 32-bit lanes) and, read only while a
-    ///      loosening is scheduled, (its limit, its period, when it takes effect; limit 0: removal). See
+    /// @dev Three slots: (asset, period, head, scheduled, quarantined), (limit, four 32-bit lanes) and, read only
+    ///      while a loosening is scheduled, (its limit, its period, when it takes effect; limit 0: removal). See
     ///      RollingCap. `head` is a sub-period index, timestamp / ceil(period / 3) with period >= 1 hour: it
     ///      stays below 2^32 for some 160,000 years.
     struct Cap {
@@ -55,6 +56,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         uint32 period;
         uint32 head;
         bool scheduled;
+        bool quarantined;
         uint128 limit;
         uint128 lanes;
         uint128 nextLimit;
@@ -86,8 +88,17 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     struct Outflow {
         address asset;
         uint256 balanceBefore;
-        bool readable;
-        bool touched;
+        bool quarantined;
+        // The batch calls the token itself.
+        bool called;
+        // Read before and after the batch: the batch could move it.
+        bool measured;
+    }
+
+    /// @dev The one function (besides the measured ones) the owners allowed on a capped token, from `from` on.
+    struct ExtraSelector {
+        bytes4 selector;
+        uint64 from;
     }
 
     /// @dev An allowance a batch granted on a capped token: counted as outflow if still standing after the batch.
@@ -129,22 +140,17 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     ///      (a cold read is ~5k), small enough that a hostile token cannot starve `execute`.
     uint256 private constant TOKEN_READ_GAS = 100_000;
 
-    // Token selectors whose success is judged like SafeERC20 (false or no code = failure).
+    // The functions a batch may call on a capped token, because the safe measures their effect: the transfers
+    // (balance decrease) and the allowance calls (standing allowance), plus the one extra selector the owners
+    // allowed for that token (`allowSelector`). Anything else (multicall, permit, operator grants, ERC-1363
+    // approveAndCall, receive/fallback) could grant or move what the safe does not see: UnmeasurableCall.
+    // Transfers and allowance grants also have their success judged like SafeERC20 (false or no code = failure).
     bytes4 private constant TRANSFER = bytes4(keccak256("transfer(address,uint256)"));
     bytes4 private constant TRANSFER_FROM = bytes4(keccak256("transferFrom(address,address,uint256)"));
-    // Allowance grants on capped tokens: counted as outflow while they stand.
     bytes4 private constant APPROVE = bytes4(keccak256("approve(address,uint256)"));
     bytes4 private constant INCREASE_ALLOWANCE = bytes4(keccak256("increaseAllowance(address,uint256)"));
     bytes4 private constant INCREASE_APPROVAL = bytes4(keccak256("increaseApproval(address,uint256)"));
-    // Grants refused on capped tokens: operators (no amount to bound), and allowance grants that call the
-    // spender (ERC-1363, ERC-827), which the batch would not see as grants. Use `approve` and a separate call.
-    bytes4 private constant AUTHORIZE_OPERATOR = bytes4(keccak256("authorizeOperator(address)"));
-    bytes4 private constant SET_APPROVAL_FOR_ALL = bytes4(keccak256("setApprovalForAll(address,bool)"));
-    bytes4 private constant APPROVE_AND_CALL = bytes4(keccak256("approveAndCall(address,uint256)"));
-    bytes4 private constant APPROVE_AND_CALL_DATA =
-        bytes4(keccak256("approveAndCall(address,uint256,bytes)"));
-    bytes4 private constant INCREASE_APPROVAL_AND_CALL =
-        bytes4(keccak256("increaseApprovalAndCall(address,uint256,bytes)"));
+    bytes4 private constant DECREASE_ALLOWANCE = bytes4(keccak256("decreaseAllowance(address,uint256)"));
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -155,6 +161,8 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     address[MAX_GUARDIANS] private _guardians;
     Cap[MAX_CAPS] private _caps;
     mapping(bytes32 id => Record) private _records;
+    /// @dev Read only when a batch calls a capped token with a function outside the measured ones.
+    mapping(address asset => ExtraSelector) private _extraSelectors;
 
     /// @dev Set while `execute`, `queue`, `propose` or `approve` runs.
     bool private transient _locked;
@@ -305,9 +313,9 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
 
         // Scheduled cap changes whose time has come take effect first: the batch meets the caps in force now.
         _settleCaps(cfg);
-        Outflow[] memory flows = _snapshotCaps(cfg.capCount);
+        (Outflow[] memory flows, Grant[] memory grants, uint256 grantCount) = _inspect(calls, cfg.capCount);
         _fastTrack = r.fastTrack;
-        (Grant[] memory grants, uint256 grantCount) = _runCalls(calls, flows);
+        _runCalls(calls);
         _fastTrack = false;
         _chargeCaps(flows, grants, grantCount);
 
@@ -524,11 +532,32 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
     /// @inheritdoc ITreasurySafe
     function removeCap(address asset) external onlySelf {
         _requireTightening(false);
-        Config memory cfg = _loadConfig();
-        uint256 i = _findCap(cfg, asset);
-        // Removing must remove something.
-        if (i == cfg.capCount) revert CapNotFound(asset);
-        _schedule(_caps[i], 0, 0);
+        _schedule(_caps[_capIndex(asset)], 0, 0);
+    }
+
+    /// @inheritdoc ITreasurySafe
+    function quarantine(address asset) external onlySelf {
+        uint256 i = _capIndex(asset);
+        // The native coin's balance cannot lie; quarantine is for tokens.
+        if (asset == NATIVE_ASSET) revert InvalidCap(asset, 0, 0);
+        _caps[i].quarantined = true;
+        emit CapQuarantined(asset);
+    }
+
+    /// @inheritdoc ITreasurySafe
+    function allowSelector(address asset, bytes4 selector) external onlySelf {
+        _requireTightening(false);
+        uint256 i = _capIndex(asset);
+        // Like any loosening of a cap, in force one period of the cap after it runs (F-2).
+        uint64 from = uint64(block.timestamp) + _caps[i].period;
+        _extraSelectors[asset] = ExtraSelector({selector: selector, from: from});
+        emit SelectorAllowed(asset, selector, from);
+    }
+
+    /// @inheritdoc ITreasurySafe
+    function disallowSelector(address asset) external onlySelf {
+        delete _extraSelectors[asset];
+        emit SelectorDisallowed(asset);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -642,6 +671,19 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         // Uncapped, or its removal has taken effect.
         if (c.limit == 0) return type(uint256).max;
         return _capView(c).remaining;
+    }
+
+    /// @inheritdoc ITreasurySafe
+    function callPolicy(address asset)
+        external
+        view
+        returns (bool quarantined, bytes4 selector, uint64 from)
+    {
+        Config memory cfg = _loadConfig();
+        uint256 i = _findCap(cfg, asset);
+        if (i < cfg.capCount) quarantined = _caps[i].quarantined;
+        ExtraSelector memory e = _extraSelectors[asset];
+        return (quarantined, e.selector, e.from);
     }
 
     /// @inheritdoc ITreasurySafe
@@ -855,7 +897,8 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             || s == this.addGuardian.selector || s == this.setCap.selector || s == this.setDelay.selector
             || s == this.setGrace.selector || s == this.setFreezeDuration.selector
             || s == this.freeze.selector || s == this.rearmGuardians.selector || s == this.unfreeze.selector
-            || s == this.cancel.selector;
+            || s == this.cancel.selector || s == this.quarantine.selector
+            || s == this.disallowSelector.selector;
     }
 
     /// @dev Reverts when a fast-tracked batch attempts a change that does not tighten.
@@ -890,59 +933,99 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
                         INTERNAL: EXECUTION AND CAPS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Balances of every capped asset before the batch.
-    function _snapshotCaps(uint256 capCount) internal view returns (Outflow[] memory flows) {
+    /// @dev Judges the batch before any of its calls runs, against the caps as they stand now: refuses calls to a
+    ///      capped token that the safe could not measure, records the allowances the batch grants on capped
+    ///      tokens, and reads the balance of every capped asset the batch could move (`measured`):
+    ///      - none, if every call is a self-call: the safe's own functions move nothing (SECURITY.md §3.9);
+    ///      - otherwise the native coin, and each capped token the batch calls;
+    ///      - and every capped asset if a call runs other code (a contract that is neither the safe nor a capped
+    ///        token called with a measured function): that code acts with the safe as its caller and may move
+    ///        any capped token it has power over (an Aave pool burning aTokens, a double-entry token).
+    ///      A quarantined token is never read: calling it, or running other code while it is quarantined, is refused.
+    ///      A balance that the batch could move but that cannot be read is refused too (fail closed).
+    function _inspect(Call[] calldata calls, uint256 capCount)
+        internal
+        view
+        returns (Outflow[] memory flows, Grant[] memory grants, uint256 grantCount)
+    {
         flows = new Outflow[](capCount);
-        for (uint256 i; i < capCount; ++i) {
-            address asset = _caps[i].asset;
-            (bool ok, uint256 balance) = _balanceOf(asset);
-            flows[i] = Outflow({asset: asset, balanceBefore: balance, readable: ok, touched: false});
+        for (uint256 k; k < capCount; ++k) {
+            (flows[k].asset, flows[k].quarantined) = (_caps[k].asset, _caps[k].quarantined);
+        }
+        grants = new Grant[](calls.length);
+        bool moves;
+        // The first call that runs other code (calls.length: none).
+        uint256 foreign = calls.length;
+        for (uint256 i; i < calls.length; ++i) {
+            Call calldata c = calls[i];
+            // The safe's own functions (setters, cancel, freeze, receive) never move anything.
+            if (c.target == address(this)) continue;
+            moves = true;
+            uint256 k = _flowIndex(flows, c.target);
+            if (k == capCount) {
+                // Code the safe calls may act on any capped token with the safe as its caller.
+                if (foreign == calls.length && c.target.code.length != 0) foreign = i;
+                continue;
+            }
+            // A quarantined token's balance is no longer read, so nothing may call it.
+            if (flows[k].quarantined) revert AssetQuarantined(i, c.target);
+            flows[k].called = true;
+            // Calldata shorter than a selector reaches receive or fallback: selector 0 stands for it.
+            bytes4 selector = c.data.length >= 4 ? bytes4(c.data[:4]) : bytes4(0);
+            if (selector == APPROVE || selector == INCREASE_ALLOWANCE || selector == INCREASE_APPROVAL) {
+                // The spender must be readable to measure what it may pull later.
+                if (c.data.length < 68) revert UnmeasurableCall(i, c.target, selector);
+                grants[grantCount++] = Grant({flow: k, spender: address(bytes20(c.data[16:36]))});
+            } else if (selector != TRANSFER && selector != TRANSFER_FROM && selector != DECREASE_ALLOWANCE) {
+                ExtraSelector memory e = _extraSelectors[c.target];
+                // Fail closed: any other function may grant or move what the safe does not measure (multicall,
+                // permit-style and operator grants, approveAndCall), unless the owners allowed it for this token.
+                if (e.from == 0 || block.timestamp < e.from || e.selector != selector) {
+                    revert UnmeasurableCall(i, c.target, selector);
+                }
+                // What it does is the token's own business: it may move other capped assets too.
+                if (foreign == calls.length) foreign = i;
+            }
+        }
+        // A batch of self-calls only is never measured, so no capped asset can block it.
+        if (!moves) return (flows, grants, grantCount);
+        for (uint256 k; k < capCount; ++k) {
+            Outflow memory f = flows[k];
+            if (f.quarantined) {
+                // Other code could move a quarantined token unmeasured: no such batch until its cap is removed.
+                if (foreign < calls.length) revert AssetQuarantined(foreign, f.asset);
+                continue;
+            }
+            if (foreign == calls.length && !f.called && f.asset != NATIVE_ASSET) continue;
+            f.measured = true;
+            bool ok;
+            (ok, f.balanceBefore) = _balanceOf(f.asset);
+            // The batch could move it, so an unreadable balance is refused.
+            if (!ok) revert BalanceUnreadable(f.asset);
         }
     }
 
-    /// @dev Runs the batch; records allowance grants on capped tokens. Any failure reverts everything.
-    function _runCalls(Call[] calldata calls, Outflow[] memory flows)
-        internal
-        returns (Grant[] memory grants, uint256 grantCount)
-    {
-        grants = new Grant[](calls.length);
+    /// @dev Runs the batch. Any failure reverts everything.
+    function _runCalls(Call[] calldata calls) internal {
         for (uint256 i; i < calls.length; ++i) {
             Call calldata c = calls[i];
-            bytes4 selector = c.data.length >= 4 ? bytes4(c.data[:4]) : bytes4(0);
-            uint256 k = _flowIndex(flows, c.target);
-            if (k < flows.length) {
-                flows[k].touched = true;
-                if (selector == APPROVE || selector == INCREASE_ALLOWANCE || selector == INCREASE_APPROVAL) {
-                    // The spender must be readable to measure what it may pull later.
-                    if (c.data.length < 68) revert UnmeasurableCall(i, c.target, selector);
-                    grants[grantCount++] = Grant({flow: k, spender: address(bytes20(c.data[16:36]))});
-                } else if (
-                    selector == AUTHORIZE_OPERATOR || selector == SET_APPROVAL_FOR_ALL
-                        || selector == APPROVE_AND_CALL || selector == APPROVE_AND_CALL_DATA
-                        || selector == INCREASE_APPROVAL_AND_CALL
-                ) {
-                    // Operator grants have no amount to bound; the other grants would stand uncharged.
-                    revert UnmeasurableCall(i, c.target, selector);
-                }
-            }
             // Plain CALL, all remaining gas minus the 1/64 kept: a starved call fails and reverts the batch.
             (bool ok, bytes memory ret) = c.target.call{value: c.value}(c.data);
+            bytes4 selector = c.data.length >= 4 ? bytes4(c.data[:4]) : bytes4(0);
             if (!ok || _tokenCallFailed(selector, c.target, ret)) revert CallFailed(i, c.target, ret);
         }
     }
 
-    /// @dev Charges each capped asset's measured outflow against its cap, as it stands after the batch. That is
-    ///      never looser than before it: within a batch a cap only tightens (setCap with the same period and a
-    ///      limit no higher); every loosening is scheduled a full period ahead (F-2).
+    /// @dev Charges each measured asset's outflow against its cap, as it stands after the batch. That is never
+    ///      looser than before it: within a batch a cap only tightens (setCap with the same period and a limit no
+    ///      higher); every loosening is scheduled a full period ahead (F-2).
     function _chargeCaps(Outflow[] memory flows, Grant[] memory grants, uint256 grantCount) internal {
         for (uint256 k; k < flows.length; ++k) {
             Outflow memory f = flows[k];
+            if (!f.measured) continue;
             (bool ok, uint256 balanceAfter) = _balanceOf(f.asset);
-            if (!f.readable || !ok) {
-                // Unmeasurable but not called by the batch: its balance cannot have been moved by it.
-                if (f.touched) revert BalanceUnreadable(f.asset);
-                continue;
-            }
+            // The batch could have moved it, so an unreadable balance is refused.
+            if (!ok) revert BalanceUnreadable(f.asset);
             uint256 amount = f.balanceBefore > balanceAfter ? f.balanceBefore - balanceAfter : 0;
             amount = _saturatingAdd(amount, _standingAllowances(k, f.asset, grants, grantCount));
             if (amount != 0) _consume(k, f.asset, amount);
@@ -1008,7 +1091,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
 
     /// @dev A token read that a hostile token cannot turn into an out-of-gas for every execute:
     ///      bounded gas, and at most one word copied back (no "return bomb"). A failed, short or
-    ///      starved read returns ok = false; callers fail closed only where the batch touched the token.
+    ///      starved read returns ok = false, and callers refuse the batch.
     function _readWord(address token, bytes memory query) internal view returns (bool ok, uint256 word) {
         assembly ("memory-safe") {
             // Scratch space (0x00-0x3f) receives the answer: memory is never grown by the reply.
@@ -1058,11 +1141,22 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
         return cfg.capCount;
     }
 
-    function _checkCap(address asset, uint256 limit, uint32 period) internal pure {
-        // A cap needs an asset, something to allow, and a window the ring can represent.
-        if (asset == address(0) || limit == 0 || period < MIN_CAP_PERIOD || period > MAX_CAP_PERIOD) {
-            revert InvalidCap(asset, limit, period);
-        }
+    function _checkCap(address asset, uint256 limit, uint32 period) internal view {
+        // A cap needs an asset whose balance can be read: the native coin, or a contract that is not the safe (a
+        // cap on the safe would make every batch unmeasurable; on an address without code, it measures nothing).
+        // Then something to allow, and a window the ring can represent.
+        if (
+            (asset != NATIVE_ASSET && (asset == address(this) || asset.code.length == 0)) || limit == 0
+                || period < MIN_CAP_PERIOD || period > MAX_CAP_PERIOD
+        ) revert InvalidCap(asset, limit, period);
+    }
+
+    /// @dev The index of `asset`'s cap, or revert.
+    function _capIndex(address asset) internal view returns (uint256 i) {
+        Config memory cfg = _loadConfig();
+        i = _findCap(cfg, asset);
+        // The change must concern a cap that exists.
+        if (i == cfg.capCount) revert CapNotFound(asset);
     }
 
     function _addCap(Config memory cfg, address asset, uint128 limit, uint32 period) internal {
@@ -1096,6 +1190,8 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
                 ++i;
             } else if (cap.nextLimit == 0) {
                 emit CapRemoved(cap.asset);
+                // An uncapped asset keeps no policy: capping it again starts from the measured functions only.
+                delete _extraSelectors[cap.asset];
                 // The last cap moves to index i, which is looked at again.
                 uint256 last = cfg.capCount - 1;
                 if (i != last) _caps[i] = _caps[last];
@@ -1142,6 +1238,7 @@ contract TreasurySafe is ITreasurySafe, EIP712 {
             period: period,
             head: uint32(head),
             scheduled: false,
+            quarantined: c.quarantined,
             limit: limit,
             lanes: lanes,
             nextLimit: 0,

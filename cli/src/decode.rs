@@ -11,6 +11,9 @@
 //!   `setApprovalForAll`, and the ERC-1363 `approveAndCall`/`increaseApprovalAndCall`) are decoded
 //!   on any target; amounts show in token units and base units.
 //! - Anything else is shown raw (selector and data).
+//! - Calls to a capped token mirror the contract's fail-closed rule (`_inspect`): only the measured
+//!   functions ([`MEASURED_ON_CAPPED`]) and the one extra function the owners allowed for that token
+//!   may target it; anything else, and any call to a quarantined token, is flagged as reverting.
 //!
 //! [`decode_batch`] adds the batch-level view: estimated outflow per asset against the caps'
 //! remaining amounts, and the contract's own classification (`fast_track`, `freeze_exempt`,
@@ -49,6 +52,27 @@ mod erc20 {
 }
 
 use erc20::IToken::{self, ITokenCalls};
+
+/// The functions a batch may call on a capped token because the contract measures their effect
+/// (`_inspect`): the transfers, the counted allowance grants and `decreaseAllowance`.
+pub const MEASURED_ON_CAPPED: [[u8; 4]; 6] = [
+    IToken::transferCall::SELECTOR,
+    IToken::transferFromCall::SELECTOR,
+    IToken::approveCall::SELECTOR,
+    IToken::increaseAllowanceCall::SELECTOR,
+    IToken::increaseApprovalCall::SELECTOR,
+    IToken::decreaseAllowanceCall::SELECTOR,
+];
+
+/// What the safe lets a batch do with one capped token, as read with `callPolicy(token)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallPolicy {
+    /// Quarantined: never read, and no batch may call it.
+    pub quarantined: bool,
+    /// The extra function the owners allowed on it, and from when (Unix seconds).
+    pub extra_selector: Option<([u8; 4], u64)>,
+}
 
 /// Symbol and decimals of an ERC-20 token, as read from the token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -139,6 +163,11 @@ pub struct DecodeContext {
     pub functions: HashMap<[u8; 4], alloy::json_abi::Function>,
     /// The safe's balance of each asset the caller read (native coin and tokens).
     pub balances: HashMap<Address, U256>,
+    /// Call policies of capped tokens (quarantine, extra function); a capped token missing here is
+    /// taken to have neither.
+    pub call_policies: HashMap<Address, CallPolicy>,
+    /// The chain's time now (Unix seconds), to tell whether an extra function is in force yet.
+    pub now: Option<u64>,
 }
 
 impl DecodeContext {
@@ -153,6 +182,44 @@ impl DecodeContext {
             fresh_addresses: HashSet::new(),
             functions: HashMap::new(),
             balances: HashMap::new(),
+            call_policies: HashMap::new(),
+            now: None,
+        }
+    }
+
+    /// Why the contract refuses a call with `selector` (0 for calldata shorter than 4 bytes) to
+    /// `token` before the batch runs (`_inspect`), or `None` when it lets it through (or the token is
+    /// not capped, or the configuration is unknown).
+    pub fn refusal(&self, token: Address, selector: [u8; 4]) -> Option<String> {
+        if self.is_capped(token) != Some(true) {
+            return None;
+        }
+        let policy = self.call_policies.get(&token);
+        if policy.is_some_and(|p| p.quarantined) {
+            return Some(
+                "the owners quarantined this capped token, so the contract refuses any call to it (AssetQuarantined)"
+                    .to_owned(),
+            );
+        }
+        if MEASURED_ON_CAPPED.contains(&selector) {
+            return None;
+        }
+        let what = if selector == [0; 4] {
+            "a call without a function selector (to its receive or fallback)".to_owned()
+        } else {
+            format!("function 0x{}", alloy::hex::encode(selector))
+        };
+        match policy.and_then(|p| p.extra_selector) {
+            Some((allowed, from)) if allowed == selector => match self.now {
+                Some(now) if now < from => Some(format!(
+                    "the owners allowed {what} on this capped token only from {}, so until then the contract refuses it (UnmeasurableCall)",
+                    crate::units::format_utc(from)
+                )),
+                _ => None,
+            },
+            _ => Some(format!(
+                "{what} is not one whose effect the safe measures on a capped token (transfer, transferFrom, approve, increaseAllowance, increaseApproval, decreaseAllowance, or the one function the owners allowed with allowSelector), so the contract refuses it (UnmeasurableCall)"
+            )),
         }
     }
 
@@ -382,6 +449,8 @@ fn is_fast_track_selector(s: [u8; 4]) -> bool {
         ITreasurySafe::rearmGuardiansCall::SELECTOR,
         ITreasurySafe::unfreezeCall::SELECTOR,
         ITreasurySafe::cancelCall::SELECTOR,
+        ITreasurySafe::quarantineCall::SELECTOR,
+        ITreasurySafe::disallowSelectorCall::SELECTOR,
     ]
     .contains(&s)
 }
@@ -725,6 +794,33 @@ impl Decoder<'_> {
         let ctx = self.ctx;
         let token = call.target;
         let target = ctx.addr(token);
+        // Calldata shorter than a selector reaches receive or fallback: selector 0, as the contract.
+        let selector: [u8; 4] =
+            call.data.get(..4).and_then(|s| s.try_into().ok()).unwrap_or([0; 4]);
+        let refusal = ctx.refusal(token, selector);
+        let refused = refusal.is_some();
+        let quarantined = ctx.call_policies.get(&token).is_some_and(|p| p.quarantined);
+        // Operator and call-the-spender grants explain their refusal in their own warning.
+        let explained = !quarantined
+            && [
+                IToken::authorizeOperatorCall::SELECTOR,
+                IToken::setApprovalForAllCall::SELECTOR,
+                IToken::approveAndCall_0Call::SELECTOR,
+                IToken::approveAndCall_1Call::SELECTOR,
+                IToken::increaseApprovalAndCallCall::SELECTOR,
+            ]
+            .contains(&selector);
+        if let Some(why) = &refusal
+            && !explained
+        {
+            out.warn(
+                WarningKind::WillRevert,
+                format!(
+                    "call #{} calls capped token {target}: {why}; execute will revert",
+                    out.index
+                ),
+            );
+        }
         if call.data.is_empty() {
             out.summary = if call.value.is_zero() {
                 format!("empty call to {target} (sends nothing, does nothing)")
@@ -741,7 +837,7 @@ impl Decoder<'_> {
         let capped = ctx.is_capped(token) == Some(true);
         let decoded = ITokenCalls::abi_decode_validate(&call.data);
         let Ok(decoded) = decoded else {
-            let selector = selector_hex(&call.data);
+            let shown = selector_hex(&call.data);
             let known = call.data.len() >= 4
                 && ITokenCalls::valid_selector([
                     call.data[0],
@@ -765,11 +861,12 @@ impl Decoder<'_> {
                         out.function.as_deref().unwrap_or("?")
                     ),
                 );
-            } else if capped {
+            } else if capped && !refused {
+                // The one extra function the owners allowed: measured by balance, nothing more.
                 out.warn(
                     WarningKind::UnknownSelectorToCappedToken,
                     format!(
-                        "call #{} calls capped token {target} with unknown function {selector}: its balance outflow still counts against the cap, but check what it does",
+                        "call #{} calls capped token {target} with {shown}, the extra function the owners allowed on it: its balance outflow counts against the cap, but an allowance it grants does not; check what it does",
                         out.index
                     ),
                 );
@@ -787,7 +884,7 @@ impl Decoder<'_> {
                 return;
             }
             out.summary = format!(
-                "call {target} with selector {selector} and {} bytes of data{with_value}",
+                "call {target} with selector {shown} and {} bytes of data{with_value}",
                 call.data.len()
             );
             return;
@@ -855,7 +952,7 @@ impl Decoder<'_> {
                     "authorize {} as operator of all of the safe's {target}{with_value}",
                     ctx.addr(c.operator)
                 );
-                self.approves_all(out, &target, capped);
+                self.approves_all(out, &target, refused);
                 self.check_fresh(out, c.operator, "operator");
             }
             ITokenCalls::setApprovalForAll(c) => {
@@ -874,23 +971,24 @@ impl Decoder<'_> {
                     );
                 }
                 // The contract refuses the selector on capped tokens whatever the flag.
-                if c.approved || capped {
-                    self.approves_all(out, &target, capped);
+                if c.approved || refused {
+                    self.approves_all(out, &target, refused);
                 }
             }
             ITokenCalls::approveAndCall_0(c) => {
-                self.grant_and_call(out, token, c.spender, c.amount, None, capped);
+                self.grant_and_call(out, token, c.spender, c.amount, None, refused);
             }
             ITokenCalls::approveAndCall_1(c) => {
-                self.grant_and_call(out, token, c.spender, c.amount, Some(&c.data), capped);
+                self.grant_and_call(out, token, c.spender, c.amount, Some(&c.data), refused);
             }
             ITokenCalls::increaseApprovalAndCall(c) => {
-                self.grant_and_call(out, token, c.spender, c.addedValue, Some(&c.data), capped);
+                self.grant_and_call(out, token, c.spender, c.addedValue, Some(&c.data), refused);
             }
         }
     }
 
-    /// ERC-1363/ERC-827 grants that call the spender: refused by the contract on capped tokens.
+    /// ERC-1363/ERC-827 grants that call the spender: refused by the contract on capped tokens
+    /// (`refused`), unless the owners allowed that function on the token.
     fn grant_and_call(
         &mut self,
         out: &mut Out,
@@ -898,7 +996,7 @@ impl Decoder<'_> {
         spender: Address,
         value: U256,
         data: Option<&Bytes>,
-        capped: bool,
+        refused: bool,
     ) {
         let ctx = self.ctx;
         out.arg("spender", ctx.addr(spender));
@@ -912,7 +1010,7 @@ impl Decoder<'_> {
             ctx.amount_display(token, value),
             ctx.addr(token)
         );
-        if capped {
+        if refused {
             out.warn(
                 WarningKind::WillRevert,
                 format!(
@@ -952,8 +1050,8 @@ impl Decoder<'_> {
         self.check_fresh(out, spender, "spender");
     }
 
-    fn approves_all(&self, out: &mut Out, target: &str, capped: bool) {
-        let message = if capped {
+    fn approves_all(&self, out: &mut Out, target: &str, refused: bool) {
+        let message = if refused {
             format!(
                 "call #{} grants control of every {target} the safe holds; {target} is capped, so the contract will refuse it (UnmeasurableCall) and execute will revert",
                 out.index
@@ -1139,6 +1237,16 @@ impl Decoder<'_> {
             }
             ITreasurySafeCalls::setCap(c) => {
                 let limit = U256::from(c.limit);
+                // The contract's `_checkCap`: the native coin, or a contract that is not the safe.
+                if c.asset == ctx.safe || ctx.fresh_addresses.contains(&c.asset) {
+                    out.warn(
+                        WarningKind::WillRevert,
+                        format!(
+                            "call #{} caps {}, which is the safe itself or an address without code: the contract refuses it (InvalidCap) and execute will revert",
+                            out.index, c.asset
+                        ),
+                    );
+                }
                 out.arg("asset", ctx.addr(c.asset));
                 out.arg("limit", ctx.amount_display(c.asset, limit));
                 out.arg("period", duration(c.period));
@@ -1214,6 +1322,41 @@ impl Decoder<'_> {
                         asset_name(ctx, c.asset)
                     ),
                 );
+            }
+            ITreasurySafeCalls::quarantine(c) => {
+                out.arg("asset", ctx.addr(c.asset));
+                out.summary = format!(
+                    "quarantine {}: its balance is no longer read and no batch may call it, until its cap is removed",
+                    asset_name(ctx, c.asset)
+                );
+            }
+            ITreasurySafeCalls::allowSelector(c) => {
+                let selector = format!("0x{}", alloy::hex::encode(c.selector));
+                out.arg("asset", ctx.addr(c.asset));
+                out.arg("selector", selector.clone());
+                out.summary = format!(
+                    "allow function {selector} on capped {} besides the measured ones",
+                    asset_name(ctx, c.asset)
+                );
+                let when = match state.as_ref().and_then(|s| s.caps.get(&c.asset)) {
+                    Some((_, period)) => format!(
+                        "; once executed it takes effect {} later",
+                        format_duration(u64::from(*period))
+                    ),
+                    None => String::new(),
+                };
+                self.loosens(
+                    out,
+                    format!(
+                        "allows function {selector} on {}: the safe measures its balance outflow, not the allowances it may grant{when}",
+                        asset_name(ctx, c.asset)
+                    ),
+                );
+            }
+            ITreasurySafeCalls::disallowSelector(c) => {
+                out.arg("asset", ctx.addr(c.asset));
+                out.summary =
+                    format!("withdraw the extra function allowed on {}", asset_name(ctx, c.asset));
             }
             ITreasurySafeCalls::freeze(_) => {
                 out.summary =
@@ -1501,7 +1644,9 @@ mod tests {
     fn unknown_selectors_shown_raw() {
         let data = vec![0xde, 0xad, 0xbe, 0xef, 1, 2];
         let d = decode_call(0, &call(USDC, 0, data.clone()), &ctx());
-        assert_eq!(kinds(&d), vec![WarningKind::UnknownSelectorToCappedToken]);
+        // A capped token fails closed: an unknown function is refused by the contract.
+        assert_eq!(kinds(&d), vec![WarningKind::WillRevert]);
+        assert!(d.warnings[0].message.contains("UnmeasurableCall"), "{}", d.warnings[0].message);
         assert!(d.summary.contains("selector 0xdeadbeef and 6 bytes"), "{}", d.summary);
         assert_eq!(d.function, None);
         assert_eq!(d.raw_data.to_vec(), data);
@@ -1515,6 +1660,47 @@ mod tests {
         // The safe has no such function.
         let d = decode_call(0, &call(SAFE, 0, data), &ctx());
         assert_eq!(kinds(&d), vec![WarningKind::WillRevert]);
+    }
+
+    #[test]
+    fn capped_tokens_fail_closed() {
+        let mut c = ctx();
+        let refused = |d: &DecodedCall, error: &str| {
+            assert_eq!(kinds(d), vec![WarningKind::WillRevert], "{}", d.summary);
+            assert!(d.warnings[0].message.contains(error), "{}", d.warnings[0].message);
+        };
+        // A plain send (receive/fallback), a multicall, decreaseApproval: not measured, refused.
+        refused(&decode_call(0, &call(USDC, 1, vec![]), &c), "UnmeasurableCall");
+        let multicall = [0xac, 0x96, 0x50, 0xd8];
+        let mut data = multicall.to_vec();
+        data.extend_from_slice(&[0; 64]);
+        refused(&decode_call(0, &call(USDC, 0, data.clone()), &c), "UnmeasurableCall");
+        let dec = IToken::decreaseApprovalCall { spender: BOB, subtractedValue: U256::from(1) };
+        refused(&decode_call(0, &call(USDC, 0, dec.abi_encode()), &c), "UnmeasurableCall");
+        // Uncapped tokens are not concerned.
+        assert!(decode_call(0, &call(DAI, 0, data.clone()), &c).warnings.is_empty());
+
+        // The extra function the owners allowed: refused until it is in force, then a caution.
+        let policy = CallPolicy { quarantined: false, extra_selector: Some((multicall, 1_000)) };
+        c.call_policies.insert(USDC, policy);
+        c.now = Some(999);
+        refused(&decode_call(0, &call(USDC, 0, data.clone()), &c), "only from");
+        c.now = Some(1_000);
+        let d = decode_call(0, &call(USDC, 0, data), &c);
+        assert_eq!(kinds(&d), vec![WarningKind::UnknownSelectorToCappedToken]);
+
+        // Quarantined: even a transfer is refused.
+        c.call_policies.insert(USDC, CallPolicy { quarantined: true, extra_selector: None });
+        let t = IToken::transferCall { to: BOB, amount: U256::from(1) }.abi_encode();
+        refused(&decode_call(0, &call(USDC, 0, t), &c), "AssetQuarantined");
+
+        // A cap on the safe itself is refused (InvalidCap).
+        let d = decode_call(
+            0,
+            &me(ITreasurySafe::setCapCall { asset: SAFE, limit: 1, period: 3_600 }),
+            &ctx(),
+        );
+        refused(&d, "InvalidCap");
     }
 
     #[test]
@@ -1542,6 +1728,7 @@ mod tests {
             me(ITreasurySafe::setCapCall { asset: NATIVE_ASSET, limit: ETHER, period: 3_600 }),
             me(ITreasurySafe::setCapCall { asset: NATIVE_ASSET, limit: ETHER, period: 2 * 86_400 }),
             me(ITreasurySafe::removeCapCall { asset: USDC }),
+            me(ITreasurySafe::allowSelectorCall { asset: USDC, selector: [1, 2, 3, 4].into() }),
             me(ITreasurySafe::unfreezeCall {}),
         ];
         for x in loosening {
@@ -1559,6 +1746,8 @@ mod tests {
             me(ITreasurySafe::freezeCall {}),
             me(ITreasurySafe::rearmGuardiansCall {}),
             me(ITreasurySafe::cancelCall { id: B256::repeat_byte(7) }),
+            me(ITreasurySafe::quarantineCall { asset: USDC }),
+            me(ITreasurySafe::disallowSelectorCall { asset: USDC }),
         ];
         for x in tightening {
             let d = one(x);
@@ -1661,6 +1850,13 @@ mod tests {
         assert!(!fast(me(ITreasurySafe::setCapCall { asset: USDC, limit: 1, period: 8 * 86_400 })));
         assert!(fast(me(ITreasurySafe::unfreezeCall {})));
         assert!(!fast(me(ITreasurySafe::addOwnerCall { owner: BOB, threshold: U256::from(3) })));
+        // Quarantine and withdrawing an extra function tighten; allowing one loosens.
+        assert!(fast(me(ITreasurySafe::quarantineCall { asset: USDC })));
+        assert!(fast(me(ITreasurySafe::disallowSelectorCall { asset: USDC })));
+        assert!(!fast(me(ITreasurySafe::allowSelectorCall {
+            asset: USDC,
+            selector: [0; 4].into()
+        })));
         let mut dirty = ITreasurySafe::setCapCall { asset: DAI, limit: 1, period: 1 }.abi_encode();
         dirty[4] = 1;
         assert!(!fast(call(SAFE, 0, dirty)));

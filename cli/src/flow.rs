@@ -7,7 +7,7 @@ use crate::{
     chain::token_info,
     context::{Chain, Ctx, SafeRef},
     contracts::ITreasurySafe,
-    decode::{self, DecodeContext, DecodedBatch, SafeConfig, TokenInfo},
+    decode::{self, CallPolicy, DecodeContext, DecodedBatch, SafeConfig, TokenInfo},
     exit::{ExitKind, Failure},
     opts::SafeOpts,
     proposal::{Hashes, ProposalError, ProposalFile, hash_proposal},
@@ -18,7 +18,7 @@ use crate::{
 use alloy::{
     primitives::{Address, B256, U256},
     providers::{DynProvider, Provider},
-    rpc::types::Filter,
+    rpc::types::{BlockNumberOrTag, Filter},
     sol_types::SolEvent,
 };
 use eyre::Result;
@@ -253,6 +253,27 @@ pub async fn decode_context(
         if is_fresh(&chain.provider, candidate).await? {
             ctx.fresh_addresses.insert(candidate);
         }
+    }
+    // What the safe lets the batch do with each capped token it calls (quarantine, extra function),
+    // and the time now, so the decoder can tell which calls the contract will refuse.
+    for call in calls {
+        let capped = config.caps.iter().any(|c| c.asset == call.target);
+        if capped && call.target != NATIVE_ASSET && !ctx.call_policies.contains_key(&call.target) {
+            let p = safe
+                .callPolicy(call.target)
+                .call()
+                .await
+                .map_err(|e| revert::contract_failure("callPolicy", &e))?;
+            let extra = (p.from != 0).then_some((p.selector.0, p.from));
+            ctx.call_policies.insert(
+                call.target,
+                CallPolicy { quarantined: p.quarantined, extra_selector: extra },
+            );
+        }
+    }
+    if !ctx.call_policies.is_empty() {
+        let latest = chain.provider.get_block_by_number(BlockNumberOrTag::Latest).await?;
+        ctx.now = latest.map(|b| b.header.timestamp);
     }
     ctx.config = Some(config);
     Ok(ctx)

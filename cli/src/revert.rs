@@ -277,6 +277,28 @@ mod tests {
         assert_eq!(decoded.exit_kind(), ExitKind::Reverted);
     }
 
+    /// Calls refused on capped tokens (fail closed) decode with their docs and exit as `reverted`.
+    #[test]
+    fn fail_closed_cap_errors_decode_with_docs() {
+        let asset = address!("0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
+        let index = U256::from(2u64);
+        let errors = [
+            ITreasurySafe::AssetQuarantined { index, asset }.abi_encode(),
+            ITreasurySafe::UnmeasurableCall {
+                index,
+                asset,
+                selector: [0xac, 0x96, 0x50, 0xd8].into(),
+            }
+            .abi_encode(),
+        ];
+        for data in errors {
+            let decoded = decode(&data).expect("decodes");
+            assert!(decoded.why.is_some() && decoded.fix.is_some(), "{}", decoded.name);
+            assert_eq!(decoded.args[0], ("index".to_string(), "2".to_string()));
+            assert_eq!(decoded.exit_kind(), ExitKind::Reverted);
+        }
+    }
+
     #[test]
     fn token_errors_and_panics_are_decoded_in_words() {
         let err = AbiError::parse("ERC20InsufficientBalance(address,uint256,uint256)").unwrap();
