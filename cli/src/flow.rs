@@ -945,6 +945,9 @@ pub async fn warnings_since_queued(
         ITreasurySafe::CapSet::SIGNATURE_HASH,
         ITreasurySafe::CapRemoved::SIGNATURE_HASH,
         ITreasurySafe::CapChangeScheduled::SIGNATURE_HASH,
+        ITreasurySafe::CapQuarantined::SIGNATURE_HASH,
+        ITreasurySafe::SelectorAllowed::SIGNATURE_HASH,
+        ITreasurySafe::SelectorDisallowed::SIGNATURE_HASH,
     ]);
     let since = crate::chain::logs(chain, &changes, block + 1).await.map_err(|e| e.to_string())?;
     if since.is_empty() {
