@@ -31,6 +31,21 @@ pub struct StatusArgs {
     /// config, else 0].
     #[arg(long, value_name = "BLOCK")]
     pub from_block: Option<u64>,
+    /// Also show the safe's balance of this token (repeatable). Capped tokens and the tokens the
+    /// safe's proposals call are shown without it.
+    #[arg(long = "token", value_name = "TOKEN")]
+    pub tokens: Vec<Address>,
+}
+
+/// The safe's balance of an uncapped token it is known to hold or use.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenHolding {
+    asset: Address,
+    symbol: String,
+    decimals: u8,
+    balance: String,
+    balance_display: String,
 }
 
 /// One capped asset.
@@ -100,8 +115,20 @@ pub struct StatusReport {
     native_balance: String,
     native_balance_display: String,
     caps: Vec<CapStatus>,
+    /// Uncapped tokens: named with `--token`, or called by one of the safe's proposals.
+    tokens: Vec<TokenHolding>,
     proposals: Vec<ProposalStatus>,
 }
+
+/// ERC-20 functions whose target is a token the safe holds or grants: `transfer`, `transferFrom`,
+/// `approve`, `increaseAllowance`, `decreaseAllowance`.
+const ERC20_SELECTORS: [[u8; 4]; 5] = [
+    [0xa9, 0x05, 0x9c, 0xbb],
+    [0x23, 0xb8, 0x72, 0xdd],
+    [0x09, 0x5e, 0xa7, 0xb3],
+    [0x39, 0x50, 0x93, 0x51],
+    [0xa4, 0x57, 0xc2, 0xd7],
+];
 
 /// The proposal state's name, as the contract's enum (`Invalid` for a value it does not have).
 pub fn state_name(state: u8) -> &'static str {
@@ -222,6 +249,7 @@ impl StatusArgs {
         }
         dctx.config = Some(crate::decode::SafeConfig::from(config.clone()));
         let mut proposals = Vec::new();
+        let mut known: Vec<Address> = self.tokens.clone();
         for (id, calls) in proposals_seen(
             &chain,
             safe_ref.address,
@@ -229,6 +257,20 @@ impl StatusArgs {
         )
         .await?
         {
+            for call in &calls {
+                if call.target != safe_ref.address
+                    && call.data.len() >= 4
+                    && ERC20_SELECTORS.contains(&[
+                        call.data[0],
+                        call.data[1],
+                        call.data[2],
+                        call.data[3],
+                    ])
+                    && !known.contains(&call.target)
+                {
+                    known.push(call.target);
+                }
+            }
             let p = safe.getProposal(id).call().await?;
             proposals.push(ProposalStatus {
                 summary: batch_summary(&calls, &dctx),
@@ -239,6 +281,32 @@ impl StatusArgs {
                 seconds_to_eta: i64::try_from(p.eta).unwrap_or(i64::MAX)
                     - i64::try_from(now).unwrap_or(0),
                 fast_track: p.fastTrack,
+            });
+        }
+
+        let mut tokens = Vec::new();
+        for asset in known {
+            if caps.iter().any(|c| c.asset == asset) {
+                continue;
+            }
+            // A target that answers no decimals() is not a token: named with --token it is bad input,
+            // seen in a proposal it is just another contract.
+            let (symbol, decimals) = match token_info(&chain, asset).await {
+                Ok(info) => info,
+                Err(e) if self.tokens.contains(&asset) => return Err(e),
+                Err(_) => continue,
+            };
+            let balance = crate::chain::IERC20::new(asset, chain.provider.clone())
+                .balanceOf(safe_ref.address)
+                .call()
+                .await
+                .unwrap_or(U256::ZERO);
+            tokens.push(TokenHolding {
+                asset,
+                balance_display: units::format_token(balance, decimals, &symbol),
+                symbol,
+                decimals,
+                balance: balance.to_string(),
             });
         }
 
@@ -259,6 +327,7 @@ impl StatusArgs {
             native_balance: native_balance.to_string(),
             native_balance_display: units::format_native(native_balance),
             caps,
+            tokens,
             proposals,
         };
         let text = render(&report);
@@ -327,6 +396,13 @@ fn render(r: &StatusReport) -> String {
                 next.display
             );
         }
+    }
+    for token in &r.tokens {
+        let _ = writeln!(
+            t,
+            "token      {} ({}): the safe holds {} (uncapped)",
+            token.symbol, token.asset, token.balance_display
+        );
     }
     let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
     for p in &r.proposals {

@@ -620,3 +620,73 @@ fn a_raised_cap_is_scheduled_and_shown_until_it_takes_effect() {
     assert_eq!(cap["limit"], "20000000000000000000", "in force one period later");
     assert!(cap["scheduled"].is_null(), "{cap}");
 }
+
+#[test]
+fn status_shows_uncapped_tokens_named_or_used_by_proposals() {
+    let d = Devnet::start();
+    let url = d.url.clone();
+    let token = d.token.to_string();
+    // A safe with only an ETH cap: the devnet's dUSD is uncapped for it.
+    let dep = d.ok(&[
+        "--json",
+        "deploy",
+        "--rpc-url",
+        &url,
+        "--threshold",
+        "2",
+        "--owner",
+        "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+        "--owner",
+        "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+        "--owner",
+        "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc",
+        "--delay",
+        "1d",
+        "--cap",
+        "ETH:3ether/1d",
+        "--salt",
+        "uncapped-tokens",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let safe = dep["data"]["safe"].as_str().unwrap().to_string();
+
+    // Nothing names dUSD yet: no token line.
+    let plain = d.ok(&["--json", "status", "--safe", &safe, "--rpc-url", &url]);
+    assert_eq!(plain["data"]["tokens"].as_array().unwrap().len(), 0, "{plain}");
+
+    // --token names it.
+    let named = d.ok(&["--json", "status", "--safe", &safe, "--rpc-url", &url, "--token", &token]);
+    let held = &named["data"]["tokens"][0];
+    assert_eq!(held["symbol"], "dUSD");
+    assert_eq!(held["balance"], "0");
+    // A --token that is not a token is bad input.
+    let not_token = d.fails(&["status", "--safe", &safe, "--rpc-url", &url, "--token", &safe], 2);
+    assert!(not_token.stderr.contains("not an ERC-20"), "{}", not_token.stderr);
+
+    // A proposal that moves dUSD makes it known without the flag.
+    d.ok(&[
+        "--json",
+        "propose",
+        "--safe",
+        &safe,
+        "--rpc-url",
+        &url,
+        "--token",
+        &token,
+        "--to",
+        RECIPIENT,
+        "--amount",
+        "5",
+        "--onchain",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let seen = d.ok(&["--json", "status", "--safe", &safe, "--rpc-url", &url]);
+    let held = &seen["data"]["tokens"][0];
+    assert_eq!(held["asset"].as_str().unwrap().to_lowercase(), token.to_lowercase());
+    assert_eq!(held["balanceDisplay"], "0 dUSD");
+    let text = d.run(&["status", "--safe", &safe, "--rpc-url", &url]);
+    assert!(text.stdout.contains("token      dUSD"), "{}", text.stdout);
+    assert!(text.stdout.contains("(uncapped)"), "{}", text.stdout);
+}
