@@ -171,6 +171,24 @@ impl Devnet {
         self.rt.block_on(async { self.provider.anvil_set_balance(who, wei).await.unwrap() });
     }
 
+    /// Deploys another dUSD (6 decimals) whose whole supply the safe holds: a token the safe has
+    /// no cap on.
+    pub fn uncapped_token(&self) -> Address {
+        let safe = self.safe;
+        let from: Address = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266".parse().unwrap();
+        self.rt.block_on(async {
+            tsafe::contracts::DevToken::deploy_builder(
+                self.provider.clone(),
+                safe,
+                U256::from(1_000_000_000_000u64),
+            )
+            .from(from)
+            .deploy()
+            .await
+            .expect("deploy an uncapped token")
+        })
+    }
+
     /// Native balance of `who`.
     pub fn balance(&self, who: Address) -> U256 {
         self.rt.block_on(async { self.provider.get_balance(who).await.unwrap() })

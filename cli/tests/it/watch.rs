@@ -501,7 +501,7 @@ fn watch_rides_out_a_node_restart_with_its_state() {
 #[test]
 fn watch_uncapped_asset_alerts() {
     let d = Devnet::start();
-    let other = tsafe::chain::factory_address().to_string();
+    let other = d.uncapped_token().to_string();
     let capped = transfer(&d, "eth.json");
     let uncapped = queue(
         &d,
