@@ -308,6 +308,27 @@ impl DecodeContext {
     }
 }
 
+/// The name of a function the owners may allow on a capped token (`allowSelector`): one the
+/// proposal file names, or a common one (WETH's `withdraw` and `deposit`, `multicall`, `permit`).
+fn known_extra_function(selector: [u8; 4], ctx: &DecodeContext) -> Option<String> {
+    if selector == [0; 4] {
+        return Some("receive/fallback".to_owned());
+    }
+    if let Some(f) = ctx.functions.get(&selector) {
+        return Some(f.signature());
+    }
+    const COMMON: [([u8; 4], &str); 4] = [
+        ([0x2e, 0x1a, 0x7d, 0x4d], "withdraw(uint256)"),
+        ([0xd0, 0xe3, 0x0d, 0xb0], "deposit()"),
+        (
+            [0xac, 0x96, 0x50, 0xd8],
+            "multicall(bytes[]): can grant allowances the safe does not count",
+        ),
+        ([0xd5, 0x05, 0xac, 0xcf], "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"),
+    ];
+    COMMON.iter().find(|(s, _)| *s == selector).map(|(_, name)| (*name).to_owned())
+}
+
 /// What a warning is about; stable names for `--json` and for `watch` rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -1326,12 +1347,15 @@ impl Decoder<'_> {
             ITreasurySafeCalls::quarantine(c) => {
                 out.arg("asset", ctx.addr(c.asset));
                 out.summary = format!(
-                    "quarantine {}: its balance is no longer read and no batch may call it, until its cap is removed",
+                    "quarantine {} at once: its balance is no longer read, and until its cap's removal takes effect no batch may call it or any other contract (self-calls, plain sends and other capped tokens' transfers still run)",
                     asset_name(ctx, c.asset)
                 );
             }
             ITreasurySafeCalls::allowSelector(c) => {
-                let selector = format!("0x{}", alloy::hex::encode(c.selector));
+                let selector = match known_extra_function(c.selector.0, ctx) {
+                    Some(name) => format!("0x{} ({name})", alloy::hex::encode(c.selector)),
+                    None => format!("0x{}", alloy::hex::encode(c.selector)),
+                };
                 out.arg("asset", ctx.addr(c.asset));
                 out.arg("selector", selector.clone());
                 out.summary = format!(
@@ -1898,5 +1922,30 @@ mod tests {
         let json = serde_json::to_value(decode_batch(&[call(BOB, 1, vec![])], &ctx())).unwrap();
         assert_eq!(json["calls"][0]["valueDisplay"], "0.000000000000000001 ETH");
         assert_eq!(json["fastTrack"], false);
+    }
+
+    #[test]
+    fn cap_policy_changes_say_what_they_do() {
+        let c = ctx();
+        let one = |x: ITreasurySafe::Call| decode_call(0, &x, &c);
+        // A blind-signed quarantine runs at once and stops more than calls to the token.
+        let q = one(me(ITreasurySafe::quarantineCall { asset: USDC }));
+        assert!(q.summary.contains("at once"), "{}", q.summary);
+        assert!(q.summary.contains("or any other contract"), "{}", q.summary);
+        // The function the owners allow is named, not shown as bare hex.
+        let multicall = [0xac, 0x96, 0x50, 0xd8];
+        let a =
+            one(me(ITreasurySafe::allowSelectorCall { asset: USDC, selector: multicall.into() }));
+        assert!(a.summary.contains("0xac9650d8 (multicall(bytes[])"), "{}", a.summary);
+        assert_eq!(kinds(&a), vec![WarningKind::Loosens]);
+        let withdraw = [0x2e, 0x1a, 0x7d, 0x4d];
+        let w =
+            one(me(ITreasurySafe::allowSelectorCall { asset: USDC, selector: withdraw.into() }));
+        assert!(w.summary.contains("(withdraw(uint256))"), "{}", w.summary);
+        let unknown = one(me(ITreasurySafe::allowSelectorCall {
+            asset: USDC,
+            selector: [1, 2, 3, 4].into(),
+        }));
+        assert!(unknown.summary.contains("0x01020304 on"), "{}", unknown.summary);
     }
 }
