@@ -179,17 +179,7 @@ impl SignArgs {
         } else if written {
             text.push_str(&format!("saved     {}\n", self.file.display()));
         }
-        Outcome::new(
-            &SignReport {
-                proposal: report,
-                file: self.file,
-                signer,
-                signature: update.map(|u| format!("{u:?}").to_lowercase()),
-                merged_from: self.merge,
-                written,
-            },
-            text,
-        )
+        self.outcome(report, signer, update, written, text)
     }
 
     /// The air-gapped path: the file alone, no node.
@@ -255,9 +245,23 @@ impl SignArgs {
         if written {
             text.push_str(&format!("saved     {}\n", self.file.display()));
         }
+        self.outcome(report, signer, update, written, text)
+    }
+
+    /// `--remove SIGNER`: drops one signature, atomically.
+    /// The report of a signing (online or offline): the proposal as it stands, who signed, and
+    /// whether the file was written.
+    fn outcome(
+        self,
+        proposal: flow::ProposalReport,
+        signer: Option<Address>,
+        update: Option<crate::proposal::SignatureUpdate>,
+        written: bool,
+        text: String,
+    ) -> Result<Outcome> {
         Outcome::new(
             &SignReport {
-                proposal: report,
+                proposal,
                 file: self.file,
                 signer,
                 signature: update.map(|u| format!("{u:?}").to_lowercase()),
@@ -268,7 +272,6 @@ impl SignArgs {
         )
     }
 
-    /// `--remove SIGNER`: drops one signature, atomically.
     fn remove(self, signer: Address) -> Result<Outcome> {
         let mut file = flow::load_file(&self.file)?;
         if !file.remove_signature(signer) {
