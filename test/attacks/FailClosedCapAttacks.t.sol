@@ -197,4 +197,67 @@ contract FailClosedCapAttacksTest is SafeUnitBase {
         safe.execute(removal, bytes32("removal"), 0);
         assertFalse(safe.isGuardian(attacker));
     }
+
+    /// @notice #31 with the new setters: the blind-signed fast-track batch `[addGuardian(attacker),
+    ///         quarantine(token)]` runs at once, yet the owners' guardian removal (self-calls only, never measured)
+    ///         still executes after the delay, and the quarantine stops nothing the owners need to get there.
+    function test_Attack31_BlindSignedQuarantineCannotBlockGuardianRemoval() public {
+        MockERC20 token = new MockERC20("Token", "TOK", 18);
+        token.mint(address(safe), 1000e18);
+        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (address(token), TOKEN_CAP, 1 days)));
+        ITreasurySafe.Call[] memory blind = _two(
+            _selfCall(abi.encodeCall(TreasurySafe.addGuardian, (attacker))),
+            _selfCall(abi.encodeCall(TreasurySafe.quarantine, (address(token))))
+        );
+        (, uint64 eta) = _prepare(blind, bytes32("blind"));
+        assertEq(eta, _now(), "all tightening: fast-tracked");
+        _go();
+        assertTrue(safe.isGuardian(attacker));
+        (bool quarantined,,) = safe.callPolicy(address(token));
+        assertTrue(quarantined);
+
+        ITreasurySafe.Call[] memory removal =
+            _selfCall(abi.encodeCall(TreasurySafe.removeGuardian, (attacker)));
+        (bytes32 removalId, uint64 removalEta) = _queue(removal, bytes32("removal"));
+        vm.prank(attacker);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.GuardianCannotCancel.selector, removalId));
+        safe.cancel(removalId);
+        vm.warp(removalEta);
+        safe.execute(removal, bytes32("removal"), 0);
+        assertFalse(safe.isGuardian(attacker));
+    }
+
+    /// @notice #30 with the new setter: a blind-signed `allowSelector(token, multicall)` is a loosening. It is never
+    ///         fast-tracked (a guardian can cancel it while it waits the delay), and once executed the multicall
+    ///         stays refused for one more period of the token's cap.
+    function test_Attack30_AllowingMulticallWaitsTheDelayAndAPeriod() public {
+        MulticallToken token = new MulticallToken();
+        token.mint(address(safe), 1000e18);
+        // A cap period longer than the delay, so the period's wait shows beyond the delay's.
+        _fastTrack(abi.encodeCall(TreasurySafe.setCap, (address(token), TOKEN_CAP, 7 days)));
+        ITreasurySafe.Call[] memory allow = _selfCall(
+            abi.encodeCall(TreasurySafe.allowSelector, (address(token), MulticallToken.multicall.selector))
+        );
+        uint256 queuedAt = _now();
+        (, uint64 eta) = _queue(allow, bytes32("allow"));
+        assertEq(eta, queuedAt + DELAY, "a loosening waits the delay");
+        vm.warp(eta);
+        safe.execute(allow, bytes32("allow"), 0);
+
+        bytes[] memory inner = new bytes[](1);
+        inner[0] = abi.encodeCall(MockERC20.approve, (makeAddr("thief"), 1000e18));
+        ITreasurySafe.Call[] memory grant =
+            _one(address(token), 0, abi.encodeCall(MulticallToken.multicall, (inner)));
+        (, uint64 grantEta) = _queue(grant, bytes32("grant"));
+        vm.warp(grantEta);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITreasurySafe.UnmeasurableCall.selector, 0, address(token), MulticallToken.multicall.selector
+            )
+        );
+        safe.execute(grant, bytes32("grant"), 0);
+        (, bytes4 selector, uint64 from) = safe.callPolicy(address(token));
+        assertEq(selector, MulticallToken.multicall.selector);
+        assertEq(uint256(from), uint256(eta) + 7 days, "in force one cap period after it ran");
+    }
 }
