@@ -50,14 +50,15 @@ endif
 
 DEPS_STAMP := node_modules/.tsafe-deps
 
-.PHONY: help deps build demo test solc-info gas gas-snapshot
+.PHONY: help deps build demo test solc-info bench gas gas-snapshot
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
 
 # npm ci only when node_modules is missing or older than package-lock.json (idempotent).
+# .npmrc counts too: it sets how npm resolves the lock (legacy-peer-deps).
 deps: $(DEPS_STAMP) ## Install the pinned Solidity toolchain (npm ci) if needed.
-$(DEPS_STAMP): package-lock.json package.json
+$(DEPS_STAMP): package-lock.json package.json .npmrc
 	npm ci --no-audit --no-fund
 	@touch $@
 
@@ -84,8 +85,11 @@ test: deps solc-info ## Run every gate: formatting, sizes, forge tests, shim tes
 	cargo test --locked --workspace --doc
 	cargo test --locked --workspace --all-targets
 
-gas: deps ## Gas benchmark of the three flows on a fresh anvil (writes bench/RESULTS.md).
-	bench/gas.sh --breakdown --out bench/RESULTS.md
+# Light on CPU: one forge build (cached), one anvil, one node process.
+bench: deps ## Gas of tsafe beside Safe 1.4.1/1.5.0 + OZ TimelockController on a fresh anvil (writes bench/RESULTS.md).
+	node bench/bench.js --breakdown --out bench/RESULTS.md
+
+gas: bench ## Alias of bench.
 
 gas-snapshot: deps ## Rewrite snapshots/flows.json after an intended gas change.
 	forge test --match-path 'test/gas/*' --gas-snapshot-check=false

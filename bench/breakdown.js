@@ -5,7 +5,7 @@
 //
 // Prints gasUsed, the intrinsic cost (21,000 + calldata), refunds and the TOP (default 12) opcodes by
 // exclusive cost: a CALL-family step is charged its own cost (cold access, value transfer, precompile
-// work) without the gas its callee spent, which is charged to the callee's own steps. Used by gas.sh
+// work) without the gas its callee spent, which is charged to the callee's own steps. Used by bench.js
 // --breakdown; plain node, no dependencies.
 'use strict';
 

@@ -5,7 +5,6 @@ import {TreasurySafeLens} from "./TreasurySafeLens.sol";
 import {ITreasurySafe} from "./interfaces/ITreasurySafe.sol";
 import {RollingCap} from "./libraries/RollingCap.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 /// @title TreasurySafe
@@ -17,11 +16,12 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 ///      - Configuration changes only through `onlySelf` setters, i.e. through the safe's own
 ///        proposals. Fast-tracked (no-delay) proposals may only tighten: each setter checks.
 ///      - Outflow of capped assets is measured (balance before/after the whole batch, plus
-///        allowances left standing), never inferred from calldata amounts.
+///        allowances left standing), never inferred from calldata amounts. Calls to a capped token are
+///        fail closed: only functions whose effect is measured may target it (`_inspect`).
 ///      - State is written before external calls; entry points are guarded by a transient lock.
 ///      - Storage: one packed config slot; owners as a linked list whose nodes carry the owner's
 ///        index (used by approval bitmaps); guardians and caps in fixed arrays; one slot per proposal.
-contract TreasurySafe is EIP712 {
+contract TreasurySafe {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
@@ -78,8 +78,8 @@ contract TreasurySafe is EIP712 {
         uint8 index;
     }
 
-    /// @dev Three slots: (asset, period, head, scheduled), (limit, four 32-bit lanes) and, read only while a
-    ///      loosening is scheduled, (its limit, its period, when it takes effect; limit 0: removal). See
+    /// @dev Three slots: (asset, period, head, scheduled, quarantined), (limit, four 32-bit lanes) and, read only
+    ///      while a loosening is scheduled, (its limit, its period, when it takes effect; limit 0: removal). See
     ///      RollingCap. `head` is a sub-period index, timestamp / ceil(period / 3) with period >= 1 hour: it
     ///      stays below 2^32 for some 160,000 years.
     struct Cap {
@@ -87,6 +87,7 @@ contract TreasurySafe is EIP712 {
         uint32 period;
         uint32 head;
         bool scheduled;
+        bool quarantined;
         uint128 limit;
         uint128 lanes;
         uint128 nextLimit;
@@ -119,8 +120,17 @@ contract TreasurySafe is EIP712 {
     struct Outflow {
         address asset;
         uint256 balanceBefore;
-        bool readable;
-        bool touched;
+        bool quarantined;
+        // The batch calls the token itself.
+        bool called;
+        // Read before and after the batch: the batch could move it.
+        bool measured;
+    }
+
+    /// @dev The one function (besides the measured ones) the owners allowed on a capped token, from `from` on.
+    struct ExtraSelector {
+        bytes4 selector;
+        uint64 from;
     }
 
     /// @dev An allowance a batch granted on a capped token: counted as outflow if still standing after the batch.
@@ -141,14 +151,6 @@ contract TreasurySafe is EIP712 {
     uint256 internal constant MAX_OWNERS = 32;
     uint256 internal constant MAX_GUARDIANS = 8;
     uint256 internal constant MAX_CAPS = 16;
-    uint32 internal constant MIN_DELAY = 1 hours;
-    uint32 internal constant MAX_DELAY = 30 days;
-    uint32 internal constant MIN_GRACE = 1 hours;
-    uint32 internal constant MAX_GRACE = 90 days;
-    uint32 internal constant MIN_FREEZE = 1 hours;
-    uint32 internal constant MAX_FREEZE = 14 days;
-    uint32 internal constant MIN_CAP_PERIOD = 1 hours;
-    uint32 internal constant MAX_CAP_PERIOD = 365 days;
     /// @notice Recovery and evacuation bounds: a new recovery address waits at least MIN_RECOVERY_DELAY once
     ///         scheduled; a sweep takes at most MAX_EXTRAS caller extras; the list holds MAX_EVACUATION_ASSETS; a
     ///         relayed evacuation signature is valid at most MAX_SIGNATURE_WINDOW ahead.
@@ -161,6 +163,13 @@ contract TreasurySafe is EIP712 {
     uint256 internal constant SWEEP_TRANSFER_GAS = 100_000;
     uint256 internal constant SWEEP_GAS = 330_000;
 
+    /// @notice EIP-712 domain: name "TreasurySafe", version "1", the chain id and the safe (each clone its own). Built on
+    ///         every use rather than cached: clones cannot cache their own address in immutables, and it costs
+    ///         one keccak of five words. The lens serves the same domain (domainSeparator, eip712Domain).
+    bytes32 internal constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 internal constant NAME_HASH = keccak256("TreasurySafe");
+    bytes32 internal constant VERSION_HASH = keccak256("1");
     /// @notice EIP-712 type hashes of a proposal.
     bytes32 internal constant CALL_TYPEHASH = keccak256("Call(address target,uint256 value,bytes data)");
     bytes32 internal constant PROPOSAL_TYPEHASH = keccak256(
@@ -178,27 +187,26 @@ contract TreasurySafe is EIP712 {
     ///      (a cold read is ~5k), small enough that a hostile token cannot starve `execute`.
     uint256 private constant TOKEN_READ_GAS = 100_000;
 
-    // Token selectors whose success is judged like SafeERC20 (false or no code = failure).
+    // The functions a batch may call on a capped token, because the safe measures their effect: the transfers
+    // (balance decrease) and the allowance calls (standing allowance), plus the one extra selector the owners
+    // allowed for that token (`allowSelector`). Anything else (multicall, permit, operator grants, ERC-1363
+    // approveAndCall, receive/fallback) could grant or move what the safe does not see: UnmeasurableCall.
+    // Transfers and allowance grants also have their success judged like SafeERC20 (false or no code = failure).
     bytes4 private constant TRANSFER = bytes4(keccak256("transfer(address,uint256)"));
     bytes4 private constant TRANSFER_FROM = bytes4(keccak256("transferFrom(address,address,uint256)"));
-    // Allowance grants on capped tokens: counted as outflow while they stand.
     bytes4 private constant APPROVE = bytes4(keccak256("approve(address,uint256)"));
     bytes4 private constant INCREASE_ALLOWANCE = bytes4(keccak256("increaseAllowance(address,uint256)"));
     bytes4 private constant INCREASE_APPROVAL = bytes4(keccak256("increaseApproval(address,uint256)"));
-    // Grants refused on capped tokens: operators (no amount to bound), and allowance grants that call the
-    // spender (ERC-1363, ERC-827), which the batch would not see as grants. Use `approve` and a separate call.
-    bytes4 private constant AUTHORIZE_OPERATOR = bytes4(keccak256("authorizeOperator(address)"));
-    bytes4 private constant SET_APPROVAL_FOR_ALL = bytes4(keccak256("setApprovalForAll(address,bool)"));
-    bytes4 private constant APPROVE_AND_CALL = bytes4(keccak256("approveAndCall(address,uint256)"));
-    bytes4 private constant APPROVE_AND_CALL_DATA =
-        bytes4(keccak256("approveAndCall(address,uint256,bytes)"));
-    bytes4 private constant INCREASE_APPROVAL_AND_CALL =
-        bytes4(keccak256("increaseApprovalAndCall(address,uint256,bytes)"));
+    bytes4 private constant DECREASE_ALLOWANCE = bytes4(keccak256("decreaseAllowance(address,uint256)"));
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev Slots 0 and 1 stay unused (OpenZeppelin's EIP712, inherited before, kept its fallback strings there): the
+    ///      layout, which TreasurySafeLens reads by slot number, is unchanged, and via-IR's code for it is smaller.
+    uint256 private _unused0;
+    uint256 private _unused1;
     Config private _config;
     mapping(address owner => OwnerNode) private _owners;
     GuardianSlot[MAX_GUARDIANS] private _guardians;
@@ -209,6 +217,8 @@ contract TreasurySafe is EIP712 {
     PendingRecovery private _pending;
     address[MAX_EVACUATION_ASSETS] private _evacuationList;
     mapping(address guardian => mapping(uint256 nonce => bool)) private _nonceUsed;
+    /// @dev Read only when a batch calls a capped token with a function outside the measured ones.
+    mapping(address asset => ExtraSelector) private _extraSelectors;
 
     /// @dev Set while `execute`, `queue`, `propose`, `approve` or an evacuation runs.
     bool private transient _locked;
@@ -238,7 +248,7 @@ contract TreasurySafe is EIP712 {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Deploys the implementation. It is marked initialised so it can never hold owners or funds rules.
-    constructor() EIP712("TreasurySafe", "1") {
+    constructor() {
         FACTORY = msg.sender;
         LENS = address(new TreasurySafeLens());
         _config.initialized = true;
@@ -248,7 +258,7 @@ contract TreasurySafe is EIP712 {
     receive() external payable {}
 
     /// @notice Answers the views TreasurySafeLens implements (getConfig, getProposal, proposalState, hasApproved,
-    ///         remainingCap, scheduledCapChange, getRecovery, evacuationPowerAt, getOwners, getGuardians, isGuardian,
+    ///         remainingCap, scheduledCapChange, callPolicy, getRecovery, evacuationPowerAt, getOwners, getGuardians, isGuardian,
     ///         threshold, epoch, frozenUntil and the constants) with the lens's answer to the same calldata. The lens
     ///         runs by STATICCALL and reads this safe through `extsload`: it can change nothing. Any other calldata
     ///         reverts, as the lens knows no other function.
@@ -275,25 +285,12 @@ contract TreasurySafe is EIP712 {
             // The deployment's guardians are committed in the CREATE2 address like the recovery address: power at once.
             _addGuardian(cfg, config.guardians[i], uint64(block.timestamp));
         }
-        _checkRecovery(cfg, config.recovery);
+        // The factory checked the recovery addresses, the timing and the caps (ConfigRules) before this call.
         _recovery.account = config.recovery;
-        if (config.backupRecovery != address(0)) {
-            _checkRecovery(cfg, config.backupRecovery);
-            // A backup equal to the first address would be no backup.
-            if (config.backupRecovery == config.recovery) {
-                revert ITreasurySafe.InvalidRecovery(config.backupRecovery);
-            }
-            _backup.account = config.backupRecovery;
-        }
-        _checkTiming(config.delay, config.grace, config.freezeDuration);
+        _backup.account = config.backupRecovery;
         (cfg.delay, cfg.grace, cfg.freezeDuration) = (config.delay, config.grace, config.freezeDuration);
         for (uint256 i; i < config.caps.length; ++i) {
             ITreasurySafe.CapConfig calldata c = config.caps[i];
-            _checkCap(c.asset, c.limit, c.period);
-            // A duplicate asset would be two caps; the first one must be the only one.
-            if (_findCap(cfg, c.asset) < cfg.capCount) {
-                revert ITreasurySafe.InvalidCap(c.asset, c.limit, c.period);
-            }
             _addCap(cfg, c.asset, c.limit, c.period);
         }
         _storeConfig(cfg);
@@ -320,7 +317,7 @@ contract TreasurySafe is EIP712 {
         id = _hashProposal(calls, salt, cfg.epoch);
         Record memory r = _loadRecord(id);
         // An id is proposed once; terminal ids stay terminal.
-        if (r.status != Status.None) revert ITreasurySafe.InvalidProposalState(id, _stateOf(r, cfg));
+        if (r.status != Status.None) revert ITreasurySafe.InvalidProposalState(id, _stateOf(id));
         (bool fastTrack, bool freezeExempt, bool guardianProtected,) = _classify(calls);
         _records[id] = Record({
             status: Status.Proposed,
@@ -343,7 +340,7 @@ contract TreasurySafe is EIP712 {
         uint8 index = _requireOwner(msg.sender);
         Record storage r = _records[id];
         // Only proposals still collecting approvals can be approved.
-        if (r.status != Status.Proposed) revert ITreasurySafe.InvalidProposalState(id, _stateOf(r, cfg));
+        if (r.status != Status.Proposed) revert ITreasurySafe.InvalidProposalState(id, _stateOf(id));
         // Approvals from an older owner set no longer count.
         if (r.epoch != cfg.epoch) revert ITreasurySafe.StaleProposal(id, r.epoch, cfg.epoch);
         uint32 bit = uint32(1 << index);
@@ -379,7 +376,7 @@ contract TreasurySafe is EIP712 {
         Config memory cfg = _loadConfig();
         // Only queued proposals execute, at most once, and never one voided by an evacuation.
         if (r.status != Status.Queued || _voided(r, cfg)) {
-            revert ITreasurySafe.InvalidProposalState(id, _stateOf(r, cfg));
+            revert ITreasurySafe.InvalidProposalState(id, _stateOf(id));
         }
         // The timelock: nothing runs before its eta…
         if (block.timestamp < r.eta) revert ITreasurySafe.NotReady(id, r.eta);
@@ -393,10 +390,10 @@ contract TreasurySafe is EIP712 {
 
         // Scheduled cap changes whose time has come take effect first: the batch meets the caps in force now.
         _settleCaps(cfg);
-        // Value-less self-calls move nothing but `reopen`'s sweep, which is not charged: nothing to measure.
-        Outflow[] memory flows = _snapshotCaps(_onlySelfCalls(calls) ? 0 : cfg.capCount);
+        // Self-calls move nothing but `reopen`'s sweep, which is not charged: a batch of them is not measured.
+        (Outflow[] memory flows, Grant[] memory grants, uint256 grantCount) = _inspect(calls, cfg.capCount);
         _fastTrack = r.fastTrack;
-        (Grant[] memory grants, uint256 grantCount) = _runCalls(calls, flows);
+        _runCalls(calls);
         _fastTrack = false;
         _chargeCaps(flows, grants, grantCount);
 
@@ -415,13 +412,13 @@ contract TreasurySafe is EIP712 {
         if (msg.sender == address(this)) {
             // The owners may void any live id, even one never seen on chain (leaked signatures).
             if (!live && status != Status.None) {
-                revert ITreasurySafe.InvalidProposalState(id, _stateOf(r, cfg));
+                revert ITreasurySafe.InvalidProposalState(id, _stateOf(id));
             }
         } else {
             // Cancelling is a guardian power (owners cancel through a proposal).
             if (!_isGuardian(msg.sender, cfg.guardianCount)) revert ITreasurySafe.NotGuardian(msg.sender);
             // Guardians cancel what exists on chain and is not yet terminal.
-            if (!live) revert ITreasurySafe.InvalidProposalState(id, _stateOf(r, cfg));
+            if (!live) revert ITreasurySafe.InvalidProposalState(id, _stateOf(id));
             // A rogue guardian must not be able to block its own removal, nor the owners' remedy (unfreeze, cancels,
             // reopen).
             if (r.guardianProtected) revert ITreasurySafe.GuardianCannotCancel(id);
@@ -483,21 +480,20 @@ contract TreasurySafe is EIP712 {
     }
 
     /// @notice See ITreasurySafe.evacuateBySig.
+    /// @dev The lens checks the deadline and the signature (same calldata); the safe checks the nonce and the power.
     function evacuateBySig(
         address guardian,
         ITreasurySafe.EvacuationExtra[] calldata extras,
         uint256 nonce,
-        uint64 deadline,
-        bytes calldata signature
+        uint64, /* deadline */
+        bytes calldata /* signature */
     ) external nonReentrant {
         // Each (guardian, nonce) once; a replay could otherwise restart an evacuation the owners ended.
         if (_nonceUsed[guardian][nonce]) revert ITreasurySafe.SignatureAlreadyUsed(guardian, nonce);
         _nonceUsed[guardian][nonce] = true;
-        // The digest commits to this safe and chain, the recovery address in force and the current generation; the
-        // lens refuses a deadline passed or more than 30 days ahead (SignatureExpired, DeadlineTooFar).
-        bytes32 digest = TreasurySafeLens(LENS).evacuationDigest(extras, nonce, deadline);
-        // Only the guardian's own key (or its EIP-1271 answer) signs for it.
-        if (!_isValidSignature(guardian, digest, signature)) revert ITreasurySafe.InvalidSignature(guardian);
+        // The guardian's signature over this safe, chain, recovery address in force, generation, extras, nonce and a
+        // deadline at most 30 days ahead (TreasurySafeLens.evacuateBySig), or revert.
+        _askLens();
         // The signer must hold evacuation power now, evacuated or not.
         _evacuate(guardian, true, extras);
     }
@@ -508,11 +504,16 @@ contract TreasurySafe is EIP712 {
     }
 
     /// @notice See ITreasurySafe.acceptRecoveryBySig.
-    function acceptRecoveryBySig(address account, uint64 deadline, bytes calldata signature) external {
-        // The lens refuses a deadline passed (SignatureExpired).
-        bytes32 digest = TreasurySafeLens(LENS).acceptanceDigest(account, deadline);
-        // Acceptance proves the account is controlled on this chain: only its own key or EIP-1271 answer counts.
-        if (!_isValidSignature(account, digest, signature)) revert ITreasurySafe.InvalidSignature(account);
+    /// @dev The lens checks the deadline and the signature (TreasurySafeLens.acceptRecoveryBySig, same calldata).
+    function acceptRecoveryBySig(
+        address account,
+        uint64,
+        /* deadline */
+        bytes calldata /* signature */
+    )
+        external
+    {
+        _askLens();
         _accept(account);
     }
 
@@ -534,7 +535,8 @@ contract TreasurySafe is EIP712 {
         // A new destination is a loosening: never fast-tracked.
         _requireTightening(false);
         Config memory cfg = _loadConfig();
-        _checkRecovery(cfg, account);
+        // Never zero, the safe, an owner or a guardian (TreasurySafeLens.setRecovery, same calldata).
+        _askLens();
         // Never a faster exit than removing a cap: max(delay, 7 days, the longest cap period), from the lens.
         uint40 at = uint40(block.timestamp + TreasurySafeLens(LENS).recoveryChangeWait());
         uint40 lapsesAt = at + cfg.grace;
@@ -690,7 +692,8 @@ contract TreasurySafe is EIP712 {
     function setDelay(uint32 newDelay) external onlySelf {
         Config memory cfg = _loadConfig();
         _requireTightening(newDelay >= cfg.delay);
-        _checkTiming(newDelay, cfg.grace, cfg.freezeDuration);
+        // Within bounds, and the grace still outlasts a freeze (TreasurySafeLens.setDelay, same calldata).
+        _askLens();
         cfg.delay = newDelay;
         _storeConfig(cfg);
         emit ITreasurySafe.DelayChanged(newDelay);
@@ -700,7 +703,8 @@ contract TreasurySafe is EIP712 {
     function setGrace(uint32 newGrace) external onlySelf {
         Config memory cfg = _loadConfig();
         _requireTightening(newGrace <= cfg.grace);
-        _checkTiming(cfg.delay, newGrace, cfg.freezeDuration);
+        // Within bounds, and still outlasting a freeze (TreasurySafeLens.setGrace, same calldata).
+        _askLens();
         cfg.grace = newGrace;
         _storeConfig(cfg);
         emit ITreasurySafe.GraceChanged(newGrace);
@@ -710,7 +714,8 @@ contract TreasurySafe is EIP712 {
     function setFreezeDuration(uint32 newFreezeDuration) external onlySelf {
         Config memory cfg = _loadConfig();
         _requireTightening(newFreezeDuration >= cfg.freezeDuration);
-        _checkTiming(cfg.delay, cfg.grace, newFreezeDuration);
+        // Within bounds, and the grace still outlasts it (TreasurySafeLens.setFreezeDuration, same calldata).
+        _askLens();
         cfg.freezeDuration = newFreezeDuration;
         _storeConfig(cfg);
         emit ITreasurySafe.FreezeDurationChanged(newFreezeDuration);
@@ -718,7 +723,8 @@ contract TreasurySafe is EIP712 {
 
     /// @notice See ITreasurySafe.setCap.
     function setCap(address asset, uint128 limit, uint32 period) external onlySelf {
-        _checkCap(asset, limit, period);
+        // The native coin or a contract other than the safe, a limit, a window within bounds (TreasurySafeLens.setCap).
+        _askLens();
         Config memory cfg = _loadConfig();
         uint256 i = _findCap(cfg, asset);
         if (i == cfg.capCount) {
@@ -744,11 +750,32 @@ contract TreasurySafe is EIP712 {
     /// @notice See ITreasurySafe.removeCap.
     function removeCap(address asset) external onlySelf {
         _requireTightening(false);
-        Config memory cfg = _loadConfig();
-        uint256 i = _findCap(cfg, asset);
-        // Removing must remove something.
-        if (i == cfg.capCount) revert ITreasurySafe.CapNotFound(asset);
-        _schedule(_caps[i], 0, 0);
+        _schedule(_caps[_capIndex(asset)], 0, 0);
+    }
+
+    /// @notice See ITreasurySafe.quarantine.
+    function quarantine(address asset) external onlySelf {
+        uint256 i = _capIndex(asset);
+        // The native coin's balance cannot lie; quarantine is for tokens.
+        if (asset == NATIVE_ASSET) revert ITreasurySafe.InvalidCap(asset, 0, 0);
+        _caps[i].quarantined = true;
+        emit ITreasurySafe.CapQuarantined(asset);
+    }
+
+    /// @notice See ITreasurySafe.allowSelector.
+    function allowSelector(address asset, bytes4 selector) external onlySelf {
+        _requireTightening(false);
+        uint256 i = _capIndex(asset);
+        // Like any loosening of a cap, in force one period of the cap after it runs (F-2).
+        uint64 from = uint64(block.timestamp) + _caps[i].period;
+        _extraSelectors[asset] = ExtraSelector({selector: selector, from: from});
+        emit ITreasurySafe.SelectorAllowed(asset, selector, from);
+    }
+
+    /// @notice See ITreasurySafe.disallowSelector.
+    function disallowSelector(address asset) external onlySelf {
+        delete _extraSelectors[asset];
+        emit ITreasurySafe.SelectorDisallowed(asset);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -770,16 +797,26 @@ contract TreasurySafe is EIP712 {
     /// @dev Answers the current view call with LENS's answer to the same calldata (STATICCALL: it reads this safe
     ///      through `extsload` and can change nothing). Never returns to its caller.
     function _viewFromLens() internal view {
+        _askLens();
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            returndatacopy(p, 0, returndatasize())
+            return(p, returndatasize())
+        }
+    }
+
+    /// @dev Sends LENS the current calldata by STATICCALL; its revert is this call's. On success its answer is left in
+    ///      the return data buffer.
+    function _askLens() internal view {
         address lens = LENS;
         assembly ("memory-safe") {
-            // Temporary memory past the free memory pointer: this frame ends here.
+            // Temporary memory past the free memory pointer, not kept.
             let p := mload(0x40)
             calldatacopy(p, 0, calldatasize())
-            let ok := staticcall(gas(), lens, p, calldatasize(), 0, 0)
-            returndatacopy(p, 0, returndatasize())
-            // The lens's answer, or its revert, is this call's.
-            if iszero(ok) { revert(p, returndatasize()) }
-            return(p, returndatasize())
+            if iszero(staticcall(gas(), lens, p, calldatasize(), 0, 0)) {
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
         }
     }
 
@@ -812,11 +849,12 @@ contract TreasurySafe is EIP712 {
             ITreasurySafe.Call calldata c = calls[i];
             callHashes[i] = keccak256(abi.encode(CALL_TYPEHASH, c.target, c.value, keccak256(c.data)));
         }
-        return _hashTypedDataV4(
-            keccak256(
-                abi.encode(PROPOSAL_TYPEHASH, keccak256(abi.encodePacked(callHashes)), salt, proposalEpoch)
-            )
+        bytes32 structHash = keccak256(
+            abi.encode(PROPOSAL_TYPEHASH, keccak256(abi.encodePacked(callHashes)), salt, proposalEpoch)
         );
+        bytes32 domain =
+            keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this)));
+        return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
     }
 
     /// @dev Verifies every signature against the id and adds its owner to `approvals` (the on-chain approvals).
@@ -886,7 +924,7 @@ contract TreasurySafe is EIP712 {
         r = _loadRecord(id);
         // Queue once: a queued, executed or cancelled id can never be queued again (replay).
         if (r.status != Status.None && r.status != Status.Proposed) {
-            revert ITreasurySafe.InvalidProposalState(id, _stateOf(r, cfg));
+            revert ITreasurySafe.InvalidProposalState(id, _stateOf(id));
         }
         bool allowedWhileEvacuated;
         (r.fastTrack, r.freezeExempt, r.guardianProtected, allowedWhileEvacuated) = _classify(calls);
@@ -953,26 +991,9 @@ contract TreasurySafe is EIP712 {
         if (_fastTrack && !tightens) revert ITreasurySafe.LooseningNeedsDelay(msg.sig);
     }
 
-    function _stateOf(Record memory r, Config memory cfg)
-        internal
-        view
-        returns (ITreasurySafe.ProposalState)
-    {
-        if (r.status == Status.None) {
-            return ITreasurySafe.ProposalState.Unknown;
-        }
-        if (r.status == Status.Proposed) {
-            return
-                r.epoch == cfg.epoch
-                    ? ITreasurySafe.ProposalState.Proposed
-                    : ITreasurySafe.ProposalState.Stale;
-        }
-        if (r.status == Status.Executed) return ITreasurySafe.ProposalState.Executed;
-        if (r.status == Status.Cancelled) return ITreasurySafe.ProposalState.Cancelled;
-        if (_voided(r, cfg)) return ITreasurySafe.ProposalState.Voided;
-        if (block.timestamp < r.eta) return ITreasurySafe.ProposalState.Queued;
-        if (block.timestamp <= r.expiresAt) return ITreasurySafe.ProposalState.Ready;
-        return ITreasurySafe.ProposalState.Expired;
+    /// @dev The proposal's state for an error's argument, from the lens (revert paths only: saves the safe's bytes).
+    function _stateOf(bytes32 id) internal view returns (ITreasurySafe.ProposalState) {
+        return TreasurySafeLens(LENS).proposalState(id);
     }
 
     function _isFrozen(Config memory cfg) internal view returns (bool) {
@@ -989,61 +1010,101 @@ contract TreasurySafe is EIP712 {
                         INTERNAL: EXECUTION AND CAPS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Balances of every capped asset before the batch.
-    function _snapshotCaps(uint256 capCount) internal view returns (Outflow[] memory flows) {
+    /// @dev Judges the batch before any of its calls runs, against the caps as they stand now: refuses calls to a
+    ///      capped token that the safe could not measure, records the allowances the batch grants on capped
+    ///      tokens, and reads the balance of every capped asset the batch could move (`measured`):
+    ///      - none, if every call is a self-call: the safe's own functions move nothing (SECURITY.md §3.9);
+    ///      - otherwise the native coin, and each capped token the batch calls;
+    ///      - and every capped asset if a call runs other code (a contract that is neither the safe nor a capped
+    ///        token called with a measured function): that code acts with the safe as its caller and may move
+    ///        any capped token it has power over (an Aave pool burning aTokens, a double-entry token).
+    ///      A quarantined token is never read: calling it, or running other code while it is quarantined, is refused.
+    ///      A balance that the batch could move but that cannot be read is refused too (fail closed).
+    function _inspect(ITreasurySafe.Call[] calldata calls, uint256 capCount)
+        internal
+        view
+        returns (Outflow[] memory flows, Grant[] memory grants, uint256 grantCount)
+    {
         flows = new Outflow[](capCount);
-        for (uint256 i; i < capCount; ++i) {
-            address asset = _caps[i].asset;
-            (bool ok, uint256 balance) = _balanceOf(asset);
-            flows[i] = Outflow({asset: asset, balanceBefore: balance, readable: ok, touched: false});
+        for (uint256 k; k < capCount; ++k) {
+            (flows[k].asset, flows[k].quarantined) = (_caps[k].asset, _caps[k].quarantined);
+        }
+        grants = new Grant[](calls.length);
+        bool moves;
+        // The first call that runs other code (calls.length: none).
+        uint256 foreign = calls.length;
+        for (uint256 i; i < calls.length; ++i) {
+            ITreasurySafe.Call calldata c = calls[i];
+            // The safe's own functions (setters, cancel, freeze, receive) never move anything.
+            if (c.target == address(this)) continue;
+            moves = true;
+            uint256 k = _flowIndex(flows, c.target);
+            if (k == capCount) {
+                // Code the safe calls may act on any capped token with the safe as its caller.
+                if (foreign == calls.length && c.target.code.length != 0) foreign = i;
+                continue;
+            }
+            // A quarantined token's balance is no longer read, so nothing may call it.
+            if (flows[k].quarantined) revert ITreasurySafe.AssetQuarantined(i, c.target);
+            flows[k].called = true;
+            // Calldata shorter than a selector reaches receive or fallback: selector 0 stands for it.
+            bytes4 selector = c.data.length >= 4 ? bytes4(c.data[:4]) : bytes4(0);
+            if (selector == APPROVE || selector == INCREASE_ALLOWANCE || selector == INCREASE_APPROVAL) {
+                // The spender must be readable to measure what it may pull later.
+                if (c.data.length < 68) revert ITreasurySafe.UnmeasurableCall(i, c.target, selector);
+                grants[grantCount++] = Grant({flow: k, spender: address(bytes20(c.data[16:36]))});
+            } else if (selector != TRANSFER && selector != TRANSFER_FROM && selector != DECREASE_ALLOWANCE) {
+                ExtraSelector memory e = _extraSelectors[c.target];
+                // Fail closed: any other function may grant or move what the safe does not measure (multicall,
+                // permit-style and operator grants, approveAndCall), unless the owners allowed it for this token.
+                if (e.from == 0 || block.timestamp < e.from || e.selector != selector) {
+                    revert ITreasurySafe.UnmeasurableCall(i, c.target, selector);
+                }
+                // What it does is the token's own business: it may move other capped assets too.
+                if (foreign == calls.length) foreign = i;
+            }
+        }
+        // A batch of self-calls only is never measured, so no capped asset can block it.
+        if (!moves) return (flows, grants, grantCount);
+        for (uint256 k; k < capCount; ++k) {
+            Outflow memory f = flows[k];
+            if (f.quarantined) {
+                // Other code could move a quarantined token unmeasured: no such batch until its cap is removed.
+                if (foreign < calls.length) revert ITreasurySafe.AssetQuarantined(foreign, f.asset);
+                continue;
+            }
+            if (foreign == calls.length && !f.called && f.asset != NATIVE_ASSET) continue;
+            f.measured = true;
+            bool ok;
+            (ok, f.balanceBefore) = _balanceOf(f.asset);
+            // The batch could move it, so an unreadable balance is refused.
+            if (!ok) revert ITreasurySafe.BalanceUnreadable(f.asset);
         }
     }
 
-    /// @dev Runs the batch; records allowance grants on capped tokens. Any failure reverts everything.
-    function _runCalls(ITreasurySafe.Call[] calldata calls, Outflow[] memory flows)
-        internal
-        returns (Grant[] memory grants, uint256 grantCount)
-    {
-        grants = new Grant[](calls.length);
+    /// @dev Runs the batch. Any failure reverts everything.
+    function _runCalls(ITreasurySafe.Call[] calldata calls) internal {
         for (uint256 i; i < calls.length; ++i) {
             ITreasurySafe.Call calldata c = calls[i];
-            bytes4 selector = c.data.length >= 4 ? bytes4(c.data[:4]) : bytes4(0);
-            uint256 k = _flowIndex(flows, c.target);
-            if (k < flows.length) {
-                flows[k].touched = true;
-                if (selector == APPROVE || selector == INCREASE_ALLOWANCE || selector == INCREASE_APPROVAL) {
-                    // The spender must be readable to measure what it may pull later.
-                    if (c.data.length < 68) revert ITreasurySafe.UnmeasurableCall(i, c.target, selector);
-                    grants[grantCount++] = Grant({flow: k, spender: address(bytes20(c.data[16:36]))});
-                } else if (
-                    selector == AUTHORIZE_OPERATOR || selector == SET_APPROVAL_FOR_ALL
-                        || selector == APPROVE_AND_CALL || selector == APPROVE_AND_CALL_DATA
-                        || selector == INCREASE_APPROVAL_AND_CALL
-                ) {
-                    // Operator grants have no amount to bound; the other grants would stand uncharged.
-                    revert ITreasurySafe.UnmeasurableCall(i, c.target, selector);
-                }
-            }
             // Plain CALL, all remaining gas minus the 1/64 kept: a starved call fails and reverts the batch.
             (bool ok, bytes memory ret) = c.target.call{value: c.value}(c.data);
+            bytes4 selector = c.data.length >= 4 ? bytes4(c.data[:4]) : bytes4(0);
             if (!ok || _tokenCallFailed(selector, c.target, ret)) {
                 revert ITreasurySafe.CallFailed(i, c.target, ret);
             }
         }
     }
 
-    /// @dev Charges each capped asset's measured outflow against its cap, as it stands after the batch. That is
-    ///      never looser than before it: within a batch a cap only tightens (setCap with the same period and a
-    ///      limit no higher); every loosening is scheduled a full period ahead (F-2).
+    /// @dev Charges each measured asset's outflow against its cap, as it stands after the batch. That is never
+    ///      looser than before it: within a batch a cap only tightens (setCap with the same period and a limit no
+    ///      higher); every loosening is scheduled a full period ahead (F-2).
     function _chargeCaps(Outflow[] memory flows, Grant[] memory grants, uint256 grantCount) internal {
         for (uint256 k; k < flows.length; ++k) {
             Outflow memory f = flows[k];
+            if (!f.measured) continue;
             (bool ok, uint256 balanceAfter) = _balanceOf(f.asset);
-            if (!f.readable || !ok) {
-                // Unmeasurable but not called by the batch: its balance cannot have been moved by it.
-                if (f.touched) revert ITreasurySafe.BalanceUnreadable(f.asset);
-                continue;
-            }
+            // The batch could have moved it, so an unreadable balance is refused.
+            if (!ok) revert ITreasurySafe.BalanceUnreadable(f.asset);
             uint256 amount = f.balanceBefore > balanceAfter ? f.balanceBefore - balanceAfter : 0;
             amount = _saturatingAdd(amount, _standingAllowances(k, f.asset, grants, grantCount));
             if (amount != 0) _consume(k, f.asset, amount);
@@ -1109,7 +1170,7 @@ contract TreasurySafe is EIP712 {
 
     /// @dev A token read that a hostile token cannot turn into an out-of-gas for every execute:
     ///      bounded gas, and at most one word copied back (no "return bomb"). A failed, short or
-    ///      starved read returns ok = false; callers fail closed only where the batch touched the token.
+    ///      starved read returns ok = false, and callers refuse the batch.
     function _readWord(address token, bytes memory query) internal view returns (bool ok, uint256 word) {
         assembly ("memory-safe") {
             // Scratch space (0x00-0x3f) receives the answer: memory is never grown by the reply.
@@ -1148,11 +1209,12 @@ contract TreasurySafe is EIP712 {
         return cfg.capCount;
     }
 
-    function _checkCap(address asset, uint256 limit, uint32 period) internal pure {
-        // A cap needs an asset, something to allow, and a window the ring can represent.
-        if (asset == address(0) || limit == 0 || period < MIN_CAP_PERIOD || period > MAX_CAP_PERIOD) {
-            revert ITreasurySafe.InvalidCap(asset, limit, period);
-        }
+    /// @dev The index of `asset`'s cap, or revert.
+    function _capIndex(address asset) internal view returns (uint256 i) {
+        Config memory cfg = _loadConfig();
+        i = _findCap(cfg, asset);
+        // The change must concern a cap that exists.
+        if (i == cfg.capCount) revert ITreasurySafe.CapNotFound(asset);
     }
 
     function _addCap(Config memory cfg, address asset, uint128 limit, uint32 period) internal {
@@ -1186,6 +1248,8 @@ contract TreasurySafe is EIP712 {
                 ++i;
             } else if (cap.nextLimit == 0) {
                 emit ITreasurySafe.CapRemoved(cap.asset);
+                // An uncapped asset keeps no policy: capping it again starts from the measured functions only.
+                delete _extraSelectors[cap.asset];
                 // The last cap moves to index i, which is looked at again.
                 uint256 last = cfg.capCount - 1;
                 if (i != last) _caps[i] = _caps[last];
@@ -1225,6 +1289,7 @@ contract TreasurySafe is EIP712 {
             period: period,
             head: uint32(head),
             scheduled: false,
+            quarantined: c.quarantined,
             limit: limit,
             lanes: lanes,
             nextLimit: 0,
@@ -1392,14 +1457,6 @@ contract TreasurySafe is EIP712 {
         return account == _recovery.account || account == _backup.account || account == _pending.account;
     }
 
-    /// @dev A recovery address is never zero, the safe, an owner or a guardian.
-    function _checkRecovery(Config memory cfg, address account) internal view {
-        if (
-            account == address(0) || account == address(this) || _isOwner(account)
-                || _isGuardian(account, cfg.guardianCount)
-        ) revert ITreasurySafe.InvalidRecovery(account);
-    }
-
     /*//////////////////////////////////////////////////////////////
                       INTERNAL: OWNERS AND GUARDIANS
     //////////////////////////////////////////////////////////////*/
@@ -1503,20 +1560,5 @@ contract TreasurySafe is EIP712 {
         for (uint256 i; i < count; ++i) {
             list[i] = _guardians[i].account;
         }
-    }
-
-    function _checkTiming(uint32 delay, uint32 grace, uint32 freezeDuration) internal pure {
-        // The delay is the window in which guardians and watchers act; bounded both ways.
-        if (delay < MIN_DELAY || delay > MAX_DELAY) {
-            revert ITreasurySafe.DelayOutOfBounds(delay, MIN_DELAY, MAX_DELAY);
-        }
-        if (grace < MIN_GRACE || grace > MAX_GRACE) {
-            revert ITreasurySafe.GraceOutOfBounds(grace, MIN_GRACE, MAX_GRACE);
-        }
-        if (freezeDuration < MIN_FREEZE || freezeDuration > MAX_FREEZE) {
-            revert ITreasurySafe.FreezeDurationOutOfBounds(freezeDuration, MIN_FREEZE, MAX_FREEZE);
-        }
-        // A freeze must never by itself push a queued proposal past its grace period.
-        if (grace < freezeDuration) revert ITreasurySafe.GraceShorterThanFreeze(grace, freezeDuration);
     }
 }

@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {TreasurySafe} from "./TreasurySafe.sol";
 import {ITreasurySafe} from "./interfaces/ITreasurySafe.sol";
 import {ITreasurySafeFactory} from "./interfaces/ITreasurySafeFactory.sol";
+import {ConfigRules} from "./libraries/ConfigRules.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 
 /// @title TreasurySafeFactory
@@ -26,6 +27,8 @@ contract TreasurySafeFactory is ITreasurySafeFactory {
         returns (address safe)
     {
         safe = Clones.cloneDeterministic(IMPLEMENTATION, _deploySalt(config, salt));
+        // The safe trusts this factory, its only initialiser, for the checks that need none of its storage.
+        _checkConfig(config, safe);
         // Same transaction as the CREATE2: there is no window to front-run an initialiser.
         ITreasurySafe(safe).initialize(config);
         emit SafeCreated(safe, msg.sender, salt);
@@ -38,6 +41,39 @@ contract TreasurySafeFactory is ITreasurySafeFactory {
         returns (address)
     {
         return Clones.predictDeterministicAddress(IMPLEMENTATION, _deploySalt(config, salt));
+    }
+
+    /// @dev The initial configuration's rules that `initialize` leaves to its factory (the owners, the threshold and the
+    ///      guardians are checked by the safe as it writes them): the recovery address and its backup, the timing and
+    ///      the caps, with the errors the setters would give.
+    function _checkConfig(ITreasurySafe.InitConfig calldata config, address safe) private view {
+        address recovery = config.recovery;
+        ConfigRules.checkRecovery(
+            recovery,
+            safe,
+            ConfigRules.contains(config.owners, recovery) || ConfigRules.contains(config.guardians, recovery)
+        );
+        address backup = config.backupRecovery;
+        if (backup != address(0)) {
+            ConfigRules.checkRecovery(
+                backup,
+                safe,
+                ConfigRules.contains(config.owners, backup) || ConfigRules.contains(config.guardians, backup)
+            );
+            // A backup equal to the first address would be no backup.
+            if (backup == recovery) revert ITreasurySafe.InvalidRecovery(backup);
+        }
+        ConfigRules.checkTiming(config.delay, config.grace, config.freezeDuration);
+        ITreasurySafe.CapConfig[] calldata caps = config.caps;
+        for (uint256 i; i < caps.length; ++i) {
+            ConfigRules.checkCap(caps[i].asset, caps[i].limit, caps[i].period, safe);
+            for (uint256 j; j < i; ++j) {
+                // A duplicate asset would be two caps; the first one must be the only one.
+                if (caps[j].asset == caps[i].asset) {
+                    revert ITreasurySafe.InvalidCap(caps[i].asset, caps[i].limit, caps[i].period);
+                }
+            }
+        }
     }
 
     /// @dev The CREATE2 salt commits to the whole configuration and the caller's salt.

@@ -2,11 +2,14 @@
 pragma solidity 0.8.37;
 
 import {ITreasurySafe} from "./interfaces/ITreasurySafe.sol";
+import {ConfigRules} from "./libraries/ConfigRules.sol";
 import {RollingCap} from "./libraries/RollingCap.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 /// @title TreasurySafeLens
 /// @notice Answers the larger read-only views of TreasurySafe (getConfig, getProposal, proposalState, hasApproved,
-///         remainingCap, scheduledCapChange, getRecovery, evacuationPowerAt) for the safe that calls it.
+///         remainingCap, scheduledCapChange, callPolicy, getRecovery, evacuationPowerAt) for the safe that calls it.
 /// @dev Why: the implementation must stay under the EIP-170 size limit. The safe forwards those calls here by
 ///      STATICCALL with the same calldata and returns the answer as its own, so callers see one ABI (ITreasurySafe).
 ///      The lens reads its caller's storage through `extsload`: it holds no state, can change nothing, and a direct
@@ -24,6 +27,7 @@ contract TreasurySafeLens {
     uint256 private constant BACKUP_SLOT = 62;
     uint256 private constant PENDING_SLOT = 63;
     uint256 private constant LIST_SLOT = 64;
+    uint256 private constant EXTRA_SELECTORS_SLOT = 81;
 
     address private constant SENTINEL = address(0x1);
 
@@ -49,7 +53,7 @@ contract TreasurySafeLens {
     uint256 public constant MAX_SIGNATURE_WINDOW = 30 days;
     uint256 public constant SWEEP_GAS = 330_000;
     /// @dev EIP-712 domain of the safe: name "TreasurySafe", version "1", the chain id, the safe (as OpenZeppelin's
-    ///      EIP712, which the safe inherits, builds it).
+    ///      EIP712 builds it; the safe builds the same).
     bytes32 private constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 private constant NAME_HASH = keccak256("TreasurySafe");
@@ -101,6 +105,7 @@ contract TreasurySafeLens {
         uint32 period;
         uint64 head;
         bool scheduled;
+        bool quarantined;
         uint128 limit;
         uint128 lanes;
         uint128 nextLimit;
@@ -182,6 +187,19 @@ contract TreasurySafeLens {
         return (c.nextLimit, c.nextPeriod, c.nextAt);
     }
 
+    /// @notice See ITreasurySafe.callPolicy.
+    function callPolicy(address asset)
+        external
+        view
+        returns (bool quarantined, bytes4 selector, uint64 from)
+    {
+        (bool found, Cap memory c) = _findCap(asset);
+        quarantined = found && c.quarantined;
+        // ExtraSelector packs (selector, from) from the low-order bytes of its slot.
+        uint256 w = _load(uint256(keccak256(abi.encode(asset, EXTRA_SELECTORS_SLOT))));
+        return (quarantined, bytes4(uint32(w)), uint64(w >> 32));
+    }
+
     /// @notice See ITreasurySafe.getRecovery.
     function getRecovery() external view returns (ITreasurySafe.RecoveryView memory) {
         return _recoveryView();
@@ -241,6 +259,10 @@ contract TreasurySafeLens {
 
     /// @notice See ITreasurySafe.isGuardian.
     function isGuardian(address account) external view returns (bool) {
+        return _isGuardian(account);
+    }
+
+    function _isGuardian(address account) internal view returns (bool) {
         if (account == address(0)) return false;
         address[] memory list = _guardianList(_config().guardianCount);
         for (uint256 i; i < list.length; ++i) {
@@ -303,6 +325,79 @@ contract TreasurySafeLens {
         );
     }
 
+    /// @notice See ITreasurySafe.eip712Domain (ERC-5267): the domain the calling safe signs proposals in.
+    function eip712Domain()
+        external
+        view
+        returns (
+            bytes1 fields,
+            string memory name,
+            string memory version,
+            uint256 chainId,
+            address verifyingContract,
+            bytes32 salt,
+            uint256[] memory extensions
+        )
+    {
+        return (hex"0f", "TreasurySafe", "1", block.chainid, msg.sender, bytes32(0), new uint256[](0));
+    }
+
+    /// @notice The signature check of the calling safe's `evacuateBySig`, which forwards its own calldata here (same
+    ///         selector): reverts unless `signature` is `guardian`'s (its key, or its EIP-1271 answer) over
+    ///         evacuationDigest(extras, nonce, deadline), which also refuses an expired or too distant deadline. The
+    ///         safe then checks the nonce and the guardian's evacuation power, and sweeps.
+    function evacuateBySig(
+        address guardian,
+        ITreasurySafe.EvacuationExtra[] calldata extras,
+        uint256 nonce,
+        uint64 deadline,
+        bytes calldata signature
+    ) external view {
+        // Only the guardian's own key (or its EIP-1271 answer) signs for it.
+        if (!_isValidSignature(guardian, evacuationDigest(extras, nonce, deadline), signature)) {
+            revert ITreasurySafe.InvalidSignature(guardian);
+        }
+    }
+
+    /// @notice The signature check of the calling safe's `acceptRecoveryBySig`, which forwards its own calldata here:
+    ///         reverts unless `signature` is `account`'s over acceptanceDigest(account, deadline).
+    function acceptRecoveryBySig(address account, uint64 deadline, bytes calldata signature) external view {
+        // Acceptance proves the account is controlled on this chain: only its own key or EIP-1271 answer counts.
+        if (!_isValidSignature(account, acceptanceDigest(account, deadline), signature)) {
+            revert ITreasurySafe.InvalidSignature(account);
+        }
+    }
+
+    /// @notice The argument check of the calling safe's `setDelay` (which forwards its calldata here): reverts unless
+    ///         the new delay is within bounds and the grace still outlasts a freeze.
+    function setDelay(uint32 newDelay) external view {
+        Config memory cfg = _config();
+        ConfigRules.checkTiming(newDelay, cfg.grace, cfg.freezeDuration);
+    }
+
+    /// @notice The argument check of the calling safe's `setGrace`.
+    function setGrace(uint32 newGrace) external view {
+        Config memory cfg = _config();
+        ConfigRules.checkTiming(cfg.delay, newGrace, cfg.freezeDuration);
+    }
+
+    /// @notice The argument check of the calling safe's `setFreezeDuration`.
+    function setFreezeDuration(uint32 newFreezeDuration) external view {
+        Config memory cfg = _config();
+        ConfigRules.checkTiming(cfg.delay, cfg.grace, newFreezeDuration);
+    }
+
+    /// @notice The argument check of the calling safe's `setCap`: the native coin or a contract other than the safe,
+    ///         a limit, and a window within bounds.
+    function setCap(address asset, uint128 limit, uint32 period) external view {
+        ConfigRules.checkCap(asset, limit, period, msg.sender);
+    }
+
+    /// @notice The argument check of the calling safe's `setRecovery`: never zero, the safe, an owner or a guardian.
+    function setRecovery(address account) external view {
+        ConfigRules.checkRecovery(account, msg.sender, isOwner(account) || _isGuardian(account));
+    }
+
     /// @notice See ITreasurySafe.domainSeparator.
     function domainSeparator() public view returns (bytes32) {
         return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, msg.sender));
@@ -310,7 +405,7 @@ contract TreasurySafeLens {
 
     /// @notice See ITreasurySafe.evacuationDigest.
     function evacuationDigest(ITreasurySafe.EvacuationExtra[] calldata extras, uint256 nonce, uint64 deadline)
-        external
+        public
         view
         returns (bytes32)
     {
@@ -340,7 +435,7 @@ contract TreasurySafeLens {
     }
 
     /// @notice See ITreasurySafe.acceptanceDigest.
-    function acceptanceDigest(address account, uint64 deadline) external view returns (bytes32) {
+    function acceptanceDigest(address account, uint64 deadline) public view returns (bytes32) {
         // A relayed signature is valid only until its deadline.
         if (block.timestamp > deadline) revert ITreasurySafe.SignatureExpired(deadline);
         return _typedData(keccak256(abi.encode(ACCEPTANCE_TYPEHASH, account, deadline)));
@@ -404,6 +499,20 @@ contract TreasurySafeLens {
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev A signature by `signer`'s key (ECDSA, low s) or, for a contract, its EIP-1271 answer (mirrors
+    ///      TreasurySafe._isValidSignature).
+    function _isValidSignature(address signer, bytes32 digest, bytes calldata data)
+        internal
+        view
+        returns (bool)
+    {
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, data);
+        if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
+        return
+            signer.code.length != 0
+                && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, data);
+    }
+
     /// @dev The EIP-712 digest of `structHash` in the calling safe's domain.
     function _typedData(bytes32 structHash) internal view returns (bytes32) {
         return keccak256(abi.encodePacked("\x19\x01", domainSeparator(), structHash));
@@ -447,7 +556,8 @@ contract TreasurySafeLens {
             || s == ITreasurySafe.rearmGuardians.selector || s == ITreasurySafe.unfreeze.selector
             || s == ITreasurySafe.cancel.selector || s == ITreasurySafe.useBackupRecovery.selector
             || s == ITreasurySafe.cancelRecoveryChange.selector
-            || s == ITreasurySafe.addEvacuationAsset.selector;
+            || s == ITreasurySafe.addEvacuationAsset.selector || s == ITreasurySafe.quarantine.selector
+            || s == ITreasurySafe.disallowSelector.selector;
     }
 
     /// @dev The owners in index order: the linked list from the sentinel (mirrors TreasurySafe._ownerList).
@@ -507,6 +617,7 @@ contract TreasurySafeLens {
         c.period = uint32(a >> 160);
         c.head = uint32(a >> 192);
         c.scheduled = (a >> 224) & 0xff != 0;
+        c.quarantined = (a >> 232) & 0xff != 0;
         c.limit = uint128(b);
         c.lanes = uint128(b >> 128);
         c.nextLimit = uint128(n);

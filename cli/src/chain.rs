@@ -94,6 +94,28 @@ pub async fn ensure_factory(
     Ok((factory, Some(mined)))
 }
 
+/// Blocks per `eth_getLogs` request: hosted RPCs refuse larger ranges.
+pub const LOG_RANGE: u64 = 10_000;
+
+/// The logs matching `filter` from block `from` to the latest, read in ranges of [`LOG_RANGE`]
+/// blocks (start at the safe's deployment block: the config keeps it).
+pub async fn logs(
+    chain: &Chain,
+    filter: &alloy::rpc::types::Filter,
+    from: u64,
+) -> Result<Vec<alloy::rpc::types::Log>> {
+    let latest = chain.provider.get_block_number().await?;
+    let mut out = Vec::new();
+    let mut start = from;
+    while start <= latest {
+        let end = latest.min(start.saturating_add(LOG_RANGE - 1));
+        let range = filter.clone().from_block(start).to_block(end);
+        out.extend(chain.provider.get_logs(&range).await?);
+        start = end + 1;
+    }
+    Ok(out)
+}
+
 /// Symbol and decimals of a token, with an error that names it when it is not an ERC-20.
 pub async fn token_info(chain: &Chain, token: Address) -> Result<(String, u8)> {
     let erc20 = IERC20::new(token, chain.provider.clone());

@@ -51,6 +51,22 @@ pub struct SafeRef {
     pub name: Option<String>,
     /// The network the config says it lives on.
     pub network: Option<String>,
+    /// The chain id the config says it lives on.
+    pub chain_id: Option<u64>,
+    /// The block it was deployed in, if the config knows it (log queries start there).
+    pub deployed_block: Option<u64>,
+}
+
+impl SafeRef {
+    /// A safe known only by its address.
+    pub fn address(address: Address) -> Self {
+        Self { address, name: None, network: None, chain_id: None, deployed_block: None }
+    }
+
+    /// The first block to read its logs from.
+    pub fn from_block(&self) -> u64 {
+        self.deployed_block.unwrap_or(0)
+    }
 }
 
 impl Ctx {
@@ -77,10 +93,12 @@ impl Ctx {
                 address: entry.address,
                 name: Some(given.to_string()),
                 network: entry.network.clone(),
+                chain_id: entry.chain_id,
+                deployed_block: entry.deployed_block,
             });
         }
         match given.parse::<Address>() {
-            Ok(address) => Ok(SafeRef { address, name: None, network: None }),
+            Ok(address) => Ok(self.known_safe(address)),
             Err(_) => {
                 let known: Vec<&str> = self.config.safes.keys().map(String::as_str).collect();
                 Err(Failure::bad_input(format!(
@@ -97,11 +115,26 @@ impl Ctx {
         }
     }
 
+    /// The safe at `address`, with what the config knows of it (under any name).
+    pub fn known_safe(&self, address: Address) -> SafeRef {
+        match self.config.safes.iter().find(|(_, s)| s.address == address) {
+            Some((name, s)) => SafeRef {
+                address,
+                name: Some(name.clone()),
+                network: s.network.clone(),
+                chain_id: s.chain_id,
+                deployed_block: s.deployed_block,
+            },
+            None => SafeRef::address(address),
+        }
+    }
+
     /// Which RPC URL and expected chain id to use: `--rpc-url`/`ETH_RPC_URL`, else `--network`,
     /// else the safe's network, else the config's default network, else the local devnet.
     pub fn endpoint(&self, rpc: &RpcOpts, safe: Option<&SafeRef>) -> Result<(String, Option<u64>)> {
+        let safe_chain = safe.and_then(|s| s.chain_id);
         if let Some(url) = &rpc.rpc_url {
-            return Ok((url.clone(), None));
+            return Ok((url.clone(), safe_chain));
         }
         let name = rpc
             .network
@@ -117,7 +150,13 @@ impl Ctx {
                     ))
                     .fix("add it under [networks], or pass --rpc-url")
                 })?;
-                Ok((network.rpc_url.clone(), network.chain_id))
+                let url = expand_env(&network.rpc_url).map_err(|var| {
+                    Failure::bad_input(format!(
+                        "the RPC URL of network {name:?} uses ${{{var}}}, which is not set"
+                    ))
+                    .fix(format!("export {var}=… (an API key, for instance), or pass --rpc-url"))
+                })?;
+                Ok((url, network.chain_id.or(safe_chain)))
             }
             None => Ok((DEVNET_RPC_URL.to_string(), None)),
         }
@@ -180,7 +219,22 @@ impl Chain {
             .fix("check --safe and --rpc-url/--network: the safe lives on another chain, or was never deployed")
             .into());
         }
-        Ok(ITreasurySafe::new(safe.address, self.provider.clone()))
+        // A contract is there; it is a tsafe safe if it answers `domainSeparator()` with the
+        // EIP-712 domain of a tsafe at this address on this chain.
+        let bound = ITreasurySafe::new(safe.address, self.provider.clone());
+        let expected =
+            crate::proposal::hash_proposal(self.chain_id, safe.address, &[], Default::default(), 0)
+                .domain_separator;
+        match bound.domainSeparator().call().await {
+            Ok(domain) if domain == expected => Ok(bound),
+            Err(e) if crate::exit::is_unreachable(&e) => Err(node_down(&self.rpc_url, &e)),
+            _ => Err(Failure::bad_input(format!(
+                "{} on chain {} is a contract, but not a tsafe safe (it does not answer the safe's domainSeparator())",
+                safe.address, self.chain_id
+            ))
+            .fix("check --safe: it names another contract (a token, perhaps); `tsafe status --safe ADDRESS` works on the safe's own address")
+            .into()),
+        }
     }
 }
 
@@ -199,6 +253,23 @@ async fn finish_connect(
         .into());
     }
     Ok(Chain { provider, rpc_url: url, chain_id, timeout: Duration::from_secs(timeout) })
+}
+
+/// Replaces every `${NAME}` in `text` by the environment variable `NAME` (an RPC URL keeps its
+/// API key out of the config file); `Err` names the first variable that is not set.
+pub fn expand_env(text: &str) -> std::result::Result<String, String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let Some(len) = rest[start + 2..].find('}') else { break };
+        let name = &rest[start + 2..start + 2 + len];
+        let value = std::env::var(name).map_err(|_| name.to_owned())?;
+        out.push_str(&rest[..start]);
+        out.push_str(&value);
+        rest = &rest[start + 3 + len..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// A node that cannot be reached.

@@ -11,6 +11,9 @@
 //!   `setApprovalForAll`, and the ERC-1363 `approveAndCall`/`increaseApprovalAndCall`) are decoded
 //!   on any target; amounts show in token units and base units.
 //! - Anything else is shown raw (selector and data).
+//! - Calls to a capped token mirror the contract's fail-closed rule (`_inspect`): only the measured
+//!   functions ([`MEASURED_ON_CAPPED`]) and the one extra function the owners allowed for that token
+//!   may target it; anything else, and any call to a quarantined token, is flagged as reverting.
 //!
 //! [`decode_batch`] adds the batch-level view: estimated outflow per asset against the caps'
 //! remaining amounts, and the contract's own classification (`fast_track`, `freeze_exempt`,
@@ -50,6 +53,27 @@ mod erc20 {
 
 use erc20::IToken::{self, ITokenCalls};
 
+/// The functions a batch may call on a capped token because the contract measures their effect
+/// (`_inspect`): the transfers, the counted allowance grants and `decreaseAllowance`.
+pub const MEASURED_ON_CAPPED: [[u8; 4]; 6] = [
+    IToken::transferCall::SELECTOR,
+    IToken::transferFromCall::SELECTOR,
+    IToken::approveCall::SELECTOR,
+    IToken::increaseAllowanceCall::SELECTOR,
+    IToken::increaseApprovalCall::SELECTOR,
+    IToken::decreaseAllowanceCall::SELECTOR,
+];
+
+/// What the safe lets a batch do with one capped token, as read with `callPolicy(token)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallPolicy {
+    /// Quarantined: never read, and no batch may call it.
+    pub quarantined: bool,
+    /// The extra function the owners allowed on it, and from when (Unix seconds).
+    pub extra_selector: Option<([u8; 4], u64)>,
+}
+
 /// Symbol and decimals of an ERC-20 token, as read from the token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenInfo {
@@ -66,10 +90,12 @@ pub struct CapInfo {
     /// The capped asset ([`NATIVE_ASSET`] for the native coin).
     pub asset: Address,
     /// The limit per period, in base units.
+    #[serde(serialize_with = "crate::units::decimal::serialize")]
     pub limit: U256,
     /// The period in seconds.
     pub period: u32,
     /// What may still leave now, in base units.
+    #[serde(serialize_with = "crate::units::decimal::serialize")]
     pub remaining: U256,
 }
 
@@ -78,6 +104,7 @@ pub struct CapInfo {
 #[serde(rename_all = "camelCase")]
 pub struct SafeConfig {
     /// The threshold M.
+    #[serde(serialize_with = "crate::units::decimal::serialize")]
     pub threshold: U256,
     /// The owners.
     pub owners: Vec<Address>,
@@ -131,6 +158,16 @@ pub struct DecodeContext {
     pub config: Option<SafeConfig>,
     /// Addresses with no code, no nonce and no balance: likely typos or unused keys.
     pub fresh_addresses: HashSet<Address>,
+    /// Function signatures the proposal file records (`--call` text), by selector, for calls
+    /// the decoder does not know otherwise.
+    pub functions: HashMap<[u8; 4], alloy::json_abi::Function>,
+    /// The safe's balance of each asset the caller read (native coin and tokens).
+    pub balances: HashMap<Address, U256>,
+    /// Call policies of capped tokens (quarantine, extra function); a capped token missing here is
+    /// taken to have neither.
+    pub call_policies: HashMap<Address, CallPolicy>,
+    /// The chain's time now (Unix seconds), to tell whether an extra function is in force yet.
+    pub now: Option<u64>,
 }
 
 impl DecodeContext {
@@ -143,7 +180,78 @@ impl DecodeContext {
             tokens: HashMap::new(),
             config: None,
             fresh_addresses: HashSet::new(),
+            functions: HashMap::new(),
+            balances: HashMap::new(),
+            call_policies: HashMap::new(),
+            now: None,
         }
+    }
+
+    /// Why the contract refuses a call with `selector` (0 for calldata shorter than 4 bytes) to
+    /// `token` before the batch runs (`_inspect`), or `None` when it lets it through (or the token is
+    /// not capped, or the configuration is unknown).
+    pub fn refusal(&self, token: Address, selector: [u8; 4]) -> Option<String> {
+        if self.is_capped(token) != Some(true) {
+            return None;
+        }
+        let policy = self.call_policies.get(&token);
+        if policy.is_some_and(|p| p.quarantined) {
+            return Some(
+                "the owners quarantined this capped token, so the contract refuses any call to it (AssetQuarantined)"
+                    .to_owned(),
+            );
+        }
+        if MEASURED_ON_CAPPED.contains(&selector) {
+            return None;
+        }
+        let what = if selector == [0; 4] {
+            "a call without a function selector (to its receive or fallback)".to_owned()
+        } else {
+            format!("function 0x{}", alloy::hex::encode(selector))
+        };
+        match policy.and_then(|p| p.extra_selector) {
+            Some((allowed, from)) if allowed == selector => match self.now {
+                Some(now) if now < from => Some(format!(
+                    "the owners allowed {what} on this capped token only from {}, so until then the contract refuses it (UnmeasurableCall)",
+                    crate::units::format_utc(from)
+                )),
+                _ => None,
+            },
+            _ => Some(format!(
+                "{what} is not one whose effect the safe measures on a capped token (transfer, transferFrom, approve, increaseAllowance, increaseApproval, decreaseAllowance, or the one function the owners allowed with allowSelector), so the contract refuses it (UnmeasurableCall)"
+            )),
+        }
+    }
+
+    /// Adds the function signatures a proposal file records.
+    pub fn add_functions(&mut self, texts: &[String]) {
+        for text in texts {
+            if let Ok(f) = alloy::json_abi::Function::parse(text) {
+                self.functions.insert(f.selector().0, f);
+            }
+        }
+    }
+
+    /// Decodes calldata with a signature the proposal file records, if one matches.
+    fn decode_with_recorded(
+        &self,
+        data: &[u8],
+    ) -> Option<(&alloy::json_abi::Function, Vec<(String, String)>)> {
+        use alloy::dyn_abi::JsonAbiExt;
+        let selector: [u8; 4] = data.get(..4)?.try_into().ok()?;
+        let function = self.functions.get(&selector)?;
+        let values = function.abi_decode_input(&data[4..]).ok()?;
+        let args = function
+            .inputs
+            .iter()
+            .zip(values)
+            .enumerate()
+            .map(|(i, (p, v))| {
+                let name = if p.name.is_empty() { format!("arg{i}") } else { p.name.clone() };
+                (name, render_value(&v))
+            })
+            .collect();
+        Some((function, args))
     }
 
     fn cap(&self, asset: Address) -> Option<&CapInfo> {
@@ -200,6 +308,27 @@ impl DecodeContext {
     }
 }
 
+/// The name of a function the owners may allow on a capped token (`allowSelector`): one the
+/// proposal file names, or a common one (WETH's `withdraw` and `deposit`, `multicall`, `permit`).
+fn known_extra_function(selector: [u8; 4], ctx: &DecodeContext) -> Option<String> {
+    if selector == [0; 4] {
+        return Some("receive/fallback".to_owned());
+    }
+    if let Some(f) = ctx.functions.get(&selector) {
+        return Some(f.signature());
+    }
+    const COMMON: [([u8; 4], &str); 4] = [
+        ([0x2e, 0x1a, 0x7d, 0x4d], "withdraw(uint256)"),
+        ([0xd0, 0xe3, 0x0d, 0xb0], "deposit()"),
+        (
+            [0xac, 0x96, 0x50, 0xd8],
+            "multicall(bytes[]): can grant allowances the safe does not count",
+        ),
+        ([0xd5, 0x05, 0xac, 0xcf], "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"),
+    ];
+    COMMON.iter().find(|(s, _)| *s == selector).map(|(_, name)| (*name).to_owned())
+}
+
 /// What a warning is about; stable names for `--json` and for `watch` rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -221,6 +350,8 @@ pub enum WarningKind {
     /// The call will revert when executed (malformed calldata, a function the safe cannot call on
     /// itself, a loosening change in a fast-tracked batch).
     WillRevert,
+    /// The batch moves more of an asset than the safe holds now.
+    ExceedsBalance,
 }
 
 /// A warning for the signer.
@@ -277,10 +408,12 @@ pub struct Outflow {
     /// The asset ([`NATIVE_ASSET`] for the native coin).
     pub asset: Address,
     /// Sum of value sent, tokens transferred out and allowances granted, in base units.
+    #[serde(serialize_with = "crate::units::decimal::serialize")]
     pub amount: U256,
     /// The amount for people.
     pub display: String,
     /// The cap's remaining amount now, if the asset is capped (and the configuration known).
+    #[serde(serialize_with = "crate::units::decimal::option::serialize")]
     pub cap_remaining: Option<U256>,
     /// The same, for people.
     pub cap_remaining_display: Option<String>,
@@ -340,6 +473,8 @@ fn is_fast_track_selector(s: [u8; 4]) -> bool {
         ITreasurySafe::useBackupRecoveryCall::SELECTOR,
         ITreasurySafe::cancelRecoveryChangeCall::SELECTOR,
         ITreasurySafe::addEvacuationAssetCall::SELECTOR,
+        ITreasurySafe::quarantineCall::SELECTOR,
+        ITreasurySafe::disallowSelectorCall::SELECTOR,
     ]
     .contains(&s)
 }
@@ -529,6 +664,26 @@ pub fn decode_batch(calls: &[ITreasurySafe::Call], ctx: &DecodeContext) -> Decod
                 ),
             });
         }
+        if let Some(&balance) = ctx.balances.get(&asset)
+            && amount > balance
+        {
+            let decimals_hint = match ctx.tokens.get(&asset) {
+                Some(t) => format!(
+                    " (token amounts are in {} units: `--amount 1` is one {}, `--amount 1e18` is 10^18 of them)",
+                    t.symbol, t.symbol
+                ),
+                None => String::new(),
+            };
+            warnings.push(Warning {
+                kind: WarningKind::ExceedsBalance,
+                call: None,
+                message: format!(
+                    "the batch moves {} but the safe holds {} now: it runs only once the safe is funded{decimals_hint}",
+                    ctx.amount_display(asset, amount),
+                    ctx.amount_display(asset, balance)
+                ),
+            });
+        }
         outflows.push(Outflow {
             asset,
             amount,
@@ -668,6 +823,33 @@ impl Decoder<'_> {
         let ctx = self.ctx;
         let token = call.target;
         let target = ctx.addr(token);
+        // Calldata shorter than a selector reaches receive or fallback: selector 0, as the contract.
+        let selector: [u8; 4] =
+            call.data.get(..4).and_then(|s| s.try_into().ok()).unwrap_or([0; 4]);
+        let refusal = ctx.refusal(token, selector);
+        let refused = refusal.is_some();
+        let quarantined = ctx.call_policies.get(&token).is_some_and(|p| p.quarantined);
+        // Operator and call-the-spender grants explain their refusal in their own warning.
+        let explained = !quarantined
+            && [
+                IToken::authorizeOperatorCall::SELECTOR,
+                IToken::setApprovalForAllCall::SELECTOR,
+                IToken::approveAndCall_0Call::SELECTOR,
+                IToken::approveAndCall_1Call::SELECTOR,
+                IToken::increaseApprovalAndCallCall::SELECTOR,
+            ]
+            .contains(&selector);
+        if let Some(why) = &refusal
+            && !explained
+        {
+            out.warn(
+                WarningKind::WillRevert,
+                format!(
+                    "call #{} calls capped token {target}: {why}; execute will revert",
+                    out.index
+                ),
+            );
+        }
         if call.data.is_empty() {
             out.summary = if call.value.is_zero() {
                 format!("empty call to {target} (sends nothing, does nothing)")
@@ -684,7 +866,7 @@ impl Decoder<'_> {
         let capped = ctx.is_capped(token) == Some(true);
         let decoded = ITokenCalls::abi_decode_validate(&call.data);
         let Ok(decoded) = decoded else {
-            let selector = selector_hex(&call.data);
+            let shown = selector_hex(&call.data);
             let known = call.data.len() >= 4
                 && ITokenCalls::valid_selector([
                     call.data[0],
@@ -708,17 +890,30 @@ impl Decoder<'_> {
                         out.function.as_deref().unwrap_or("?")
                     ),
                 );
-            } else if capped {
+            } else if capped && !refused {
+                // The one extra function the owners allowed: measured by balance, nothing more.
                 out.warn(
                     WarningKind::UnknownSelectorToCappedToken,
                     format!(
-                        "call #{} calls capped token {target} with unknown function {selector}: its balance outflow still counts against the cap, but check what it does",
+                        "call #{} calls capped token {target} with {shown}, the extra function the owners allowed on it: its balance outflow counts against the cap, but an allowance it grants does not; check what it does",
                         out.index
                     ),
                 );
             }
+            if let Some((function, args)) = ctx.decode_with_recorded(&call.data) {
+                out.summary = format!(
+                    "call {target}.{}({}){with_value} (as the proposal file names it)",
+                    function.name,
+                    args.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(", ")
+                );
+                out.function = Some(function.signature());
+                for (name, value) in args {
+                    out.arg(&name, value);
+                }
+                return;
+            }
             out.summary = format!(
-                "call {target} with selector {selector} and {} bytes of data{with_value}",
+                "call {target} with selector {shown} and {} bytes of data{with_value}",
                 call.data.len()
             );
             return;
@@ -786,7 +981,7 @@ impl Decoder<'_> {
                     "authorize {} as operator of all of the safe's {target}{with_value}",
                     ctx.addr(c.operator)
                 );
-                self.approves_all(out, &target, capped);
+                self.approves_all(out, &target, refused);
                 self.check_fresh(out, c.operator, "operator");
             }
             ITokenCalls::setApprovalForAll(c) => {
@@ -805,23 +1000,24 @@ impl Decoder<'_> {
                     );
                 }
                 // The contract refuses the selector on capped tokens whatever the flag.
-                if c.approved || capped {
-                    self.approves_all(out, &target, capped);
+                if c.approved || refused {
+                    self.approves_all(out, &target, refused);
                 }
             }
             ITokenCalls::approveAndCall_0(c) => {
-                self.grant_and_call(out, token, c.spender, c.amount, None, capped);
+                self.grant_and_call(out, token, c.spender, c.amount, None, refused);
             }
             ITokenCalls::approveAndCall_1(c) => {
-                self.grant_and_call(out, token, c.spender, c.amount, Some(&c.data), capped);
+                self.grant_and_call(out, token, c.spender, c.amount, Some(&c.data), refused);
             }
             ITokenCalls::increaseApprovalAndCall(c) => {
-                self.grant_and_call(out, token, c.spender, c.addedValue, Some(&c.data), capped);
+                self.grant_and_call(out, token, c.spender, c.addedValue, Some(&c.data), refused);
             }
         }
     }
 
-    /// ERC-1363/ERC-827 grants that call the spender: refused by the contract on capped tokens.
+    /// ERC-1363/ERC-827 grants that call the spender: refused by the contract on capped tokens
+    /// (`refused`), unless the owners allowed that function on the token.
     fn grant_and_call(
         &mut self,
         out: &mut Out,
@@ -829,7 +1025,7 @@ impl Decoder<'_> {
         spender: Address,
         value: U256,
         data: Option<&Bytes>,
-        capped: bool,
+        refused: bool,
     ) {
         let ctx = self.ctx;
         out.arg("spender", ctx.addr(spender));
@@ -843,7 +1039,7 @@ impl Decoder<'_> {
             ctx.amount_display(token, value),
             ctx.addr(token)
         );
-        if capped {
+        if refused {
             out.warn(
                 WarningKind::WillRevert,
                 format!(
@@ -883,8 +1079,8 @@ impl Decoder<'_> {
         self.check_fresh(out, spender, "spender");
     }
 
-    fn approves_all(&self, out: &mut Out, target: &str, capped: bool) {
-        let message = if capped {
+    fn approves_all(&self, out: &mut Out, target: &str, refused: bool) {
+        let message = if refused {
             format!(
                 "call #{} grants control of every {target} the safe holds; {target} is capped, so the contract will refuse it (UnmeasurableCall) and execute will revert",
                 out.index
@@ -1070,6 +1266,16 @@ impl Decoder<'_> {
             }
             ITreasurySafeCalls::setCap(c) => {
                 let limit = U256::from(c.limit);
+                // The contract's `_checkCap`: the native coin, or a contract that is not the safe.
+                if c.asset == ctx.safe || ctx.fresh_addresses.contains(&c.asset) {
+                    out.warn(
+                        WarningKind::WillRevert,
+                        format!(
+                            "call #{} caps {}, which is the safe itself or an address without code: the contract refuses it (InvalidCap) and execute will revert",
+                            out.index, c.asset
+                        ),
+                    );
+                }
                 out.arg("asset", ctx.addr(c.asset));
                 out.arg("limit", ctx.amount_display(c.asset, limit));
                 out.arg("period", duration(c.period));
@@ -1145,6 +1351,44 @@ impl Decoder<'_> {
                         asset_name(ctx, c.asset)
                     ),
                 );
+            }
+            ITreasurySafeCalls::quarantine(c) => {
+                out.arg("asset", ctx.addr(c.asset));
+                out.summary = format!(
+                    "quarantine {} at once: its balance is no longer read, and until its cap's removal takes effect no batch may call it or any other contract (self-calls, plain sends and other capped tokens' transfers still run)",
+                    asset_name(ctx, c.asset)
+                );
+            }
+            ITreasurySafeCalls::allowSelector(c) => {
+                let selector = match known_extra_function(c.selector.0, ctx) {
+                    Some(name) => format!("0x{} ({name})", alloy::hex::encode(c.selector)),
+                    None => format!("0x{}", alloy::hex::encode(c.selector)),
+                };
+                out.arg("asset", ctx.addr(c.asset));
+                out.arg("selector", selector.clone());
+                out.summary = format!(
+                    "allow function {selector} on capped {} besides the measured ones",
+                    asset_name(ctx, c.asset)
+                );
+                let when = match state.as_ref().and_then(|s| s.caps.get(&c.asset)) {
+                    Some((_, period)) => format!(
+                        "; once executed it takes effect {} later",
+                        format_duration(u64::from(*period))
+                    ),
+                    None => String::new(),
+                };
+                self.loosens(
+                    out,
+                    format!(
+                        "allows function {selector} on {}: the safe measures its balance outflow, not the allowances it may grant{when}",
+                        asset_name(ctx, c.asset)
+                    ),
+                );
+            }
+            ITreasurySafeCalls::disallowSelector(c) => {
+                out.arg("asset", ctx.addr(c.asset));
+                out.summary =
+                    format!("withdraw the extra function allowed on {}", asset_name(ctx, c.asset));
             }
             ITreasurySafeCalls::freeze(_) => {
                 out.summary =
@@ -1266,6 +1510,24 @@ fn asset_name(ctx: &DecodeContext, asset: Address) -> String {
     match ctx.tokens.get(&asset) {
         Some(t) => format!("{} ({asset})", t.symbol),
         None => format!("token {asset}"),
+    }
+}
+
+/// A decoded ABI value for people: addresses checksummed, numbers in decimal.
+fn render_value(value: &alloy::dyn_abi::DynSolValue) -> String {
+    use alloy::dyn_abi::DynSolValue as V;
+    match value {
+        V::Address(a) => a.to_checksum(None),
+        V::Uint(v, _) => v.to_string(),
+        V::Int(v, _) => v.to_string(),
+        V::Bool(b) => b.to_string(),
+        V::String(s) => format!("{s:?}"),
+        V::Bytes(b) => alloy::primitives::hex::encode_prefixed(b),
+        V::FixedBytes(w, size) => alloy::primitives::hex::encode_prefixed(&w[..*size]),
+        V::Array(items) | V::FixedArray(items) | V::Tuple(items) => {
+            format!("[{}]", items.iter().map(render_value).collect::<Vec<_>>().join(", "))
+        }
+        other => format!("{other:?}"),
     }
 }
 
@@ -1445,7 +1707,9 @@ mod tests {
     fn unknown_selectors_shown_raw() {
         let data = vec![0xde, 0xad, 0xbe, 0xef, 1, 2];
         let d = decode_call(0, &call(USDC, 0, data.clone()), &ctx());
-        assert_eq!(kinds(&d), vec![WarningKind::UnknownSelectorToCappedToken]);
+        // A capped token fails closed: an unknown function is refused by the contract.
+        assert_eq!(kinds(&d), vec![WarningKind::WillRevert]);
+        assert!(d.warnings[0].message.contains("UnmeasurableCall"), "{}", d.warnings[0].message);
         assert!(d.summary.contains("selector 0xdeadbeef and 6 bytes"), "{}", d.summary);
         assert_eq!(d.function, None);
         assert_eq!(d.raw_data.to_vec(), data);
@@ -1459,6 +1723,47 @@ mod tests {
         // The safe has no such function.
         let d = decode_call(0, &call(SAFE, 0, data), &ctx());
         assert_eq!(kinds(&d), vec![WarningKind::WillRevert]);
+    }
+
+    #[test]
+    fn capped_tokens_fail_closed() {
+        let mut c = ctx();
+        let refused = |d: &DecodedCall, error: &str| {
+            assert_eq!(kinds(d), vec![WarningKind::WillRevert], "{}", d.summary);
+            assert!(d.warnings[0].message.contains(error), "{}", d.warnings[0].message);
+        };
+        // A plain send (receive/fallback), a multicall, decreaseApproval: not measured, refused.
+        refused(&decode_call(0, &call(USDC, 1, vec![]), &c), "UnmeasurableCall");
+        let multicall = [0xac, 0x96, 0x50, 0xd8];
+        let mut data = multicall.to_vec();
+        data.extend_from_slice(&[0; 64]);
+        refused(&decode_call(0, &call(USDC, 0, data.clone()), &c), "UnmeasurableCall");
+        let dec = IToken::decreaseApprovalCall { spender: BOB, subtractedValue: U256::from(1) };
+        refused(&decode_call(0, &call(USDC, 0, dec.abi_encode()), &c), "UnmeasurableCall");
+        // Uncapped tokens are not concerned.
+        assert!(decode_call(0, &call(DAI, 0, data.clone()), &c).warnings.is_empty());
+
+        // The extra function the owners allowed: refused until it is in force, then a caution.
+        let policy = CallPolicy { quarantined: false, extra_selector: Some((multicall, 1_000)) };
+        c.call_policies.insert(USDC, policy);
+        c.now = Some(999);
+        refused(&decode_call(0, &call(USDC, 0, data.clone()), &c), "only from");
+        c.now = Some(1_000);
+        let d = decode_call(0, &call(USDC, 0, data), &c);
+        assert_eq!(kinds(&d), vec![WarningKind::UnknownSelectorToCappedToken]);
+
+        // Quarantined: even a transfer is refused.
+        c.call_policies.insert(USDC, CallPolicy { quarantined: true, extra_selector: None });
+        let t = IToken::transferCall { to: BOB, amount: U256::from(1) }.abi_encode();
+        refused(&decode_call(0, &call(USDC, 0, t), &c), "AssetQuarantined");
+
+        // A cap on the safe itself is refused (InvalidCap).
+        let d = decode_call(
+            0,
+            &me(ITreasurySafe::setCapCall { asset: SAFE, limit: 1, period: 3_600 }),
+            &ctx(),
+        );
+        refused(&d, "InvalidCap");
     }
 
     #[test]
@@ -1486,6 +1791,7 @@ mod tests {
             me(ITreasurySafe::setCapCall { asset: NATIVE_ASSET, limit: ETHER, period: 3_600 }),
             me(ITreasurySafe::setCapCall { asset: NATIVE_ASSET, limit: ETHER, period: 2 * 86_400 }),
             me(ITreasurySafe::removeCapCall { asset: USDC }),
+            me(ITreasurySafe::allowSelectorCall { asset: USDC, selector: [1, 2, 3, 4].into() }),
             me(ITreasurySafe::unfreezeCall {}),
         ];
         for x in loosening {
@@ -1503,6 +1809,8 @@ mod tests {
             me(ITreasurySafe::freezeCall {}),
             me(ITreasurySafe::rearmGuardiansCall {}),
             me(ITreasurySafe::cancelCall { id: B256::repeat_byte(7) }),
+            me(ITreasurySafe::quarantineCall { asset: USDC }),
+            me(ITreasurySafe::disallowSelectorCall { asset: USDC }),
         ];
         for x in tightening {
             let d = one(x);
@@ -1605,6 +1913,13 @@ mod tests {
         assert!(!fast(me(ITreasurySafe::setCapCall { asset: USDC, limit: 1, period: 8 * 86_400 })));
         assert!(fast(me(ITreasurySafe::unfreezeCall {})));
         assert!(!fast(me(ITreasurySafe::addOwnerCall { owner: BOB, threshold: U256::from(3) })));
+        // Quarantine and withdrawing an extra function tighten; allowing one loosens.
+        assert!(fast(me(ITreasurySafe::quarantineCall { asset: USDC })));
+        assert!(fast(me(ITreasurySafe::disallowSelectorCall { asset: USDC })));
+        assert!(!fast(me(ITreasurySafe::allowSelectorCall {
+            asset: USDC,
+            selector: [0; 4].into()
+        })));
         let mut dirty = ITreasurySafe::setCapCall { asset: DAI, limit: 1, period: 1 }.abi_encode();
         dirty[4] = 1;
         assert!(!fast(call(SAFE, 0, dirty)));
@@ -1653,5 +1968,30 @@ mod tests {
         let json = serde_json::to_value(decode_batch(&[call(BOB, 1, vec![])], &ctx())).unwrap();
         assert_eq!(json["calls"][0]["valueDisplay"], "0.000000000000000001 ETH");
         assert_eq!(json["fastTrack"], false);
+    }
+
+    #[test]
+    fn cap_policy_changes_say_what_they_do() {
+        let c = ctx();
+        let one = |x: ITreasurySafe::Call| decode_call(0, &x, &c);
+        // A blind-signed quarantine runs at once and stops more than calls to the token.
+        let q = one(me(ITreasurySafe::quarantineCall { asset: USDC }));
+        assert!(q.summary.contains("at once"), "{}", q.summary);
+        assert!(q.summary.contains("or any other contract"), "{}", q.summary);
+        // The function the owners allow is named, not shown as bare hex.
+        let multicall = [0xac, 0x96, 0x50, 0xd8];
+        let a =
+            one(me(ITreasurySafe::allowSelectorCall { asset: USDC, selector: multicall.into() }));
+        assert!(a.summary.contains("0xac9650d8 (multicall(bytes[])"), "{}", a.summary);
+        assert_eq!(kinds(&a), vec![WarningKind::Loosens]);
+        let withdraw = [0x2e, 0x1a, 0x7d, 0x4d];
+        let w =
+            one(me(ITreasurySafe::allowSelectorCall { asset: USDC, selector: withdraw.into() }));
+        assert!(w.summary.contains("(withdraw(uint256))"), "{}", w.summary);
+        let unknown = one(me(ITreasurySafe::allowSelectorCall {
+            asset: USDC,
+            selector: [1, 2, 3, 4].into(),
+        }));
+        assert!(unknown.summary.contains("0x01020304 on"), "{}", unknown.summary);
     }
 }

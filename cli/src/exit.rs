@@ -105,6 +105,11 @@ fn is_unreachable_node(error: &(dyn std::error::Error + 'static)) -> bool {
     matches!(transport, Some(RpcError::Transport(_)))
 }
 
+/// Whether a failed contract call is a failure to reach the node (not an answer from it).
+pub fn is_unreachable(error: &alloy::contract::Error) -> bool {
+    is_unreachable_node(error)
+}
+
 /// The first [`Failure`] in an error chain.
 pub fn failure_of(report: &eyre::Report) -> Option<&Failure> {
     report.chain().find_map(|e| e.downcast_ref::<Failure>())

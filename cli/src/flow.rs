@@ -7,17 +7,18 @@ use crate::{
     chain::token_info,
     context::{Chain, Ctx, SafeRef},
     contracts::ITreasurySafe,
-    decode::{self, DecodeContext, DecodedBatch, SafeConfig, TokenInfo},
+    decode::{self, CallPolicy, DecodeContext, DecodedBatch, SafeConfig, TokenInfo},
     exit::{ExitKind, Failure},
     opts::SafeOpts,
     proposal::{Hashes, ProposalError, ProposalFile, hash_proposal},
     revert,
+    state::ProposalState,
     units::{self, NATIVE_ASSET},
 };
 use alloy::{
     primitives::{Address, B256, U256},
     providers::{DynProvider, Provider},
-    rpc::types::Filter,
+    rpc::types::{BlockNumberOrTag, Filter},
     sol_types::SolEvent,
 };
 use eyre::Result;
@@ -102,13 +103,7 @@ pub fn resolve_safe(ctx: &Ctx, opts: &SafeOpts, file: Option<&ProposalFile>) -> 
     if opts.safe.is_some() || file.is_none() {
         return ctx.safe(opts);
     }
-    let address = file.map(ProposalFile::safe).unwrap_or_default();
-    let named = ctx.config.safes.iter().find(|(_, s)| s.address == address);
-    Ok(SafeRef {
-        address,
-        name: named.map(|(n, _)| n.clone()),
-        network: named.and_then(|(_, s)| s.network.clone()),
-    })
+    Ok(ctx.known_safe(file.map(ProposalFile::safe).unwrap_or_default()))
 }
 
 /// A proposal's content, from a file or rebuilt from the chain's events.
@@ -143,15 +138,20 @@ impl Loaded {
         self.hashes.digest
     }
 
+    /// The `--call` signatures the file records (none for an id).
+    pub fn functions(&self) -> &[String] {
+        self.file.as_ref().map(|(_, f)| f.functions()).unwrap_or_default()
+    }
+
     /// Off-chain signatures from the file (none for an id).
     pub fn signatures(&self) -> Vec<ITreasurySafe::Signature> {
         self.file.as_ref().map(|(_, f)| f.signatures_for_contract()).unwrap_or_default()
     }
 }
 
-async fn from_events(chain: &Chain, safe: Address, id: B256) -> Result<Loaded> {
-    let filter = proposal_events(safe).topic1(id).from_block(0);
-    let logs = chain.provider.get_logs(&filter).await.map_err(|e| {
+async fn from_events(chain: &Chain, safe: &SafeRef, id: B256) -> Result<Loaded> {
+    let filter = proposal_events(safe.address).topic1(id);
+    let logs = crate::chain::logs(chain, &filter, safe.from_block()).await.map_err(|e| {
         Failure::new(
             ExitKind::Node,
             format!(
@@ -163,7 +163,7 @@ async fn from_events(chain: &Chain, safe: Address, id: B256) -> Result<Loaded> {
     })?;
     for log in logs {
         let Some((calls, salt, epoch)) = proposal_in_log(&log) else { continue };
-        let hashes = hash_proposal(chain.chain_id, safe, &calls, salt, epoch);
+        let hashes = hash_proposal(chain.chain_id, safe.address, &calls, salt, epoch);
         if hashes.digest != id {
             return Err(Failure::new(
                 ExitKind::Error,
@@ -177,8 +177,8 @@ async fn from_events(chain: &Chain, safe: Address, id: B256) -> Result<Loaded> {
         return Ok(Loaded { calls, salt, epoch, hashes, file: None });
     }
     Err(Failure::bad_input(format!(
-        "proposal {id} was neither proposed nor queued on chain {} by safe {safe}",
-        chain.chain_id
+        "proposal {id} was neither proposed nor queued on chain {} by safe {}",
+        chain.chain_id, safe.address
     ))
     .fix("pass the proposal file instead of the id (an off-chain proposal is only known from its file)")
     .into())
@@ -233,7 +233,14 @@ pub async fn decode_context(
     for token in tokens {
         if let Ok((symbol, decimals)) = token_info(chain, token).await {
             ctx.tokens.insert(token, TokenInfo { symbol, decimals });
+            let erc20 = crate::chain::IERC20::new(token, chain.provider.clone());
+            if let Ok(balance) = erc20.balanceOf(safe_address).call().await {
+                ctx.balances.insert(token, balance);
+            }
         }
+    }
+    if let Ok(balance) = chain.provider.get_balance(safe_address).await {
+        ctx.balances.insert(NATIVE_ASSET, balance);
     }
     let known: HashSet<Address> = config
         .owners
@@ -246,6 +253,27 @@ pub async fn decode_context(
         if is_fresh(&chain.provider, candidate).await? {
             ctx.fresh_addresses.insert(candidate);
         }
+    }
+    // What the safe lets the batch do with each capped token it calls (quarantine, extra function),
+    // and the time now, so the decoder can tell which calls the contract will refuse.
+    for call in calls {
+        let capped = config.caps.iter().any(|c| c.asset == call.target);
+        if capped && call.target != NATIVE_ASSET && !ctx.call_policies.contains_key(&call.target) {
+            let p = safe
+                .callPolicy(call.target)
+                .call()
+                .await
+                .map_err(|e| revert::contract_failure("callPolicy", &e))?;
+            let extra = (p.from != 0).then_some((p.selector.0, p.from));
+            ctx.call_policies.insert(
+                call.target,
+                CallPolicy { quarantined: p.quarantined, extra_selector: extra },
+            );
+        }
+    }
+    if !ctx.call_policies.is_empty() {
+        let latest = chain.provider.get_block_by_number(BlockNumberOrTag::Latest).await?;
+        ctx.now = latest.map(|b| b.header.timestamp);
     }
     ctx.config = Some(config);
     Ok(ctx)
@@ -325,8 +353,8 @@ pub struct ApprovalStatus {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OnchainState {
-    /// The contract's state name (`Unknown`, `Proposed`, `Queued`, `Ready`, …).
-    pub state: String,
+    /// The contract's state (`Unknown`, `Proposed`, `Queued`, `Ready`, …).
+    pub state: ProposalState,
     /// Executable from (unix time), 0 if not queued.
     pub eta: u64,
     /// Executable until (unix time), 0 if not queued.
@@ -355,27 +383,88 @@ pub struct ProposalReport {
     pub description: Option<String>,
     /// Domain separator, message hash and digest, computed locally.
     pub hashes: Hashes,
-    /// The safe's `hashProposal` returned the same digest. Always true in a report: [`report`]
-    /// fails on a mismatch; the field states the check for `--json` readers.
+    /// The safe's `hashProposal` returned the same digest. True in an online report ([`report`]
+    /// fails on a mismatch); false offline, where it was not asked.
     pub digest_matches_safe: bool,
     /// Every call decoded, warnings, outflows, classification.
     pub decoded: DecodedBatch,
     /// Approvals collected (file signatures and on-chain approvals).
     pub approvals: Vec<ApprovalStatus>,
     /// Approvals needed (the threshold now).
-    pub threshold: String,
+    pub threshold: u64,
     /// The on-chain record.
     pub onchain: OnchainState,
+    /// The whole remaining life simulated (propose, approvals, queue, execute at the eta), when
+    /// the command simulated it.
+    pub simulation: Option<SimulationReport>,
+    /// Read from the file alone, with no node (`--offline`): what could not be checked. Empty
+    /// when everything was checked against the chain.
+    pub not_checked: Vec<String>,
     /// The owners now (to tell which approvals count).
     #[serde(skip)]
     pub owners: Vec<Address>,
+}
+
+/// What an offline review cannot check; the online commands (`show`, `queue`, `execute`) check
+/// each of these later against the chain.
+pub const NOT_CHECKED_OFFLINE: [&str; 6] = [
+    "that a safe with this domain exists at this address on this chain (the digest is recomputed from the file, not compared with the safe's hashProposal)",
+    "which signers are owners, and the threshold",
+    "the epoch: whether the owners or threshold changed since the file was made",
+    "the proposal's state on chain (queued, executed, cancelled)",
+    "token symbols and decimals (amounts of tokens are shown in base units), caps left and fresh recipients",
+    "whether the batch runs (no simulation)",
+];
+
+/// The report of a proposal file read with no node: decoded from the file alone, its hashes
+/// recomputed (and its signatures recovered) by [`ProposalFile::load`].
+pub fn offline_report(loaded: &Loaded) -> Result<ProposalReport> {
+    let Some((_, file)) = &loaded.file else {
+        return Err(Failure::bad_input(
+            "an id cannot be read offline: only a proposal file carries the calls",
+        )
+        .fix("pass the proposal file, or drop --offline")
+        .into());
+    };
+    let mut dctx = DecodeContext::new(file.safe(), file.chain_id());
+    dctx.add_functions(file.functions());
+    let decoded = decode::decode_batch(&loaded.calls, &dctx);
+    let approvals = file
+        .signatures()
+        .iter()
+        .map(|s| ApprovalStatus { signer: s.signer, kind: s.kind.to_string(), owner: false })
+        .collect();
+    Ok(ProposalReport {
+        id: loaded.id(),
+        chain_id: file.chain_id(),
+        safe: file.safe(),
+        epoch: loaded.epoch,
+        salt: loaded.salt,
+        description: file.description().map(str::to_owned),
+        hashes: loaded.hashes,
+        digest_matches_safe: false,
+        decoded,
+        approvals,
+        threshold: 0,
+        onchain: OnchainState {
+            state: ProposalState::Unknown,
+            eta: 0,
+            expires_at: 0,
+            now: 0,
+            safe_epoch: loaded.epoch,
+        },
+        simulation: None,
+        not_checked: NOT_CHECKED_OFFLINE.iter().map(|s| (*s).to_owned()).collect(),
+        owners: Vec::new(),
+    })
 }
 
 /// Builds the full report of a loaded proposal: checks the digest with the safe, decodes against
 /// the chain, lists approvals from the file and the chain, and where it stands.
 pub async fn report(chain: &Chain, safe: &Safe, loaded: &Loaded) -> Result<ProposalReport> {
     check_digest(safe, loaded).await?;
-    let dctx = decode_context(chain, safe, &loaded.calls).await?;
+    let mut dctx = decode_context(chain, safe, &loaded.calls).await?;
+    dctx.add_functions(loaded.functions());
     let decoded = decode::decode_batch(&loaded.calls, &dctx);
     let Some(config) = dctx.config else {
         eyre::bail!("the safe's configuration could not be read")
@@ -391,14 +480,16 @@ pub async fn report(chain: &Chain, safe: &Safe, loaded: &Loaded) -> Result<Propo
         digest_matches_safe: true,
         decoded,
         approvals: Vec::new(),
-        threshold: config.threshold.to_string(),
+        threshold: config.threshold.saturating_to(),
         onchain: OnchainState {
-            state: String::new(),
+            state: ProposalState::Unknown,
             eta: 0,
             expires_at: 0,
             now: 0,
             safe_epoch: 0,
         },
+        simulation: None,
+        not_checked: Vec::new(),
         owners: config.owners,
     };
     refresh(chain, safe, loaded, &mut report).await?;
@@ -437,7 +528,7 @@ pub async fn refresh(
     report.description = loaded.file.as_ref().and_then(|(_, f)| f.description().map(str::to_owned));
     report.approvals = approvals;
     report.onchain = OnchainState {
-        state: crate::cmd::status::state_name(state).to_owned(),
+        state: crate::state::from_contract(state)?,
         eta: view.eta,
         expires_at: view.expiresAt,
         now: crate::cmd::status::chain_now(chain).await?,
@@ -505,35 +596,69 @@ pub fn render(r: &ProposalReport) -> String {
     let _ = writeln!(t, "\nEIP-712 (what a hardware wallet shows)");
     let _ = writeln!(t, "  domain hash   {}", r.hashes.domain_separator);
     let _ = writeln!(t, "  message hash  {}", r.hashes.message_hash);
-    let _ = writeln!(
-        t,
-        "  digest        {} (recomputed locally; equals the safe's hashProposal)",
-        r.hashes.digest
-    );
-    let _ = writeln!(t, "\napprovals {} of {} needed", counted(r), r.threshold);
+    let offline = !r.not_checked.is_empty();
+    let checked = if offline {
+        "recomputed locally from the file; not compared with the safe offline"
+    } else {
+        "recomputed locally; equals the safe's hashProposal"
+    };
+    let _ = writeln!(t, "  digest        {} ({checked})", r.hashes.digest);
+    if offline {
+        let _ = writeln!(
+            t,
+            "\napprovals {} signature(s), each recovered to its signer (owners and threshold not checked offline)",
+            r.approvals.len()
+        );
+    } else {
+        let _ = writeln!(t, "\napprovals have {}, need {}", counted(r), r.threshold);
+    }
     for a in &r.approvals {
-        let role = if a.owner { "" } else { " NOT AN OWNER: does not count" };
+        let role = match (offline, a.owner) {
+            (true, _) | (false, true) => "",
+            (false, false) => " NOT AN OWNER: does not count",
+        };
         let _ = writeln!(t, "  {} ({}){role}", a.signer, a.kind);
     }
+    if offline {
+        let _ = writeln!(t, "\nOFFLINE   read from the file alone; not checked:");
+        for item in &r.not_checked {
+            let _ = writeln!(t, "          - {item}");
+        }
+        let _ = writeln!(
+            t,
+            "          `tsafe show FILE` on a machine with a node checks these; `queue` and `execute` always do"
+        );
+        return t;
+    }
     let o = &r.onchain;
-    let state = match o.state.as_str() {
-        "Queued" => format!(
+    let state = match o.state {
+        ProposalState::Queued => format!(
             "Queued: executable in {} (at {})",
             units::format_duration(o.eta.saturating_sub(o.now)),
             units::format_utc(o.eta)
         ),
-        "Ready" => format!(
+        ProposalState::Ready => format!(
             "Ready: executable now, for another {}",
             units::format_duration(o.expires_at.saturating_sub(o.now))
         ),
-        "Unknown" => "Unknown: not on chain yet (queue it with `tsafe queue`)".to_owned(),
-        other => other.to_owned(),
+        ProposalState::Unknown => {
+            "Unknown: not on chain yet (queue it with `tsafe queue`)".to_owned()
+        }
+        other => other.name().to_owned(),
     };
     let _ = writeln!(t, "state     {state}");
-    if r.epoch != o.safe_epoch {
+    // An epoch change voids approvals not yet used; a queued proposal keeps its place (it was
+    // approved when it was queued) and executes under the epoch it was made in.
+    if r.epoch != o.safe_epoch && o.state.is_pending() {
         let _ = writeln!(
             t,
             "WARNING   made under epoch {} but the safe is at epoch {}: its approvals no longer count; propose it again",
+            r.epoch, o.safe_epoch
+        );
+    } else if r.epoch != o.safe_epoch && o.state.is_queued() {
+        let _ = writeln!(
+            t,
+            "          queued under epoch {}; the safe is at epoch {} now, which does not affect a queued proposal",
             r.epoch, o.safe_epoch
         );
     }
@@ -574,7 +699,26 @@ pub async fn sign_into(
         .fix("sign with an owner's key (check --account/--keystore/--ledger-index)")
         .into());
     }
-    let domain = crate::proposal::domain(chain.chain_id, *safe.address());
+    sign_with(&signer, file).await
+}
+
+/// Signs the proposal's EIP-712 message under the file's own domain (chain id and safe from the
+/// file) and adds the signature to `file` in memory: the air-gapped path, with no node to ask
+/// whether the signer is an owner (`queue` leaves out a stranger's signature later).
+pub async fn sign_offline_into(
+    wallet: &crate::opts::WalletOpts,
+    file: &mut ProposalFile,
+) -> Result<(Address, crate::proposal::SignatureUpdate)> {
+    let signer = crate::wallet::Wallet::from_opts(wallet, file.chain_id()).await?;
+    sign_with(&signer, file).await
+}
+
+async fn sign_with(
+    signer: &crate::wallet::Wallet,
+    file: &mut ProposalFile,
+) -> Result<(Address, crate::proposal::SignatureUpdate)> {
+    let who = signer.address();
+    let domain = crate::proposal::domain(file.chain_id(), file.safe());
     let signature = signer.sign_typed(&file.typed(), &domain).await?;
     let encoded = crate::proposal::encode_ecdsa(&signature);
     let update = file
@@ -646,7 +790,7 @@ pub async fn resolve(
     let safe = chain.safe(&safe_ref).await?;
     let loaded = match (merged, id) {
         (Some((path, file)), _) => Loaded::from_file(path, file),
-        (None, Some(id)) => from_events(&chain, safe_ref.address, id).await?,
+        (None, Some(id)) => from_events(&chain, &safe_ref, id).await?,
         (None, None) => {
             return Err(Failure::bad_input("no proposal named")
                 .fix("pass a proposal file or a proposal id")
@@ -664,4 +808,164 @@ pub fn owner_signatures(loaded: &Loaded, report: &ProposalReport) -> Vec<ITreasu
         .into_iter()
         .filter(|s| report.approvals.iter().any(|a| a.signer == s.signer && a.owner))
         .collect()
+}
+
+/// How the simulation of a proposal's remaining life went, as reported.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SimulationReport {
+    /// `runs`, `reverts` (a reason that depends on the moment: a freeze, a cap that refills, a
+    /// balance), `not-applicable` (executed, cancelled, expired, stale) or `unsupported` (the node
+    /// has no `eth_simulateV1`).
+    pub result: &'static str,
+    /// What was simulated, or why it would revert.
+    pub detail: String,
+}
+
+/// Simulates what is left of the proposal's life against the chain as it stands and refuses a
+/// batch that cannot run, naming the decoded reason. `action` is what is refused (`propose`,
+/// `sign`, `queue`, `execute`). A revert that depends on the moment (frozen, a cap that refills,
+/// a token balance still to come) is a warning unless `strict` (sending now).
+pub async fn check_runs(
+    out: &crate::output::Out,
+    chain: &Chain,
+    safe: Address,
+    loaded: &Loaded,
+    sender: Option<Address>,
+    action: &str,
+    strict: bool,
+) -> Result<SimulationReport> {
+    use crate::simulate::{Plan, Simulation, simulate};
+    let signatures = loaded.signatures();
+    let plan = Plan {
+        safe,
+        calls: &loaded.calls,
+        salt: loaded.salt,
+        epoch: loaded.epoch,
+        signatures: &signatures,
+        sender,
+    };
+    let sim = simulate(chain, &plan).await?;
+    // A native transfer beyond the safe's balance fails as a call without reason: the safe may
+    // be funded before the eta, so that is a warning too.
+    let sent: U256 = loaded.calls.iter().map(|c| c.value).fold(U256::ZERO, U256::saturating_add);
+    let underfunded = sent > chain.provider.get_balance(safe).await?;
+    let transient = sim.is_transient()
+        || (underfunded
+            && matches!(&sim, crate::simulate::Simulation::Reverts { failure, .. }
+                if failure.revert.as_ref().is_some_and(|r| r.name == "CallFailed" && r.inner.is_none())));
+    Ok(match sim {
+        Simulation::Runs { steps } => {
+            out.status(format!("simulated {steps}: it runs"));
+            SimulationReport { result: "runs", detail: steps }
+        }
+        Simulation::Reverts { failure, .. } if transient && !strict => {
+            out.warn(format!(
+                "{}\n  it may still run later (once the freeze ends, the cap refills or the safe is funded)",
+                failure.message
+            ));
+            SimulationReport { result: "reverts", detail: failure.message }
+        }
+        Simulation::Reverts { step, failure } => {
+            let mut refused = Failure::new(
+                failure.kind,
+                format!(
+                    "refusing to {action}: simulating the batch's {step} against the chain as it stands reverts\n  {}",
+                    failure.message
+                ),
+            );
+            refused.fix = failure.fix.or_else(|| {
+                Some("fix the batch and propose it again; nothing was signed or sent".to_owned())
+            });
+            refused.revert = failure.revert;
+            return Err(refused.into());
+        }
+        Simulation::NotApplicable(state) => SimulationReport {
+            result: "not-applicable",
+            detail: format!("the proposal is {state}"),
+        },
+        Simulation::Unsupported(why) => {
+            out.warn(format!(
+                "the node cannot simulate the whole batch ahead ({why}); each transaction is still simulated before it is sent"
+            ));
+            SimulationReport { result: "unsupported", detail: why }
+        }
+    })
+}
+
+/// A command to run next, as it can be pasted: a proposal file names its safe, an id does not,
+/// so `--safe` (the config name when there is one) follows an id.
+pub fn next_command(verb: &str, source: &Source, safe: &SafeRef, rest: &str) -> String {
+    let rest = if rest.is_empty() { String::new() } else { format!(" {rest}") };
+    match source {
+        Source::File(path) => format!("tsafe {verb} {}{rest}", path.display()),
+        Source::Id(id) => {
+            let named = safe.name.clone().unwrap_or_else(|| safe.address.to_string());
+            format!("tsafe {verb} {id} --safe {named}{rest}")
+        }
+    }
+}
+
+/// The warnings that are new since the proposal was queued: the batch decoded against the
+/// configuration at the block of its `ProposalQueued` event, compared with the same batch decoded
+/// against the configuration now (an owner addition that resets a threshold raised meanwhile, a
+/// cap lowered since). `Err` with the reason when the old configuration cannot be read (a pruned
+/// node): then every warning counts as new.
+pub async fn warnings_since_queued(
+    chain: &Chain,
+    safe: &Safe,
+    from_block: u64,
+    loaded: &Loaded,
+) -> Result<Vec<decode::Warning>, String> {
+    use alloy::eips::BlockId;
+    let filter = Filter::new()
+        .address(*safe.address())
+        .event_signature(ITreasurySafe::ProposalQueued::SIGNATURE_HASH)
+        .topic1(loaded.id());
+    let mut now_ctx =
+        decode_context(chain, safe, &loaded.calls).await.map_err(|e| e.to_string())?;
+    now_ctx.add_functions(loaded.functions());
+    let now = decode::decode_batch(&loaded.calls, &now_ctx);
+    let logs = crate::chain::logs(chain, &filter, from_block).await.map_err(|e| e.to_string())?;
+    let Some(block) = logs.first().and_then(|l| l.block_number) else {
+        // Not queued yet: it is queued now, under the configuration now.
+        return Ok(Vec::new());
+    };
+    // First the cheap question every node answers (logs, not old state): did any configuration
+    // change since? If not, nothing can read differently now.
+    let changes = Filter::new().address(*safe.address()).event_signature(vec![
+        ITreasurySafe::OwnerAdded::SIGNATURE_HASH,
+        ITreasurySafe::OwnerRemoved::SIGNATURE_HASH,
+        ITreasurySafe::ThresholdChanged::SIGNATURE_HASH,
+        ITreasurySafe::GuardianAdded::SIGNATURE_HASH,
+        ITreasurySafe::GuardianRemoved::SIGNATURE_HASH,
+        ITreasurySafe::DelayChanged::SIGNATURE_HASH,
+        ITreasurySafe::GraceChanged::SIGNATURE_HASH,
+        ITreasurySafe::FreezeDurationChanged::SIGNATURE_HASH,
+        ITreasurySafe::CapSet::SIGNATURE_HASH,
+        ITreasurySafe::CapRemoved::SIGNATURE_HASH,
+        ITreasurySafe::CapChangeScheduled::SIGNATURE_HASH,
+        ITreasurySafe::CapQuarantined::SIGNATURE_HASH,
+        ITreasurySafe::SelectorAllowed::SIGNATURE_HASH,
+        ITreasurySafe::SelectorDisallowed::SIGNATURE_HASH,
+    ]);
+    let since = crate::chain::logs(chain, &changes, block + 1).await.map_err(|e| e.to_string())?;
+    if since.is_empty() {
+        return Ok(Vec::new());
+    }
+    let then = safe
+        .getConfig()
+        .block(BlockId::number(block))
+        .call()
+        .await
+        .map_err(|e| {
+            format!(
+                "the configuration changed since the proposal was queued (block {block}), and this node cannot read the configuration of then ({e})"
+            )
+        })?;
+    let mut then_ctx = now_ctx.clone();
+    then_ctx.config = Some(SafeConfig::from(then));
+    let before = decode::decode_batch(&loaded.calls, &then_ctx);
+    let seen: Vec<&decode::Warning> = before.all_warnings().collect();
+    Ok(now.all_warnings().filter(|w| !seen.contains(w)).cloned().collect())
 }

@@ -11,15 +11,19 @@ pub mod context;
 pub mod contracts;
 pub mod decode;
 pub mod exit;
+pub mod explain;
 pub mod flow;
 pub mod opts;
 pub mod output;
 pub mod proposal;
 pub mod revert;
+pub mod simulate;
+pub mod state;
 pub mod toolchain;
 pub mod tx;
 pub mod units;
 pub mod wallet;
+pub mod watch;
 
 use clap::Parser;
 

@@ -6,7 +6,10 @@ use tsafe::{Cli, context::Ctx, exit::ExitKind, output::Out};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return tsafe::output::usage_error(e),
+    };
     let name = cli.command.name();
     let result = match Ctx::new(&cli.global) {
         Ok(ctx) => cli.command.run(&ctx).await,

@@ -64,7 +64,7 @@ pub struct WalletOpts {
     #[arg(long, env = "ETH_KEYSTORE", value_name = "PATH")]
     pub keystore: Option<PathBuf>,
     /// A keystore by name from Foundry's folder (~/.foundry/keystores).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, env = "ETH_KEYSTORE_ACCOUNT", value_name = "NAME")]
     pub account: Option<String>,
     /// File holding the keystore password (otherwise you are prompted).
     #[arg(long, env = "ETH_PASSWORD", value_name = "PATH")]
@@ -73,8 +73,15 @@ pub struct WalletOpts {
     #[arg(long, value_name = "PHRASE|PATH", hide_env_values = true)]
     pub mnemonic: Option<String>,
     /// Index of the account derived from the mnemonic (m/44'/60'/0'/0/INDEX).
-    #[arg(long, default_value_t = 0, value_name = "INDEX")]
+    #[arg(long, default_value_t = 0, value_name = "INDEX", conflicts_with = "hd_path")]
     pub mnemonic_index: u32,
+    /// The BIP-39 passphrase of the mnemonic (the "25th word"), as cast takes it.
+    #[arg(long, value_name = "PASSPHRASE", requires = "mnemonic", hide_env_values = true)]
+    pub mnemonic_passphrase: Option<String>,
+    /// A full derivation path for the mnemonic, e.g. "m/44'/60'/0'/0/3" (instead of
+    /// --mnemonic-index).
+    #[arg(long, value_name = "PATH", requires = "mnemonic")]
+    pub hd_path: Option<String>,
     /// Sign with a Ledger device (Ethereum app open).
     #[arg(short = 'l', long)]
     pub ledger: bool,
@@ -102,6 +109,22 @@ pub struct TxOpts {
     /// Simulate and print what would be sent; send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Gas limit of the transaction [default: estimated].
+    #[arg(long, value_name = "GAS")]
+    pub gas_limit: Option<u64>,
+    /// Gas price (legacy) or max fee per gas (EIP-1559, with --priority-gas-price): `30gwei` or
+    /// wei [default: from the node].
+    #[arg(long, value_name = "PRICE")]
+    pub gas_price: Option<String>,
+    /// Max priority fee per gas (EIP-1559 tip): `2gwei` or wei [default: from the node].
+    #[arg(long, value_name = "PRICE")]
+    pub priority_gas_price: Option<String>,
+    /// Nonce of the transaction; with a higher --gas-price it replaces a stuck one.
+    #[arg(long, value_name = "NONCE")]
+    pub nonce: Option<u64>,
+    /// Blocks to wait on top of the one that includes the transaction.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub confirmations: u64,
 }
 
 /// Everything a command that signs and sends for a safe takes: which safe, which node, which

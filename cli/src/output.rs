@@ -230,3 +230,50 @@ fn eprint_line(line: &str) {
 pub fn data(line: &str) -> io::Result<()> {
     data_line(line)
 }
+
+/// Reports a command-line the parser refused: `--help` and `--version` print as usual; any other
+/// error is bad input (exit 2), printed by clap on stderr and, with `--json` anywhere before a
+/// `--`, also as the error envelope on stdout, as every other failure.
+pub fn usage_error(error: clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = error.print();
+        return std::process::ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+    }
+    let args: Vec<String> = std::env::args().skip(1).take_while(|a| a != "--").collect();
+    let json = args.iter().any(|a| a == "--json");
+    let _ = error.print();
+    if json {
+        let command = args.iter().find(|a| !a.starts_with('-')).cloned();
+        let rendered = error.render().to_string();
+        let message = rendered
+            .lines()
+            .find(|l| l.starts_with("error:"))
+            .map(|l| l.trim_start_matches("error:").trim().to_owned())
+            .unwrap_or_else(|| rendered.trim().to_owned());
+        let fix = match &command {
+            Some(c) => format!("see `tsafe {c} --help` for the flags and arguments it takes"),
+            None => "see `tsafe --help` for the commands".to_owned(),
+        };
+        let kind = ExitKind::BadInput;
+        let envelope = json!({
+            "schema": SCHEMA,
+            "command": command,
+            "ok": false,
+            "error": {
+                "kind": kind,
+                "code": kind.code(),
+                "message": message,
+                "fix": fix,
+                "revert": null,
+            },
+        });
+        let _ = data_line(&serde_json::to_string_pretty(&envelope).unwrap_or_default());
+    }
+    ExitKind::BadInput.exit_code()
+}

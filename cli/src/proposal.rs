@@ -68,14 +68,14 @@ const SECP256K1_HALF_ORDER: U256 = U256::from_limbs([
 /// The EIP-712 structs, kept apart so they never clash with the contract bindings' `Call`.
 pub mod typed {
     alloy::sol! {
-        #[derive(Debug)]
+        #[derive(Debug, serde::Serialize)]
         struct Call {
             address target;
             uint256 value;
             bytes data;
         }
 
-        #[derive(Debug)]
+        #[derive(Debug, serde::Serialize)]
         struct Proposal {
             Call[] calls;
             bytes32 salt;
@@ -350,6 +350,11 @@ pub struct ProposalFile {
     calls: Vec<CallEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    /// The `--call` signatures the proposer wrote ("approve(address,uint256)"): unsigned
+    /// metadata that decodes calls the CLI does not know for co-signers; each must match the
+    /// selector of a call's data, or the file is refused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    functions: Vec<String>,
     hashes: Hashes,
     #[serde(default)]
     signatures: Vec<SignatureEntry>,
@@ -377,6 +382,7 @@ impl ProposalFile {
             salt,
             calls: calls.iter().map(CallEntry::from).collect(),
             description,
+            functions: Vec::new(),
             hashes,
             signatures: Vec::new(),
         })
@@ -431,6 +437,10 @@ impl ProposalFile {
                     computed: c,
                 });
             }
+        }
+        for text in &self.functions {
+            self.check_function(text)
+                .map_err(|detail| ProposalError::Corrupted { path: path.to_owned(), detail })?;
         }
         for (i, s) in self.signatures.iter().enumerate() {
             if self.signatures[..i].iter().any(|t| t.signer == s.signer) {
@@ -540,6 +550,14 @@ impl ProposalFile {
         }
     }
 
+    /// Removes `signer`'s signature (a signer who changed their mind, or a stranger's signature
+    /// that would make the safe refuse the whole `queue`). Returns whether there was one.
+    pub fn remove_signature(&mut self, signer: Address) -> bool {
+        let before = self.signatures.len();
+        self.signatures.retain(|s| s.signer != signer);
+        self.signatures.len() != before
+    }
+
     /// Adds every signature of `other`, a file for the same proposal (same chain, safe and
     /// digest). All or nothing: on error this file is unchanged.
     pub fn merge(&mut self, other: &Self) -> Result<MergeReport, ProposalError> {
@@ -646,6 +664,34 @@ impl ProposalFile {
         self.description = description;
     }
 
+    /// The `--call` signatures recorded for co-signers (unsigned; each matches a call's selector).
+    pub fn functions(&self) -> &[String] {
+        &self.functions
+    }
+
+    /// Records a `--call` signature for co-signers, refused unless its selector starts the data
+    /// of one of the calls (unsigned metadata must not be able to mislabel a call).
+    pub fn add_function(&mut self, text: &str) -> Result<(), String> {
+        let normalised = self.check_function(text)?;
+        if !self.functions.contains(&normalised) {
+            self.functions.push(normalised);
+        }
+        Ok(())
+    }
+
+    /// The signature in canonical form if its selector matches a call's data.
+    fn check_function(&self, text: &str) -> Result<String, String> {
+        let function = alloy::json_abi::Function::parse(text)
+            .map_err(|e| format!("function text {text:?} is not a signature ({e})"))?;
+        let selector = function.selector();
+        if !self.calls.iter().any(|c| c.data.len() >= 4 && c.data[..4] == selector[..]) {
+            return Err(format!(
+                "function text {text:?} (selector {selector}) matches no call's data: refused, unsigned metadata must describe the calls"
+            ));
+        }
+        Ok(function.signature())
+    }
+
     /// The domain separator, message hash and digest.
     pub fn hashes(&self) -> Hashes {
         self.hashes
@@ -654,6 +700,11 @@ impl ProposalFile {
     /// The signatures collected so far, sorted by signer.
     pub fn signatures(&self) -> &[SignatureEntry] {
         &self.signatures
+    }
+
+    /// The proposal as standard EIP-712 JSON ([`typed_data`]).
+    pub fn typed_data(&self) -> serde_json::Value {
+        typed_data(self.chain_id, self.safe, &self.typed())
     }
 
     /// The EIP-712 message, for signers that take typed data (a Ledger shows its hashes).
@@ -668,6 +719,21 @@ impl ProposalFile {
             epoch: self.epoch,
         }
     }
+}
+
+/// The proposal as standard EIP-712 typed data (`types`, `primaryType`, `domain`, `message`): the
+/// JSON that `cast wallet sign --data --from-file`, hardware wallets and other EIP-712 tools take,
+/// so a second tool shows and signs the same digest.
+pub fn typed_data(chain_id: u64, safe: Address, message: &typed::Proposal) -> serde_json::Value {
+    let data = alloy::dyn_abi::TypedData::from_struct(message, Some(domain(chain_id, safe)));
+    let mut value = serde_json::to_value(&data).unwrap_or_default();
+    // Amounts as decimal strings, as everywhere else in tsafe (EIP-712 tools accept both).
+    if let Some(calls) = value.pointer_mut("/message/calls").and_then(|c| c.as_array_mut()) {
+        for (call, source) in calls.iter_mut().zip(&message.calls) {
+            call["value"] = serde_json::Value::String(source.value.to_string());
+        }
+    }
+    value
 }
 
 /// Checks a 65-byte ECDSA signature of `digest` by `signer` as the contract does (OpenZeppelin
@@ -802,6 +868,23 @@ mod tests {
             Some("test".into()),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn typed_data_json_hashes_to_the_digest() {
+        let calls = vec![ITreasurySafe::Call {
+            target: Address::repeat_byte(0x11),
+            value: U256::from(1_500_000_000_000_000_000u128),
+            data: Bytes::from(vec![0xab, 0xcd]),
+        }];
+        let safe = Address::repeat_byte(0x22);
+        let hashes = hash_proposal(31337, safe, &calls, B256::repeat_byte(3), 7);
+        let file = ProposalFile::new(31337, safe, 7, B256::repeat_byte(3), calls, None).unwrap();
+        let json = file.typed_data();
+        assert_eq!(json["primaryType"], "Proposal");
+        assert_eq!(json["message"]["calls"][0]["value"], "1500000000000000000");
+        let parsed: alloy::dyn_abi::TypedData = serde_json::from_value(json).unwrap();
+        assert_eq!(parsed.eip712_signing_hash().unwrap(), hashes.digest);
     }
 
     #[test]

@@ -86,7 +86,20 @@ fn catalogue() -> &'static HashMap<[u8; 4], AbiError> {
                 map.insert(error.selector().0, error.clone());
             }
         }
-        for sig in ["Error(string)", "Panic(uint256)", "FailedDeployment()", "FailedCall()"] {
+        // Solidity's built-ins and the errors of OpenZeppelin's ERC-20 (IERC20Errors, ERC-6093),
+        // which a token call inside a batch reverts with.
+        for sig in [
+            "Error(string)",
+            "Panic(uint256 code)",
+            "FailedDeployment()",
+            "FailedCall()",
+            "ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
+            "ERC20InvalidSender(address sender)",
+            "ERC20InvalidReceiver(address receiver)",
+            "ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
+            "ERC20InvalidApprover(address approver)",
+            "ERC20InvalidSpender(address spender)",
+        ] {
             if let Ok(error) = AbiError::parse(sig) {
                 map.insert(error.selector().0, error);
             }
@@ -153,6 +166,11 @@ pub fn decode(data: &[u8]) -> Option<DecodedRevert> {
         }
         args.push((name, render(value)));
     }
+    if error.name == "Panic"
+        && let Some(DynSolValue::Uint(code, _)) = values.first()
+    {
+        args.push(("meaning".to_owned(), panic_meaning(code.saturating_to()).to_owned()));
+    }
     let (why, fix) = docs().get(&error.name).cloned().unwrap_or_default();
     Some(DecodedRevert {
         name: error.name.clone(),
@@ -183,6 +201,23 @@ pub fn contract_failure(action: &str, error: &alloy::contract::Error) -> Failure
     }
     Failure::new(ExitKind::Node, format!("{action} failed: {text}"))
         .fix("check that the node at --rpc-url is running and reachable")
+}
+
+/// What a Solidity `Panic(uint256)` code means, in words.
+pub fn panic_meaning(code: u64) -> &'static str {
+    match code {
+        0x00 => "generic compiler panic",
+        0x01 => "assertion failed (assert)",
+        0x11 => "arithmetic overflow or underflow",
+        0x12 => "division or modulo by zero",
+        0x21 => "conversion to an enum out of range",
+        0x22 => "corrupted storage byte array",
+        0x31 => "pop() on an empty array",
+        0x32 => "array index out of bounds",
+        0x41 => "out of memory (too large an allocation)",
+        0x51 => "call to an uninitialised function pointer",
+        _ => "unknown panic code",
+    }
 }
 
 fn render(value: &DynSolValue) -> String {
@@ -240,6 +275,42 @@ mod tests {
         let decoded = decode(&data).expect("decodes");
         assert_eq!(decoded.innermost().name, "LooseningNeedsDelay");
         assert_eq!(decoded.exit_kind(), ExitKind::Reverted);
+    }
+
+    /// Calls refused on capped tokens (fail closed) decode with their docs and exit as `reverted`.
+    #[test]
+    fn fail_closed_cap_errors_decode_with_docs() {
+        let asset = address!("0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
+        let index = U256::from(2u64);
+        let errors = [
+            ITreasurySafe::AssetQuarantined { index, asset }.abi_encode(),
+            ITreasurySafe::UnmeasurableCall {
+                index,
+                asset,
+                selector: [0xac, 0x96, 0x50, 0xd8].into(),
+            }
+            .abi_encode(),
+        ];
+        for data in errors {
+            let decoded = decode(&data).expect("decodes");
+            assert!(decoded.why.is_some() && decoded.fix.is_some(), "{}", decoded.name);
+            assert_eq!(decoded.args[0], ("index".to_string(), "2".to_string()));
+            assert_eq!(decoded.exit_kind(), ExitKind::Reverted);
+        }
+    }
+
+    #[test]
+    fn token_errors_and_panics_are_decoded_in_words() {
+        let err = AbiError::parse("ERC20InsufficientBalance(address,uint256,uint256)").unwrap();
+        let mut data = err.selector().to_vec();
+        data.extend_from_slice(&[0u8; 96]);
+        let decoded = decode(&data).expect("decodes");
+        assert_eq!(decoded.name, "ERC20InsufficientBalance");
+        assert!(decoded.why.is_some() && decoded.fix.is_some(), "documented");
+        let mut panic = AbiError::parse("Panic(uint256)").unwrap().selector().to_vec();
+        panic.extend_from_slice(&U256::from(0x11).to_be_bytes::<32>());
+        let decoded = decode(&panic).expect("decodes");
+        assert!(decoded.signature_line().contains("arithmetic overflow"), "{decoded:?}");
     }
 
     #[test]

@@ -354,8 +354,40 @@ pub fn group_thousands(number: &str) -> String {
 }
 
 /// Formats a token amount for people: `format_token(250000000000, 6, "USDC") == "250,000 USDC"`.
+/// An amount with more than [`SHOWN_DECIMALS`] decimals is rounded for people first and the
+/// exact value follows: `"≈3.5 ETH (3.499999999999999999 ETH)"`.
 pub fn format_token(amount: U256, decimals: u8, symbol: &str) -> String {
-    format!("{} {symbol}", group_thousands(&format_units(amount, decimals)))
+    let exact = group_thousands(&format_units(amount, decimals));
+    match round_for_people(&exact) {
+        Some(rounded) if rounded != exact => format!("≈{rounded} {symbol} ({exact} {symbol})"),
+        _ => format!("{exact} {symbol}"),
+    }
+}
+
+/// Decimals shown in a rounded amount.
+pub const SHOWN_DECIMALS: usize = 4;
+
+/// `exact` (grouped, as [`group_thousands`] writes it) rounded half up to [`SHOWN_DECIMALS`]
+/// decimals, trailing zeros dropped; `None` when it has no more decimals than that.
+fn round_for_people(exact: &str) -> Option<String> {
+    let (int, frac) = exact.split_once('.')?;
+    // Below 1, the digits after the leading zeros are the ones that count.
+    let shown = if int == "0" {
+        frac.len() - frac.trim_start_matches('0').len() + SHOWN_DECIMALS
+    } else {
+        SHOWN_DECIMALS
+    };
+    if frac.len() <= shown {
+        return None;
+    }
+    let plain: String = int.chars().filter(|c| *c != ',').collect();
+    let scaled = format!("{plain}{}", &frac[..shown]);
+    let mut value: U256 = scaled.parse().ok()?;
+    if frac.as_bytes()[shown] >= b'5' {
+        value += U256::from(1);
+    }
+    let text = format_units(value, u8::try_from(shown).ok()?);
+    Some(group_thousands(&text))
 }
 
 /// Formats wei for people: `format_native(1.5e18) == "1.5 ETH"`.
@@ -582,6 +614,23 @@ mod tests {
 
     use super::*;
 
+    #[test]
+    fn long_amounts_are_rounded_for_people_next_to_the_exact_value() {
+        let almost = U256::from(3_499_999_999_999_999_999u128);
+        assert_eq!(format_native(almost), "≈3.5 ETH (3.499999999999999999 ETH)");
+        assert_eq!(format_native(U256::from(1_500_000_000_000_000_000u128)), "1.5 ETH");
+        assert_eq!(format_native(U256::from(1)), "0.000000000000000001 ETH");
+        assert_eq!(
+            format_native(U256::from(123_456_789u64)),
+            "≈0.0000000001235 ETH (0.000000000123456789 ETH)"
+        );
+        assert_eq!(format_token(U256::from(1_500_250_000u64), 6, "dUSD"), "1,500.25 dUSD");
+        assert_eq!(
+            format_token(U256::from(1_234_567_891_234u64), 9, "T"),
+            "≈1,234.5679 T (1,234.567891234 T)"
+        );
+    }
+
     fn u(n: u128) -> U256 {
         U256::from(n)
     }
@@ -755,5 +804,31 @@ mod tests {
         assert_eq!(format_utc(951_782_400), "2000-02-29 00:00:00 UTC");
         assert_eq!(format_utc(1_795_457_074), "2026-11-23 18:04:34 UTC");
         assert_eq!(format_utc(4_102_444_799), "2099-12-31 23:59:59 UTC");
+    }
+}
+
+/// Serde for amounts in `--json`: base units as a decimal string (`"1500000000000000000"`), the
+/// one encoding of every amount (`U256` alone would print `0x…`).
+pub mod decimal {
+    use alloy::primitives::U256;
+    use serde::Serializer;
+
+    /// Serialises an amount as a decimal string.
+    pub fn serialize<S: Serializer>(value: &U256, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&value.to_string())
+    }
+
+    /// The same for an optional amount (`null` when absent).
+    pub mod option {
+        use alloy::primitives::U256;
+        use serde::Serializer;
+
+        /// Serialises an optional amount as a decimal string or `null`.
+        pub fn serialize<S: Serializer>(value: &Option<U256>, s: S) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(v) => s.serialize_str(&v.to_string()),
+                None => s.serialize_none(),
+            }
+        }
     }
 }

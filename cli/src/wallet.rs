@@ -86,7 +86,7 @@ impl Wallet {
             }
             Self::Local(decrypt_keystore(&path, opts.password_file.as_deref())?)
         } else if let Some(mnemonic) = &opts.mnemonic {
-            Self::Local(from_mnemonic(mnemonic, opts.mnemonic_index)?)
+            Self::Local(from_mnemonic(mnemonic, opts)?)
         } else {
             Self::Ledger(open_ledger(opts.ledger_index, chain_id).await?)
         };
@@ -180,22 +180,34 @@ fn decrypt_keystore(path: &Path, password_file: Option<&Path>) -> Result<Private
     })
 }
 
-fn from_mnemonic(mnemonic: &str, index: u32) -> Result<PrivateKeySigner> {
+fn from_mnemonic(mnemonic: &str, opts: &WalletOpts) -> Result<PrivateKeySigner> {
+    let index = opts.mnemonic_index;
     let phrase = if Path::new(mnemonic).is_file() {
         fs::read_to_string(mnemonic)
             .wrap_err_with(|| format!("failed to read the mnemonic file {mnemonic}"))?
     } else {
         mnemonic.to_string()
     };
-    MnemonicBuilder::<English>::default()
-        .phrase(phrase.trim())
-        .index(index)
-        .and_then(|b| b.build())
-        .map_err(|e| {
-            Failure::bad_input(format!("invalid mnemonic (or index {index}): {e}"))
-                .fix("pass the 12 or 24 BIP-39 words, or a file holding them")
-                .into()
-        })
+    let mut builder = MnemonicBuilder::<English>::default().phrase(phrase.trim());
+    if let Some(passphrase) = &opts.mnemonic_passphrase {
+        builder = builder.password(passphrase.clone());
+    }
+    let builder = match &opts.hd_path {
+        Some(path) => builder.derivation_path(path).map_err(|e| {
+            eyre::Report::new(
+                Failure::bad_input(format!("--hd-path {path}: not a derivation path ({e})"))
+                    .fix("write it as m/44'/60'/0'/0/0"),
+            )
+        })?,
+        None => builder.index(index).map_err(|e| {
+            eyre::Report::new(Failure::bad_input(format!("--mnemonic-index {index}: {e}")))
+        })?,
+    };
+    builder.build().map_err(|e| {
+        Failure::bad_input(format!("invalid mnemonic: {e}"))
+            .fix("pass the 12 or 24 BIP-39 words, or a file holding them")
+            .into()
+    })
 }
 
 /// Opens the Ledger at Ledger Live account `index`. The USB HID layer panics when it cannot
@@ -240,6 +252,32 @@ mod tests {
         let b = Wallet::from_opts(&by_phrase, 31337).await.unwrap().address();
         assert_eq!(a, b);
         assert_eq!(a.to_string(), "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+    }
+
+    #[tokio::test]
+    async fn hd_path_and_passphrase_derive_as_cast_does() {
+        // m/44'/60'/0'/0/1 of anvil's mnemonic is anvil's account 1.
+        let by_path = WalletOpts {
+            mnemonic: Some(ANVIL_MNEMONIC.into()),
+            hd_path: Some("m/44'/60'/0'/0/1".into()),
+            ..Default::default()
+        };
+        let w = Wallet::from_opts(&by_path, 31337).await.unwrap();
+        assert_eq!(
+            w.address(),
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8".parse::<Address>().unwrap()
+        );
+        // A passphrase derives another account.
+        let with_passphrase = WalletOpts {
+            mnemonic: Some(ANVIL_MNEMONIC.into()),
+            mnemonic_passphrase: Some("25th word".into()),
+            ..Default::default()
+        };
+        let p = Wallet::from_opts(&with_passphrase, 31337).await.unwrap();
+        assert_ne!(
+            p.address(),
+            "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266".parse::<Address>().unwrap()
+        );
     }
 
     #[tokio::test]

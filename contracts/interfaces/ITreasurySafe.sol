@@ -19,11 +19,17 @@ pragma solidity ^0.8.28;
 ///        queued proposal stays executable.
 ///      - Fast track: a batch made only of tightening self-calls (see `queue`) is queued with no
 ///        delay; each setter then refuses to run if its change would loosen the safe.
-///      - Cap: (asset, limit C, period P). Over any interval of length P, at most C of the asset
-///        leaves the safe. Outflow is measured as the safe's balance decrease across the batch,
-///        plus allowances the batch leaves standing on capped tokens. A tighter cap (same P, C no
-///        higher) takes effect at once; a looser one (higher C, another P, or removal) waits the delay
-///        and is then scheduled: the cap in force keeps binding every batch for one more P.
+///      - Cap: (asset, limit C, period P) on the native coin or a token (a contract other than the safe).
+///        Over any interval of length P, at most C of the asset leaves the safe. Outflow is measured as
+///        the safe's balance decrease across the batch, plus allowances the batch leaves standing on
+///        capped tokens. A tighter cap (same P, C no higher) takes effect at once; a looser one (higher C,
+///        another P, or removal) waits the delay and is then scheduled: the cap in force keeps binding
+///        every batch for one more P.
+///      - Calls to a capped token are fail closed: a batch may call it only with `transfer`,
+///        `transferFrom`, `approve`, `increaseAllowance`, `increaseApproval`, `decreaseAllowance`, or
+///        the one extra selector the owners allowed for it (`allowSelector`). A batch of self-calls
+///        only is never measured. Quarantine (`quarantine`) stops reading a token at once; a
+///        quarantined token may not be called at all.
 ///      - NATIVE_ASSET (0xEeee…EEeE) stands for the chain's native coin in caps.
 ///      - Recovery address: where an evacuation sends everything. Fixed in the CREATE2 config with an optional
 ///        backup; never zero, the safe, an owner or a guardian. An address must accept (`acceptRecovery`, or a
@@ -199,11 +205,13 @@ interface ITreasurySafe {
     error FreezeDurationOutOfBounds(uint256 freezeDuration, uint256 min, uint256 max);
     /// @notice Thrown when the grace period would be shorter than the freeze duration, so a freeze could expire proposals.
     error GraceShorterThanFreeze(uint256 grace, uint256 freezeDuration);
-    /// @notice Thrown when a cap has a zero asset, a zero limit, or a period outside [min, max].
+    /// @notice Thrown when a cap's asset is neither the native coin nor a contract other than the safe (zero, the
+    ///         safe itself, an address without code), its limit is zero, or its period is outside [min, max];
+    ///         and when quarantining the native coin (limit and period 0).
     error InvalidCap(address asset, uint256 limit, uint256 period);
     /// @notice Thrown when adding a cap would exceed the maximum number of capped assets.
     error TooManyCaps(uint256 maxCaps);
-    /// @notice Thrown when removing a cap from an asset that has none.
+    /// @notice Thrown when removing, quarantining or allowing a selector on a cap of an asset that has none.
     error CapNotFound(address asset);
 
     /// @notice Thrown when a proposal has no calls.
@@ -239,11 +247,19 @@ interface ITreasurySafe {
     error CallFailed(uint256 index, address target, bytes reason);
     /// @notice Thrown when a batch would move more of a capped asset than its cap has left.
     error CapExceeded(address asset, uint256 wanted, uint256 left);
-    /// @notice Thrown when a batch calls a capped token with an operation whose outflow cannot be measured
-    ///         (operator or approval-for-all grants, ERC-1363 `approveAndCall`, ERC-827
-    ///         `increaseApprovalAndCall`), or with malformed calldata for an allowance call.
+    /// @notice Thrown when call `index` of a batch calls capped token `asset` with a function whose effect the safe
+    ///         does not measure: anything but `transfer`, `transferFrom`, `approve`, `increaseAllowance`,
+    ///         `increaseApproval`, `decreaseAllowance` and the extra selector the owners allowed for the token
+    ///         (e.g. `multicall`, `permit`, operator grants, ERC-1363 `approveAndCall`); or with an allowance call
+    ///         whose calldata is too short to name the spender.
+    /// @dev `selector` is 0x00000000 for calldata shorter than 4 bytes (a call to receive or fallback).
     error UnmeasurableCall(uint256 index, address asset, bytes4 selector);
-    /// @notice Thrown when a capped token's balance cannot be read while the batch calls that token.
+    /// @notice Thrown when call `index` of a batch calls `asset`, a capped token the owners quarantined, or calls other
+    ///         code (a contract that is neither the safe nor a capped token called with a measured function) while
+    ///         `asset` is quarantined: that code could move it, and its balance is no longer read.
+    error AssetQuarantined(uint256 index, address asset);
+    /// @notice Thrown when the balance of a capped token the batch could move (one it calls, or any capped token
+    ///         when it calls other code), or an allowance it granted on one, cannot be read.
     error BalanceUnreadable(address asset);
     /// @notice Thrown when a fast-tracked (no-delay) proposal would loosen the safe; loosening waits the full delay.
     error LooseningNeedsDelay(bytes4 selector);
@@ -348,6 +364,13 @@ interface ITreasurySafe {
     /// @notice Emitted when a loosening cap change (a higher limit, another period; limit 0 and period 0: removal)
     ///         is scheduled. The cap in force until `effectiveAt` stays in force until then.
     event CapChangeScheduled(address indexed asset, uint128 limit, uint32 period, uint64 effectiveAt);
+    /// @notice Emitted when the owners quarantine a capped token: its balance is no longer read and no batch may
+    ///         call it, until its cap is removed.
+    event CapQuarantined(address indexed asset);
+    /// @notice Emitted when the owners allow one more function on a capped token, in force from `effectiveAt`.
+    event SelectorAllowed(address indexed asset, bytes4 selector, uint64 effectiveAt);
+    /// @notice Emitted when the owners withdraw the extra function allowed on a capped token.
+    event SelectorDisallowed(address indexed asset);
 
     /// @notice Emitted at initialisation for the recovery address and backup, and when the recovery address in
     ///         force changes (a scheduled change written by the first sweep or acceptance at or after its time,
@@ -411,8 +434,9 @@ interface ITreasurySafe {
     /// @dev Approvals are the on-chain ones (if proposed on chain) plus `signatures`; each owner counts once.
     ///      Anyone may call. The eta is now + delay, or now if every call is a value-less self-call to a
     ///      fast-track function (removeOwner, changeThreshold, addGuardian, setCap, setDelay, setGrace,
-    ///      setFreezeDuration, freeze, rearmGuardians, unfreeze, cancel) whose arguments tighten the safe
-    ///      as it stands now; those setters re-check at execution and refuse to loosen.
+    ///      setFreezeDuration, freeze, rearmGuardians, unfreeze, cancel, quarantine, disallowSelector,
+    ///      useBackupRecovery, cancelRecoveryChange, addEvacuationAsset) whose arguments tighten the safe as it
+    ///      stands now; those setters re-check at execution and refuse to loosen.
     ///      While frozen only batches made solely of unfreeze/cancel self-calls may be queued.
     /// @param calls The batch.
     /// @param salt The proposal's salt.
@@ -425,7 +449,10 @@ interface ITreasurySafe {
 
     /// @notice Executes a ready proposal: every call must succeed and every cap hold, or nothing happens.
     /// @dev Anyone may call, from eta to expiresAt inclusive, while not frozen. A failing call reverts the
-    ///      whole execute and the proposal stays queued until it expires.
+    ///      whole execute and the proposal stays queued until it expires. Before any call runs, calls to capped
+    ///      tokens are checked (UnmeasurableCall, AssetQuarantined). A batch of self-calls only reads no balance;
+    ///      otherwise the native coin and each capped token the batch calls are measured, and every capped asset
+    ///      if the batch calls any other contract (refused while a token is quarantined, which is never read).
     /// @param calls The batch, as queued.
     /// @param salt The proposal's salt.
     /// @param epoch The epoch the proposal was approved under.
@@ -567,7 +594,27 @@ interface ITreasurySafe {
 
     /// @notice Removes a cap. Loosens: waits the delay, then is scheduled like a looser `setCap`: the asset stays
     ///         capped for one more period P of its cap, including for the batch that removes it.
+    /// @dev Always executable: a batch of self-calls reads no token, so not even a hostile capped token can block it.
     function removeCap(address asset) external;
+
+    /// @notice Quarantines a capped token: from now on its balance is never read, and no batch may call it or call
+    ///         other code, which could move it unmeasured (AssetQuarantined). Tightens: fast-tracked. For a token
+    ///         whose `balanceOf` lies, reverts or burns gas.
+    /// @dev Lasts until the cap is removed (`removeCap`, which waits the delay and a period; a batch of self-calls
+    ///      only, which reads nothing). Allowances the safe granted earlier stay as they are (they were charged when
+    ///      granted). Batches of self-calls, transfers to accounts without code and calls to other capped tokens
+    ///      still run. The native coin cannot be quarantined (InvalidCap).
+    function quarantine(address asset) external;
+
+    /// @notice Allows one more function on a capped token besides the measured ones, e.g. WETH's `withdraw`;
+    ///         replaces any extra selector allowed before. Loosens: waits the delay, then takes effect one period
+    ///         P of the cap later (SelectorAllowed). Selector 0x00000000 stands for calls to receive/fallback.
+    /// @dev The token's balance is still measured around such a call, but an allowance it grants is not: allowing
+    ///      a function that grants allowances (multicall, approveAndCall) is as loose as removing the cap.
+    function allowSelector(address asset, bytes4 selector) external;
+
+    /// @notice Withdraws the extra function allowed on a token (in force or not yet). Tightens: fast-tracked.
+    function disallowSelector(address asset) external;
 
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
@@ -594,6 +641,27 @@ interface ITreasurySafe {
 
     /// @notice The EIP-712 domain separator for this safe on this chain.
     function domainSeparator() external view returns (bytes32);
+
+    /// @notice The EIP-712 domain of this safe (ERC-5267), for wallets that show it before signing.
+    /// @return fields 0x0f: name, version, chainId and verifyingContract are set.
+    /// @return name "TreasurySafe".
+    /// @return version "1".
+    /// @return chainId This chain's id.
+    /// @return verifyingContract This safe.
+    /// @return salt Unused (zero).
+    /// @return extensions None.
+    function eip712Domain()
+        external
+        view
+        returns (
+            bytes1 fields,
+            string memory name,
+            string memory version,
+            uint256 chainId,
+            address verifyingContract,
+            bytes32 salt,
+            uint256[] memory extensions
+        );
 
     /// @notice A proposal's state now.
     function proposalState(bytes32 id) external view returns (ProposalState);
@@ -642,6 +710,12 @@ interface ITreasurySafe {
 
     /// @notice What may still leave now in `asset` (type(uint256).max if uncapped).
     function remainingCap(address asset) external view returns (uint256);
+
+    /// @notice What a batch may do with capped token `asset`.
+    /// @return quarantined Whether the token is quarantined (never read, never callable).
+    /// @return selector The extra function allowed on it besides the measured ones (meaningful if `from` != 0).
+    /// @return from When that extra function is allowed from (0: none).
+    function callPolicy(address asset) external view returns (bool quarantined, bytes4 selector, uint64 from);
 
     /// @notice The loosening change of `asset`'s cap that is scheduled and not yet in force (all zero if none).
     /// @return limit The new limit (0 together with period 0: the cap is to be removed).

@@ -391,6 +391,15 @@ contract CapAttacksTest is SafeUnitBase {
         token.rebase(2e18);
         token.rebase(0.5e18);
         assertEq(safe.remainingCap(address(token)), TOKEN_CAP);
+        // `rebase` is not a measured function: the owners allow it on this token (a loosening: the delay, then a
+        // period of the cap).
+        _queueAndExecute(
+            _selfCall(
+                abi.encodeCall(ITreasurySafe.allowSelector, (address(token), RebasingToken.rebase.selector))
+            ),
+            bytes32("allow")
+        );
+        vm.warp(_now() + 1 days);
         // The batch triggers a rebase that halves the safe's 500 balance (a 250 "outflow"), over the cap.
         ITreasurySafe.Call[] memory shrink =
             _one(address(token), 0, abi.encodeCall(RebasingToken.rebase, (0.25e18)));
@@ -486,12 +495,16 @@ contract CapAttacksTest is SafeUnitBase {
         );
         safe.execute(zero, bytes32("zero"), 0);
 
-        token.setPaused(true, true);
+        token.setPaused(true, false);
         vm.expectRevert(
             _callFailed(0, address(token), abi.encodeWithSelector(RevertingToken.Paused.selector))
         );
         _go();
         _assertState(pid, ITreasurySafe.ProposalState.Ready);
+        // Reads paused as well: the batch, which calls the token, is refused before it runs.
+        token.setPaused(true, true);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.BalanceUnreadable.selector, address(token)));
+        _go();
         // Others run although the capped token cannot even report a balance right now.
         safe.execute(eth, bytes32("eth"), 0);
         assertEq(recipient.balance, 1 ether);
@@ -511,9 +524,9 @@ contract CapAttacksTest is SafeUnitBase {
         RevertingToken token = new RevertingToken();
         token.mint(address(safe), 1000e18);
         _capToken(address(token));
-        // A call that succeeds while paused, touching the token.
-        _prepare(_one(address(token), 0, abi.encodeCall(RevertingToken.setBlocked, (stranger, false))), SALT);
-        token.setPaused(true, true);
+        // A transfer that succeeds while the token's reads fail.
+        _prepare(_transferCall(address(token), stranger, 1e18), SALT);
+        token.setPaused(false, true);
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.BalanceUnreadable.selector, address(token)));
         _go();
     }

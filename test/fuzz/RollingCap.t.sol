@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {RollingCap} from "../../contracts/libraries/RollingCap.sol";
 import {Test} from "forge-std/Test.sol";
 
-/// @notice Drives the RollingCap library exactly the way `TreasurySafe._consume` does, with one cap.
+/// @notice Drives the RollingCap library exactly the way `ITreasurySafe._consume` does, with one cap.
 contract RollingCapHarness {
     uint128 public immutable limit;
     uint32 public immutable period;

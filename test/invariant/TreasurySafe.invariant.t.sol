@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {TreasurySafeFactory} from "../../contracts/TreasurySafeFactory.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
+import {LyingToken} from "../mocks/LyingToken.sol";
 import {GuardianHandler} from "./handlers/GuardianHandler.sol";
 import {OwnerHandler} from "./handlers/OwnerHandler.sol";
 import {SpenderHandler} from "./handlers/SpenderHandler.sol";
@@ -77,14 +78,27 @@ contract TreasurySafeInvariantTest is Test {
         store.addCappedAsset(NATIVE, ETH_LIMIT, ETH_PERIOD, uint64(block.timestamp));
         store.addCappedAsset(address(tokenA), TOKEN_LIMIT, TOKEN_PERIOD, uint64(block.timestamp));
 
+        // Uncapped at first; configuration changes may cap it (then it lies), quarantine it or uncap it.
+        LyingToken liar = new LyingToken();
+        liar.mint(address(safe), 1e24);
+        liar.lieAbout(safe);
+
         spenderHandler = new SpenderHandler(safe, store, tokenA, tokenB);
         ownerHandler = new OwnerHandler(
-            safe, store, tokenA, tokenB, ownerKeys, guardianAddrs, address(spenderHandler), ETH_PERIOD
+            safe,
+            store,
+            tokenA,
+            tokenB,
+            ownerKeys,
+            guardianAddrs,
+            address(spenderHandler),
+            address(liar),
+            ETH_PERIOD
         );
         guardianHandler =
             new GuardianHandler(safe, store, tokenA, tokenB, guardianKeys, address(spenderHandler));
 
-        bytes4[] memory ownerSelectors = new bytes4[](9);
+        bytes4[] memory ownerSelectors = new bytes4[](10);
         ownerSelectors[0] = OwnerHandler.proposeEthTransfer.selector;
         ownerSelectors[1] = OwnerHandler.proposeTokenTransfer.selector;
         ownerSelectors[2] = OwnerHandler.proposeAllowance.selector;
@@ -94,6 +108,7 @@ contract TreasurySafeInvariantTest is Test {
         ownerSelectors[6] = OwnerHandler.execute.selector;
         ownerSelectors[7] = OwnerHandler.executeAllReady.selector;
         ownerSelectors[8] = OwnerHandler.warpToEdge.selector;
+        ownerSelectors[9] = OwnerHandler.blindFastTrack.selector;
         targetSelector(FuzzSelector({addr: address(ownerHandler), selectors: ownerSelectors}));
 
         bytes4[] memory guardianSelectors = new bytes4[](1);
@@ -135,7 +150,10 @@ contract TreasurySafeInvariantTest is Test {
     /// @notice (b) Every execution came from a queued batch, at least `delay` after it was queued (no delay
     ///         for a fast track), not after its expiry, not while frozen (but unfreeze/cancel batches), once.
     ///         (c) Executed and Cancelled never change; Queued never goes back to Proposed, Stale or Unknown.
+    ///         (g) No cap ever refuses a batch that cannot move its asset: a batch of self-calls (configuration,
+    ///         guardian removal, a cap's own removal), or one that neither calls the token nor runs other code.
     function invariant_timelockAndStateMachine() external view {
+        _assertNoViolation(store.LIVENESS());
         _assertNoViolation(store.TIMELOCK());
         _assertNoViolation(store.QUEUE());
         _assertNoViolation(store.STATE_MACHINE());
@@ -167,10 +185,19 @@ contract TreasurySafeInvariantTest is Test {
     /// @notice (d) The safe's balances fall only inside `execute`; pulls outside it spend an allowance that
     ///         was charged when granted. (e) Guardians never move funds nor change the configuration.
     ///         (f) 1 <= threshold <= owners <= 32, owners distinct and non-zero, isOwner agrees with getOwners.
+    ///         (h) Every cap's asset is the native coin or a contract other than the safe.
     function invariant_fundsAndOwnerSetIntegrity() external view {
         _assertNoViolation(store.OUTFLOW_OUTSIDE_EXECUTE());
         _assertNoViolation(store.GUARDIAN());
         _assertOwnerSetConsistent();
+        ITreasurySafe.CapView[] memory caps = safe.getConfig().caps;
+        for (uint256 i; i < caps.length; ++i) {
+            address asset = caps[i].asset;
+            assertTrue(
+                asset == NATIVE || (asset != address(safe) && asset.code.length != 0),
+                "a cap on the safe itself or on an address without code"
+            );
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -235,7 +262,7 @@ contract TreasurySafeInvariantTest is Test {
             uint256 a = r >> 8;
             uint256 b = r >> 72;
             uint256 c = r >> 136;
-            uint256 kind = r % 12;
+            uint256 kind = r % 13;
             if (kind == 0) ownerHandler.proposeEthTransfer(a, b, c, r & 256 != 0, c >> 8);
             else if (kind == 1) ownerHandler.proposeTokenTransfer(a, b, r & 256 != 0, c);
             else if (kind == 2) ownerHandler.proposeAllowance(a, b, c, r & 256 != 0, c >> 8);
@@ -246,6 +273,7 @@ contract TreasurySafeInvariantTest is Test {
             else if (kind == 8) ownerHandler.executeAllReady(a);
             else if (kind == 9) guardianHandler.act(a, b, c);
             else if (kind == 10) spenderHandler.pull(a, b);
+            else if (kind == 12) ownerHandler.blindFastTrack(a, b);
             else ownerHandler.warpToEdge(a, b);
         }
         emit log_named_uint("proposals", store.proposalCount());

@@ -2,7 +2,7 @@
 pragma solidity 0.8.37;
 
 /// @notice A plain ERC-20 for tests, with an optional fee on transfer (charged to the recipient's side,
-///         burnt) and `increaseAllowance` / `increaseApproval`. Anyone may mint.
+///         burnt) and `increaseAllowance` / `increaseApproval` / `decreaseAllowance`. Anyone may mint.
 /// @dev Modelled on solmate's weird-tokens fixtures: small, readable, one behaviour per knob.
 contract MockERC20 {
     string public name;
@@ -44,6 +44,10 @@ contract MockERC20 {
 
     function increaseApproval(address spender, uint256 added) external returns (bool) {
         return approve(spender, allowance[msg.sender][spender] + added);
+    }
+
+    function decreaseAllowance(address spender, uint256 subtracted) external returns (bool) {
+        return approve(spender, allowance[msg.sender][spender] - subtracted);
     }
 
     function transfer(address to, uint256 amount) public virtual returns (bool) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-/// @notice A token that reverts: when paused (every transfer, and `balanceOf` too if `pauseReads`),
+/// @notice A token that reverts: when paused (every transfer), when reads are paused (`balanceOf`),
 ///         for blocklisted senders or recipients, and on zero-amount transfers (LEND style).
 contract RevertingToken {
     error Paused();
@@ -27,7 +27,7 @@ contract RevertingToken {
     }
 
     function balanceOf(address account) external view returns (uint256) {
-        if (paused && pauseReads) revert Paused();
+        if (pauseReads) revert Paused();
         return _balances[account];
     }
 

@@ -273,7 +273,7 @@ contract CapsTest is SafeUnitBase {
     //////////////////////////////////////////////////////////////*/
 
     function test_setCap_NewAssetOnFastTrack() public {
-        address asset = makeAddr("asset");
+        address asset = address(new MockERC20("Asset", "AST", 18));
         _prepareSelf(abi.encodeCall(ITreasurySafe.setCap, (asset, 5, 2 days)));
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.CapSet(asset, 5, 2 days);
@@ -439,6 +439,8 @@ contract CapsTest is SafeUnitBase {
         // Two caps exist (ETH and the token); 14 more fit, the 15th call is one too many.
         ITreasurySafe.Call[] memory c = new ITreasurySafe.Call[](15);
         for (uint160 i; i < 15; ++i) {
+            // A cap's asset must have code.
+            vm.etch(address(0x3000 + i), hex"00");
             c[i] = ITreasurySafe.Call({
                 target: address(safe),
                 value: 0,

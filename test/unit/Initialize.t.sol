@@ -338,6 +338,15 @@ contract InitializeTest is SafeUnitBase {
         factory.createSafe(cfg, 0);
     }
 
+    function test_RevertWhen_CapAssetHasNoCode() public {
+        address noCode = makeAddr("noCode");
+        cfg.caps[0].asset = noCode;
+        vm.expectRevert(
+            abi.encodeWithSelector(ITreasurySafe.InvalidCap.selector, noCode, ETH_CAP, CAP_PERIOD)
+        );
+        factory.createSafe(cfg, 0);
+    }
+
     function test_RevertWhen_CapLimitZero() public {
         cfg.caps[0].limit = 0;
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidCap.selector, NATIVE, 0, CAP_PERIOD));
@@ -368,6 +377,8 @@ contract InitializeTest is SafeUnitBase {
 
     function test_RevertWhen_TooManyCaps() public {
         for (uint160 i; i < 16; ++i) {
+            // A cap's asset must have code.
+            vm.etch(address(0x3000 + i), hex"00");
             cfg.caps.push(ITreasurySafe.CapConfig({asset: address(0x3000 + i), limit: 1, period: 1 days}));
         }
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.TooManyCaps.selector, 16));

@@ -5,7 +5,7 @@
 use super::propose::{MakeOpts, create};
 use crate::{
     context::Ctx, contracts::ITreasurySafe, exit::Failure, flow::Source, opts::SendOpts,
-    output::Outcome, tx,
+    output::Outcome, state::ProposalState, tx,
 };
 use alloy::{
     primitives::{Address, B256, Bytes, U256},
@@ -56,24 +56,39 @@ impl CancelArgs {
                 .into());
         }
         let (signing, from) = ctx.connect_signer_to(&chain, &self.send.wallet).await?;
-        if safe.isGuardian(from).call().await? {
-            let bound = ITreasurySafe::new(safe_ref.address, signing.provider.clone());
-            let call = bound.cancel(id).from(from);
-            let mined =
-                tx::transact(&ctx.out, &signing, "cancel", &call, self.send.tx.dry_run).await?;
-            let text = match &mined {
-                Some(m) => format!("cancelled {id} as guardian {from} in {}", m.hash),
-                None => format!("dry run: guardian {from} can cancel {id}"),
-            };
-            return Outcome::new(&CancelReport { id, guardian: from, transaction: mined }, text);
-        }
-        if !safe.isOwner(from).call().await? {
+        let guardian = safe.isGuardian(from).call().await?;
+        if !guardian && !safe.isOwner(from).call().await? {
             return Err(Failure::bad_input(format!(
                 "{from} is neither a guardian nor an owner of {}",
                 safe_ref.address
             ))
             .fix("cancel with a guardian's key, or sign the owners' cancel proposal with an owner's key")
             .into());
+        }
+        let state = crate::state::from_contract(safe.proposalState(id).call().await?)?;
+        if state.is_final() {
+            return Err(Failure::bad_input(format!("{id} cannot be cancelled: it is {state}"))
+                .fix("nothing to cancel: it can no longer execute")
+                .into());
+        }
+        if guardian && state == ProposalState::Unknown {
+            return Err(Failure::bad_input(format!(
+                "{id} is neither proposed nor queued on {}: a guardian cancels only what is on chain",
+                safe_ref.address
+            ))
+            .fix("check the id (tsafe status lists the proposals); owners can void an id never seen on chain with `tsafe cancel ID` signed by M owners")
+            .into());
+        }
+        if guardian {
+            let bound = ITreasurySafe::new(safe_ref.address, signing.provider.clone());
+            let call = bound.cancel(id).from(from);
+            let mined =
+                tx::transact_with(&ctx.out, &signing, "cancel", &call, &self.send.tx).await?;
+            let text = match &mined {
+                Some(m) => format!("cancelled {id} as guardian {from} in {}", m.hash),
+                None => format!("dry run: guardian {from} can cancel {id}"),
+            };
+            return Outcome::new(&CancelReport { id, guardian: from, transaction: mined }, text);
         }
         ctx.out.status(format!(
             "{from} is an owner: writing the owners' cancel proposal (fast track: M owners queue and execute it at once)"

@@ -1,7 +1,7 @@
 //! `tsafe demo`: the whole story on a throwaway anvil, narrated on stderr.
 //!
 //! Deploy, propose, co-sign, queue, early execute refused, time passes, execute, cap refusal,
-//! guardian freeze blocks, owners unfreeze. Every refusal is the contract's own revert, decoded.
+//! guardian freeze blocks, owners unfreeze, a watcher cancels an unannounced drain on its own. Every refusal is the contract's own revert, decoded.
 //! Exits 0 only if every step behaved as the story says.
 
 use super::devnet::{dev_chain, setup_dev_safe, spawn_anvil};
@@ -268,5 +268,29 @@ async fn story_run(s: &mut Story<'_>) -> Result<()> {
     s.record(
         "unfrozen with no delay (unfreeze and cancel are the only batches allowed while frozen)",
     );
+
+    s.step(
+        "watch",
+        "A watcher with the guardian key sees an unannounced drain queued and cancels it",
+    );
+    let drain = transfer(recipient, parse_ether("9")?);
+    let salt6 = B256::with_last_byte(6);
+    let (id, sigs) = s.sign(&drain, salt6, &[0, 1]).await?;
+    let q6 = safe.queue(drain, salt6, sigs).from(dev.owners[0]);
+    tx::transact(s.out, &s.chain, "queue (the drain)", &q6, false).await?;
+    let cancelled = crate::watch::demo_cancel(
+        *s.out,
+        &s.chain.rpc_url,
+        *safe.address(),
+        super::devnet::DEV_KEYS[3],
+        id,
+    )
+    .await?;
+    if !cancelled {
+        return Err(
+            Failure::new(ExitKind::Error, format!("the watcher did not cancel {id}")).into()
+        );
+    }
+    s.record(format!("proposal {id} cancelled by the watcher before its eta, on its own"));
     Ok(())
 }

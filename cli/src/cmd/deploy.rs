@@ -199,17 +199,36 @@ impl DeployArgs {
                 .into());
             }
             ctx.out.status(format!("deploying the safe at {predicted} (chain {})", chain.chain_id));
-            (predicted, tx::transact(&ctx.out, &chain, "createSafe", &call, self.tx.dry_run).await?)
+            (predicted, tx::transact_with(&ctx.out, &chain, "createSafe", &call, &self.tx).await?)
         };
 
-        if let (Some(name), Some(_)) = (&self.name, &mined) {
+        if let (Some(name), Some(m)) = (&self.name, &mined) {
             let mut config = ctx.config.clone();
+            // The network: the one named, else one of the config's with this node's URL (a URL
+            // given on the command line is not written to the file: it may hold an API key).
+            let network = self.rpc.network.clone().or_else(|| {
+                config
+                    .networks
+                    .iter()
+                    .find(|(_, n)| n.rpc_url == chain.rpc_url)
+                    .map(|(name, _)| name.clone())
+            });
             config.safes.insert(
                 name.clone(),
-                SafeEntry { address: safe, network: self.rpc.network.clone() },
+                SafeEntry {
+                    address: safe,
+                    network,
+                    chain_id: Some(chain.chain_id),
+                    deployed_block: m.block,
+                },
             );
             config.save(&ctx.config_path)?;
-            ctx.out.status(format!("saved as {name:?} in {}", ctx.config_path.display()));
+            ctx.out.status(format!(
+                "saved as {name:?} in {} (chain {}, deployed in block {})",
+                ctx.config_path.display(),
+                chain.chain_id,
+                m.block.map_or_else(|| "?".to_owned(), |b| b.to_string())
+            ));
         }
         let text = match &mined {
             Some(m) => {

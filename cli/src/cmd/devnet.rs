@@ -210,7 +210,12 @@ impl DevnetArgs {
         );
         config.safes.insert(
             "devnet".into(),
-            SafeEntry { address: dev.safe, network: Some("devnet".into()) },
+            SafeEntry {
+                address: dev.safe,
+                network: Some("devnet".into()),
+                chain_id: Some(chain.chain_id),
+                deployed_block: None,
+            },
         );
         if config.default_network.is_none() {
             config.default_network = Some("devnet".into());
@@ -230,7 +235,10 @@ impl DevnetArgs {
              tsafe queue p.json --private-key {k1}\n  \
              tsafe execute p.json --wait --private-key {k1}\n  \
              tsafe propose --safe devnet --token {token} --to 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc --amount 1500 --private-key {k0}\n  \
-             tsafe freeze --safe devnet --private-key {k3}",
+             tsafe freeze --safe devnet --private-key {k3}\n\n\
+             watch it (cancels anything queued that is not announced; see docs/watch.md):\n  \
+             printf '[[safe]]\\naddress = \"{safe}\"\\nrpc_urls = [\"{url}\"]\\n[[rule]]\\nname = \"deny\"\\nkind = \"expect\"\\nseverity = \"critical\"\\naction = \"cancel\"\\n' > watch.toml\n  \
+             tsafe watch watch.toml --private-key {k3}",
             token = dev.token,
             chain = chain.chain_id,
             safe = dev.safe,
@@ -244,10 +252,28 @@ impl DevnetArgs {
             // The report goes out now (text, or the JSON envelope); anvil lives until Ctrl-C.
             ctx.out.success("devnet", &outcome)?;
             outcome.printed = true;
-            ctx.out.status("anvil is running; press Ctrl-C to stop it");
-            tokio::signal::ctrl_c().await?;
+            ctx.out.status("anvil is running; press Ctrl-C (or send SIGTERM) to stop it");
+            stop_requested().await?;
             drop(anvil);
         }
         Ok(outcome)
+    }
+}
+
+/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM (what `kill`, systemd and container runtimes
+/// send), so anvil is stopped either way.
+async fn stop_requested() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
     }
 }

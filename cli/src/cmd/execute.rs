@@ -8,6 +8,7 @@ use crate::{
     flow::{self, Source},
     opts::SendOpts,
     output::Outcome,
+    state::ProposalState,
     tx, units,
 };
 use alloy::primitives::B256;
@@ -52,10 +53,26 @@ impl ExecuteArgs {
             crate::contracts::ITreasurySafe::new(r.safe_ref.address, signing.provider.clone());
         let mut queued_first = None;
         let mut eta = report.onchain.eta;
-        match report.onchain.state.as_str() {
-            "Queued" | "Ready" => {}
-            "Unknown" | "Proposed" | "Stale" if report.decoded.fast_track => {
-                super::queue::check_queueable(&report)?;
+        let source = &self.proposal[0];
+        let state = report.onchain.state;
+        match state {
+            ProposalState::Queued | ProposalState::Ready => {}
+            ProposalState::Unknown | ProposalState::Proposed | ProposalState::Stale
+                if report.decoded.fast_track =>
+            {
+                super::queue::check_queueable(&report, source, &r.safe_ref)?;
+                // Queue and execute simulated together first: queue is never sent for a batch
+                // whose execute would revert.
+                flow::check_runs(
+                    out,
+                    &r.chain,
+                    r.safe_ref.address,
+                    &r.loaded,
+                    Some(from),
+                    "execute",
+                    true,
+                )
+                .await?;
                 out.status(format!("{id} is fast-tracked and not queued yet: queueing it first"));
                 let call = safe
                     .queue(
@@ -65,31 +82,34 @@ impl ExecuteArgs {
                     )
                     .from(from);
                 queued_first =
-                    tx::transact(out, &signing, "queue", &call, self.send.tx.dry_run).await?;
+                    tx::transact_with(out, &signing, "queue", &call, &self.send.tx).await?;
                 if queued_first.is_none() {
                     return dry_run_outcome(id, from, true);
                 }
                 eta = r.safe.getProposal(id).call().await?.eta;
             }
-            "Unknown" | "Proposed" | "Stale" => {
+            ProposalState::Unknown | ProposalState::Proposed | ProposalState::Stale => {
                 return Err(Failure::new(
                     ExitKind::NotReady,
-                    format!("{id} is not queued yet (state {})", report.onchain.state),
+                    format!("{id} is not queued yet (state {state})"),
                 )
-                .fix(format!("queue it first: tsafe queue {}", self.proposal[0]))
+                .fix(format!(
+                    "queue it first: {}",
+                    flow::next_command("queue", source, &r.safe_ref, "")
+                ))
                 .into());
             }
-            "Executed" => {
+            ProposalState::Executed => {
                 return Err(Failure::bad_input(format!("{id} was already executed"))
                     .fix("nothing to do: a proposal executes at most once")
                     .into());
             }
-            "Cancelled" => {
+            ProposalState::Cancelled => {
                 return Err(Failure::bad_input(format!("{id} was cancelled"))
                     .fix("propose the batch again with a new salt if it is still wanted")
                     .into());
             }
-            "Expired" => {
+            ProposalState::Expired => {
                 return Err(Failure::bad_input(format!(
                     "{id} expired: its grace period ended at {} unexecuted",
                     units::format_utc(report.onchain.expires_at)
@@ -97,12 +117,10 @@ impl ExecuteArgs {
                 .fix("propose the batch again with a new salt, and execute it within the grace period")
                 .into());
             }
-            other => {
-                return Err(
-                    Failure::bad_input(format!("{id} is in an unexpected state {other}")).into()
-                );
-            }
         }
+        // What the owners approved may mean something else against the configuration now (an
+        // owner addition that resets a threshold raised since): say so and ask.
+        confirm_changed_warnings(ctx, &r, &report).await?;
         let now = crate::cmd::status::chain_now(&r.chain).await?;
         if now < eta {
             if !self.wait {
@@ -115,15 +133,15 @@ impl ExecuteArgs {
                     ),
                 )
                 .fix(format!(
-                    "run it again then, or pass --wait to count down: tsafe execute {} --wait",
-                    self.proposal[0]
+                    "run it again then, or pass --wait to count down: {}",
+                    flow::next_command("execute", source, &r.safe_ref, "--wait")
                 ))
                 .into());
             }
             wait_for_eta(ctx, &r.chain, eta).await?;
         }
         let call = safe.execute(r.loaded.calls.clone(), r.loaded.salt, r.loaded.epoch).from(from);
-        let mined = tx::transact(out, &signing, "execute", &call, self.send.tx.dry_run).await?;
+        let mined = tx::transact_with(out, &signing, "execute", &call, &self.send.tx).await?;
         let Some(m) = mined else { return dry_run_outcome(id, from, false) };
         let mut text = format!("executed {id} in {}", m.hash);
         for o in &report.decoded.outflows {
@@ -147,6 +165,42 @@ fn dry_run_outcome(id: B256, from: alloy::primitives::Address, queue: bool) -> R
         &ExecuteReport { id, queued_first: None, transaction: None, outflows: Vec::new() },
         format!("dry run: {from} can {what} {id}; nothing was sent"),
     )
+}
+
+/// Shows the warnings that are new since the proposal was queued (recomputed against the
+/// configuration now) and asks before executing, unless `--yes`.
+async fn confirm_changed_warnings(
+    ctx: &Ctx,
+    r: &flow::Resolved,
+    report: &flow::ProposalReport,
+) -> Result<()> {
+    let out = &ctx.out;
+    let (warnings, why) =
+        match flow::warnings_since_queued(&r.chain, &r.safe, r.safe_ref.from_block(), &r.loaded)
+            .await
+        {
+            Ok(w) => (w, None),
+            Err(why) => (report.decoded.all_warnings().cloned().collect(), Some(why)),
+        };
+    if warnings.is_empty() {
+        return Ok(());
+    }
+    match &why {
+        None => out.warn("the safe's configuration changed since this proposal was queued; against the configuration now:"),
+        Some(why) => out.warn(format!("{why}; every warning against the configuration now:")),
+    }
+    for w in &warnings {
+        out.warn(format!("  {}", w.message));
+    }
+    let question = format!(
+        "execute {} despite {} warning(s) that changed since it was queued?",
+        r.loaded.id(),
+        warnings.len()
+    );
+    if !out.confirm(ctx.yes, &question)? {
+        return Err(Failure::bad_input("not executed: declined at the prompt").into());
+    }
+    Ok(())
 }
 
 /// Counts down on stderr until the chain's latest block is at or past `eta`.

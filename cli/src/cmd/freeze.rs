@@ -40,7 +40,7 @@ impl FreezeArgs {
             .into());
         }
         let call = safe.freeze().from(from);
-        let mined = tx::transact(&ctx.out, &chain, "freeze", &call, self.send.tx.dry_run).await?;
+        let mined = tx::transact_with(&ctx.out, &chain, "freeze", &call, &self.send.tx).await?;
         let frozen_until =
             if mined.is_some() { Some(safe.frozenUntil().call().await?) } else { None };
         let text = match (&mined, frozen_until) {

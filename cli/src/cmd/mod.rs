@@ -15,6 +15,7 @@ pub mod queue;
 pub mod show;
 pub mod sign;
 pub mod status;
+pub mod watch;
 
 use crate::{context::Ctx, output::Outcome};
 use clap::Subcommand;
@@ -48,6 +49,8 @@ pub enum Command {
     Freeze(freeze::FreezeArgs),
     /// Configuration, freeze state, caps left and proposals with countdowns.
     Status(status::StatusArgs),
+    /// Follow safes, alert exactly once on every rule broken, cancel or freeze as a guardian.
+    Watch(Box<watch::WatchArgs>),
     /// Run the narrated end-to-end story on a throwaway local chain.
     Demo(demo::DemoArgs),
     /// Print shell completions.
@@ -71,6 +74,7 @@ impl Command {
             Self::Deploy(_) => "deploy",
             Self::Freeze(_) => "freeze",
             Self::Status(_) => "status",
+            Self::Watch(_) => "watch",
             Self::Demo(_) => "demo",
             Self::Completions(_) => "completions",
         }
@@ -93,6 +97,7 @@ impl Command {
             Self::Deploy(args) => args.run(ctx).await,
             Self::Freeze(args) => args.run(ctx).await,
             Self::Status(args) => args.run(ctx).await,
+            Self::Watch(args) => args.run(ctx).await,
             Self::Demo(args) => args.run(ctx).await,
             Self::Completions(args) => args.run(),
         }

@@ -133,6 +133,12 @@ pub struct MakeOpts {
     /// only with --out.
     #[arg(long)]
     pub onchain: bool,
+    /// The safe's name in the config, for the commands printed next (set by the command).
+    #[arg(skip)]
+    pub safe_name: Option<String>,
+    /// The `--call` signatures used, recorded in the file for co-signers (set by the command).
+    #[arg(skip)]
+    pub functions: Vec<String>,
 }
 
 /// Arguments of `tsafe propose`.
@@ -432,6 +438,7 @@ impl ProposeArgs {
         if self.call.is_set() {
             calls.push(self.call.build(&chain, "").await?);
         }
+        let mut batch_functions = Vec::new();
         if let Some(path) = &self.batch {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 Failure::bad_input(format!("cannot read --batch {}: {e}", path.display()))
@@ -443,6 +450,7 @@ impl ProposeArgs {
             })?;
             for (i, spec) in batch.call.iter().enumerate() {
                 calls.push(spec.build(&chain, &format!("--batch call #{} ", i + 1)).await?);
+                batch_functions.extend(spec.sig.clone());
             }
         }
         calls.extend(self.change.build(&chain, &safe).await?);
@@ -451,6 +459,10 @@ impl ProposeArgs {
                 .fix("give a transfer (--to --value, or --token --to --amount), a call (--to --call SIG ARGS), --batch FILE, or a configuration change (see --help)")
                 .into());
         }
+        let mut functions: Vec<String> =
+            appended.as_ref().map(|f| f.functions().to_vec()).unwrap_or_default();
+        functions.extend(self.call.sig.clone());
+        functions.extend(batch_functions);
         let (salt, description, out) = match (&appended, &self.append) {
             (Some(file), Some(path)) => (
                 file.salt(),
@@ -471,6 +483,8 @@ impl ProposeArgs {
             out,
             description,
             force: self.make.force || self.append.is_some(),
+            safe_name: safe_ref.name.clone(),
+            functions,
             ..self.make.clone()
         };
         create(ctx, &chain, &safe, &self.send.wallet, &self.send.tx, calls, salt, &make).await
@@ -501,6 +515,12 @@ pub async fn create(
         make.description.clone(),
     )
     .map_err(flow::proposal_failure)?;
+    for text in &make.functions {
+        file.add_function(text).map_err(|e| {
+            Failure::bad_input(format!("--call {text:?}: {e}"))
+                .fix("write the function exactly as the data encodes it")
+        })?;
+    }
     let id = file.id();
     // The path only names the file in messages; it is written below.
     let path = make
@@ -510,6 +530,20 @@ pub async fn create(
     let mut report =
         flow::report(chain, safe, &Loaded::from_file(path.clone(), file.clone())).await?;
     flow::warn_all(out, &report);
+    // The whole life simulated (propose, approvals, queue, execute at the eta) before anything is
+    // signed, written or sent: owners must not wait out a delay to meet a revert.
+    report.simulation = Some(
+        flow::check_runs(
+            out,
+            chain,
+            *safe.address(),
+            &Loaded::from_file(path.clone(), file.clone()),
+            None,
+            "propose",
+            false,
+        )
+        .await?,
+    );
 
     let mut signer = None;
     let mut transaction = None;
@@ -523,7 +557,7 @@ pub async fn create(
         }
         let bound = crate::contracts::ITreasurySafe::new(*safe.address(), signing.provider.clone());
         let call = bound.propose(calls, salt).from(from);
-        transaction = tx::transact(out, &signing, "propose", &call, txo.dry_run).await?;
+        transaction = tx::transact_with(out, &signing, "propose", &call, txo).await?;
         signer = Some(from);
     } else if wallet.is_set() {
         let (who, _) = flow::sign_into(chain, safe, wallet, &mut file).await?;
@@ -554,8 +588,15 @@ pub async fn create(
         }
         (None, Some(m)) => {
             text.push_str(&format!("\nproposed on chain in {}\n", m.hash));
+            let safe_ref = crate::context::SafeRef {
+                name: make.safe_name.clone(),
+                ..crate::context::SafeRef::address(*safe.address())
+            };
+            let source = flow::Source::Id(id);
             text.push_str(&format!(
-                "next      other owners: tsafe approve {id}; then: tsafe queue {id}\n"
+                "next      other owners: {}; then: {}\n",
+                flow::next_command("approve", &source, &safe_ref, ""),
+                flow::next_command("queue", &source, &safe_ref, "")
             ));
         }
         (None, None) => text.push_str("\ndry run: nothing written, nothing sent\n"),

@@ -8,6 +8,7 @@ use crate::{
     flow::{self, Source},
     opts::SendOpts,
     output::Outcome,
+    state::ProposalState,
     tx, units,
 };
 use alloy::primitives::B256;
@@ -34,23 +35,31 @@ struct QueueReport {
     expires_at: u64,
     fast_track: bool,
     approvals: usize,
+    simulation: flow::SimulationReport,
     transaction: Option<tx::Mined>,
 }
 
-/// Refuses a proposal that cannot be queued, with the reason and what to do.
-pub fn check_queueable(report: &flow::ProposalReport) -> Result<()> {
-    let state = report.onchain.state.as_str();
+/// Refuses a proposal that cannot be queued, with the reason and what to do (commands printed as
+/// they can be run: `--safe` follows an id).
+pub fn check_queueable(
+    report: &flow::ProposalReport,
+    source: &Source,
+    safe: &crate::context::SafeRef,
+) -> Result<()> {
+    let state = report.onchain.state;
     let id = report.id;
     match state {
-        "Unknown" | "Proposed" => {}
-        "Queued" | "Ready" => {
+        ProposalState::Unknown | ProposalState::Proposed | ProposalState::Stale => {}
+        ProposalState::Queued | ProposalState::Ready => {
             return Err(Failure::bad_input(format!("{id} is already queued (state {state})"))
-                .fix(format!("execute it once ready: tsafe execute {id}"))
+                .fix(format!(
+                    "execute it once ready: {}",
+                    flow::next_command("execute", source, safe, "")
+                ))
                 .into());
         }
-        "Stale" => {}
-        other => {
-            return Err(Failure::bad_input(format!("{id} cannot be queued: it is {other}"))
+        ProposalState::Expired | ProposalState::Executed | ProposalState::Cancelled => {
+            return Err(Failure::bad_input(format!("{id} cannot be queued: it is {state}"))
                 .fix("propose the batch again with a new salt if it is still wanted")
                 .into());
         }
@@ -64,13 +73,17 @@ pub fn check_queueable(report: &flow::ProposalReport) -> Result<()> {
         .into());
     }
     let have = flow::counted(report);
-    let need = report.threshold.parse::<usize>().unwrap_or(usize::MAX);
+    let need = usize::try_from(report.threshold).unwrap_or(usize::MAX);
     if have < need {
+        let approve = match source {
+            Source::Id(_) => flow::next_command("approve", source, safe, ""),
+            Source::File(_) => "tsafe sign FILE".to_owned(),
+        };
         return Err(Failure::new(
             ExitKind::NotReady,
-            format!("{id} has {have} owner approval(s), the safe needs {need}"),
+            format!("{id} has too few owner approvals: have {have}, need {need}"),
         )
-        .fix("have more owners sign the file (tsafe sign FILE) or approve on chain (tsafe approve ID), then queue again")
+        .fix(format!("have more owners sign the file (tsafe sign FILE) or approve on chain ({approve}), then queue again"))
         .into());
     }
     Ok(())
@@ -82,8 +95,20 @@ impl QueueArgs {
         let r = flow::resolve(ctx, &self.send.safe, &self.send.rpc, &self.proposal).await?;
         let report = flow::report(&r.chain, &r.safe, &r.loaded).await?;
         flow::warn_all(&ctx.out, &report);
-        check_queueable(&report)?;
+        check_queueable(&report, &self.proposal[0], &r.safe_ref)?;
         let (signing, from) = ctx.connect_signer_to(&r.chain, &self.send.wallet).await?;
+        // Queue and execute at the eta simulated together: a batch that can never run is not
+        // queued (a revert that depends on the moment, such as a cap, is a warning).
+        let simulation = flow::check_runs(
+            &ctx.out,
+            &r.chain,
+            r.safe_ref.address,
+            &r.loaded,
+            Some(from),
+            "queue",
+            false,
+        )
+        .await?;
         let safe =
             crate::contracts::ITreasurySafe::new(r.safe_ref.address, signing.provider.clone());
         let call = safe
@@ -93,23 +118,25 @@ impl QueueArgs {
                 flow::owner_signatures(&r.loaded, &report),
             )
             .from(from);
-        let mined = tx::transact(&ctx.out, &signing, "queue", &call, self.send.tx.dry_run).await?;
+        let mined = tx::transact_with(&ctx.out, &signing, "queue", &call, &self.send.tx).await?;
         let id = r.loaded.id();
         let view = r.safe.getProposal(id).call().await?;
         let now = crate::cmd::status::chain_now(&r.chain).await?;
         let text = match &mined {
             None => format!("dry run: {id} can be queued by {from}; nothing was sent"),
             Some(m) if view.fastTrack => format!(
-                "queued {id} in {} (fast track): executable now, until {}\nnext      tsafe execute {}",
-                m.hash, view.expiresAt, self.proposal[0]
+                "queued {id} in {} (fast track): executable now, until {}\nnext      {}",
+                m.hash,
+                units::format_utc(view.expiresAt),
+                flow::next_command("execute", &self.proposal[0], &r.safe_ref, "")
             ),
             Some(m) => format!(
-                "queued {id} in {}\neta       {} (in {}); executable until {}\nnext      tsafe execute {} --wait",
+                "queued {id} in {}\neta       {} (in {}); executable until {}\nnext      {}",
                 m.hash,
                 units::format_utc(view.eta),
                 units::format_duration(view.eta.saturating_sub(now)),
                 units::format_utc(view.expiresAt),
-                self.proposal[0]
+                flow::next_command("execute", &self.proposal[0], &r.safe_ref, "--wait")
             ),
         };
         Outcome::new(
@@ -119,6 +146,7 @@ impl QueueArgs {
                 expires_at: view.expiresAt,
                 fast_track: view.fastTrack,
                 approvals: flow::counted(&report),
+                simulation,
                 transaction: mined,
             },
             text,

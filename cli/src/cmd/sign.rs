@@ -25,6 +25,14 @@ pub struct SignArgs {
     /// Copies of the same proposal signed by other owners: their signatures are added first.
     #[arg(long, value_name = "FILE")]
     pub merge: Vec<PathBuf>,
+    /// Remove this signer's signature from the file (nothing is signed; no node needed).
+    #[arg(long, value_name = "SIGNER", conflicts_with_all = ["merge", "offline"])]
+    pub remove: Option<alloy::primitives::Address>,
+    /// Sign with no node (an air-gapped signer): the chain id, safe, epoch and domain come from
+    /// the file; what needs the chain (owners, state, simulation) is listed as not checked and is
+    /// checked by `queue` later.
+    #[arg(long)]
+    pub offline: bool,
     #[command(flatten)]
     pub send: SendOpts,
 }
@@ -41,10 +49,45 @@ struct SignReport {
     written: bool,
 }
 
+/// Refuses to sign what a signature can no longer help: a proposal executed, cancelled or expired,
+/// one already queued, or one made under an older epoch.
+fn check_signable(report: &flow::ProposalReport, file: &std::path::Path) -> Result<()> {
+    let (id, state) = (report.id, report.onchain.state);
+    if state.is_final() {
+        return Err(Failure::bad_input(format!(
+            "not signed: {id} is {state}, so no signature can ever count; the file is unchanged"
+        ))
+        .fix("propose the batch again (tsafe propose) if it is still wanted")
+        .into());
+    }
+    if state.is_queued() {
+        return Err(Failure::bad_input(format!(
+            "not signed: {id} is already queued ({state}), approvals are no longer needed; the file is unchanged"
+        ))
+        .fix(format!("execute it once ready: tsafe execute {}", file.display()))
+        .into());
+    }
+    if report.epoch != report.onchain.safe_epoch {
+        return Err(Failure::bad_input(format!(
+            "not signed: {id} was made under epoch {}, but the safe is at epoch {} (owners or threshold changed): no approval of it can count; the file is unchanged",
+            report.epoch, report.onchain.safe_epoch
+        ))
+        .fix("propose the same calls again (tsafe propose) and sign the new file")
+        .into());
+    }
+    Ok(())
+}
+
 impl SignArgs {
     /// Shows, confirms, signs, saves.
     pub async fn run(self, ctx: &Ctx) -> Result<Outcome> {
         let out = &ctx.out;
+        if let Some(signer) = self.remove {
+            return self.remove(signer);
+        }
+        if self.offline {
+            return self.run_offline(ctx).await;
+        }
         let mut sources = vec![Source::File(self.file.clone())];
         sources.extend(self.merge.iter().cloned().map(Source::File));
         let r = flow::resolve(ctx, &self.send.safe, &self.send.rpc, &sources).await?;
@@ -57,6 +100,15 @@ impl SignArgs {
                 .into());
         }
         let mut report = flow::report(&r.chain, &r.safe, &r.loaded).await?;
+        if self.send.wallet.is_set() {
+            check_signable(&report, &self.file)?;
+            // The whole remaining life simulated before anything is signed: a batch that can
+            // never run is refused with its decoded reason.
+            report.simulation = Some(
+                flow::check_runs(out, &r.chain, r.safe_ref.address, &r.loaded, None, "sign", false)
+                    .await?,
+            );
+        }
         let warnings = report.decoded.all_warnings().count();
         // What is about to be signed, on stderr before the prompt; skipped only when the caller
         // both answered yes in advance and asked for no narration (`-y` with `-q` or `--json`).
@@ -92,7 +144,7 @@ impl SignArgs {
         let signed = flow::Loaded::from_file(self.file.clone(), file);
         flow::refresh(&r.chain, &r.safe, &signed, &mut report).await?;
         let have = flow::counted(&report);
-        let need = report.threshold.clone();
+        let need = report.threshold;
         let mut text = String::new();
         match (signer, update) {
             (Some(who), Some(SignatureUpdate::Unchanged)) => {
@@ -104,25 +156,156 @@ impl SignArgs {
         if !self.merge.is_empty() {
             text.push_str(&format!("merged signatures from {} file(s)\n", self.merge.len()));
         }
-        text.push_str(&format!("approvals {have} of {need}"));
-        let enough = need.parse::<usize>().is_ok_and(|n| have >= n);
-        if enough {
+        text.push_str(&format!("approvals have {have}, need {need}"));
+        let enough = u64::try_from(have).is_ok_and(|h| h >= need);
+        let state = report.onchain.state;
+        if state.is_queued() || state.is_final() {
+            text.push_str(&format!(" (the proposal is {state})\n"));
+        } else if enough && report.decoded.fast_track {
+            text.push_str(&format!(
+                ": ready, run `tsafe execute {}` (fast track: queues and executes at once)\n",
+                self.file.display()
+            ));
+        } else if enough {
             text.push_str(&format!(": ready, run `tsafe queue {}`\n", self.file.display()));
         } else {
-            text.push_str(": pass the file to the next owner (`tsafe sign FILE`)\n");
+            text.push_str(&format!(
+                ": pass the file to the next owner (`tsafe sign {}`)\n",
+                self.file.display()
+            ));
         }
         if self.send.tx.dry_run {
             text.push_str("dry run: the file was not changed\n");
         } else if written {
             text.push_str(&format!("saved     {}\n", self.file.display()));
         }
+        self.outcome(report, signer, update, written, text)
+    }
+
+    /// The air-gapped path: the file alone, no node.
+    async fn run_offline(self, ctx: &Ctx) -> Result<Outcome> {
+        let out = &ctx.out;
+        if !self.send.wallet.is_set() && self.merge.is_empty() {
+            return Err(Failure::bad_input("no signer given")
+                .fix("pass --account NAME, --keystore PATH, --ledger, --mnemonic or -i (or --merge FILE to only merge)")
+                .into());
+        }
+        let mut file = flow::load_file(&self.file)?;
+        for other in &self.merge {
+            file.merge(&flow::load_file(other)?).map_err(flow::proposal_failure)?;
+        }
+        let report =
+            flow::offline_report(&flow::Loaded::from_file(self.file.clone(), file.clone()))?;
+        if !(ctx.yes && (out.quiet || out.json)) {
+            out.show(&flow::render(&report));
+        }
+        flow::warn_all(out, &report);
+        let mut signer = None;
+        let mut update = None;
+        if self.send.wallet.is_set() {
+            let question = format!(
+                "sign proposal {} offline (chain {}, safe {}, epoch {}), unchecked against the chain?",
+                report.id, report.chain_id, report.safe, report.epoch
+            );
+            if !out.confirm(ctx.yes, &question)? {
+                return Err(Failure::bad_input(
+                    "not signed: declined at the prompt; the file is unchanged",
+                )
+                .into());
+            }
+            let (who, u) = flow::sign_offline_into(&self.send.wallet, &mut file).await?;
+            signer = Some(who);
+            update = Some(u);
+        }
+        let changed = file != flow::load_file(&self.file)?;
+        let written = changed && !self.send.tx.dry_run;
+        if written {
+            file.save_atomic(&self.file).map_err(flow::proposal_failure)?;
+        }
+        let report = flow::offline_report(&flow::Loaded::from_file(self.file.clone(), file))?;
+        let mut text = String::new();
+        match (signer, update) {
+            (Some(who), Some(SignatureUpdate::Unchanged)) => {
+                text.push_str(&format!("{who} had already signed {}\n", report.id));
+            }
+            (Some(who), Some(_)) => {
+                text.push_str(&format!("signed {} offline as {who}\n", report.id));
+            }
+            _ => {}
+        }
+        text.push_str(&format!(
+            "signatures {} in the file; owners and threshold not checked offline\n",
+            report.approvals.len()
+        ));
+        text.push_str(&format!(
+            "next      carry the file back; on a machine with a node: tsafe show {} (checks what could not be checked here), then tsafe queue {}\n",
+            self.file.display(),
+            self.file.display()
+        ));
+        if written {
+            text.push_str(&format!("saved     {}\n", self.file.display()));
+        }
+        self.outcome(report, signer, update, written, text)
+    }
+
+    /// `--remove SIGNER`: drops one signature, atomically.
+    /// The report of a signing (online or offline): the proposal as it stands, who signed, and
+    /// whether the file was written.
+    fn outcome(
+        self,
+        proposal: flow::ProposalReport,
+        signer: Option<Address>,
+        update: Option<crate::proposal::SignatureUpdate>,
+        written: bool,
+        text: String,
+    ) -> Result<Outcome> {
         Outcome::new(
             &SignReport {
-                proposal: report,
+                proposal,
                 file: self.file,
                 signer,
                 signature: update.map(|u| format!("{u:?}").to_lowercase()),
                 merged_from: self.merge,
+                written,
+            },
+            text,
+        )
+    }
+
+    fn remove(self, signer: Address) -> Result<Outcome> {
+        let mut file = flow::load_file(&self.file)?;
+        if !file.remove_signature(signer) {
+            let present: Vec<String> =
+                file.signatures().iter().map(|s| s.signer.to_string()).collect();
+            return Err(Failure::bad_input(format!(
+                "{} has no signature by {signer}; the file is unchanged",
+                self.file.display()
+            ))
+            .fix(if present.is_empty() {
+                "the file carries no signatures".to_owned()
+            } else {
+                format!("it is signed by: {}", present.join(", "))
+            })
+            .into());
+        }
+        let written = !self.send.tx.dry_run;
+        if written {
+            file.save_atomic(&self.file).map_err(flow::proposal_failure)?;
+        }
+        let report = flow::offline_report(&flow::Loaded::from_file(self.file.clone(), file))?;
+        let text = format!(
+            "removed the signature of {signer} from {}\nsignatures {} left{}\n",
+            self.file.display(),
+            report.approvals.len(),
+            if written { "" } else { " (dry run: the file was not changed)" }
+        );
+        Outcome::new(
+            &SignReport {
+                proposal: report,
+                file: self.file,
+                signer: Some(signer),
+                signature: Some("removed".to_owned()),
+                merged_from: Vec::new(),
                 written,
             },
             text,

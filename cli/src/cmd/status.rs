@@ -7,11 +7,12 @@ use crate::{
     contracts::ITreasurySafe,
     opts::{RpcOpts, SafeOpts},
     output::Outcome,
+    state::ProposalState,
     units::{self, NATIVE_ASSET},
 };
 use alloy::{
     primitives::{Address, B256, U256},
-    providers::{DynProvider, Provider},
+    providers::Provider,
     rpc::types::BlockNumberOrTag,
 };
 use clap::Args;
@@ -26,9 +27,25 @@ pub struct StatusArgs {
     pub safe: SafeOpts,
     #[command(flatten)]
     pub rpc: RpcOpts,
-    /// First block to scan for proposal events (the safe's deployment block is best).
-    #[arg(long, default_value_t = 0)]
-    pub from_block: u64,
+    /// First block to scan for proposal events [default: the safe's deployment block from the
+    /// config, else 0].
+    #[arg(long, value_name = "BLOCK")]
+    pub from_block: Option<u64>,
+    /// Also show the safe's balance of this token (repeatable). Capped tokens and the tokens the
+    /// safe's proposals call are shown without it.
+    #[arg(long = "token", value_name = "TOKEN")]
+    pub tokens: Vec<Address>,
+}
+
+/// The safe's balance of an uncapped token it is known to hold or use.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenHolding {
+    asset: Address,
+    symbol: String,
+    decimals: u8,
+    balance: String,
+    balance_display: String,
 }
 
 /// One capped asset.
@@ -44,6 +61,8 @@ pub struct CapStatus {
     remaining_display: String,
     next_refill_at: u64,
     balance: String,
+    balance_display: String,
+    limit_display: String,
     /// A loosening change waiting to take effect (the current cap binds until then).
     scheduled: Option<ScheduledCap>,
 }
@@ -67,7 +86,7 @@ pub struct ScheduledCap {
 #[serde(rename_all = "camelCase")]
 pub struct ProposalStatus {
     id: B256,
-    state: String,
+    state: ProposalState,
     eta: u64,
     expires_at: u64,
     seconds_to_eta: i64,
@@ -84,7 +103,7 @@ pub struct StatusReport {
     chain_id: u64,
     now: u64,
     owners: Vec<Address>,
-    threshold: String,
+    threshold: u64,
     guardians: Vec<Address>,
     guardians_armed: bool,
     epoch: u32,
@@ -94,24 +113,26 @@ pub struct StatusReport {
     frozen_until: u64,
     frozen: bool,
     native_balance: String,
+    native_balance_display: String,
     caps: Vec<CapStatus>,
+    /// Uncapped tokens: named with `--token`, or called by one of the safe's proposals.
+    tokens: Vec<TokenHolding>,
     proposals: Vec<ProposalStatus>,
 }
 
-/// The proposal state's name, as the contract's enum.
+/// ERC-20 functions whose target is a token the safe holds or grants: `transfer`, `transferFrom`,
+/// `approve`, `increaseAllowance`, `decreaseAllowance`.
+const ERC20_SELECTORS: [[u8; 4]; 5] = [
+    [0xa9, 0x05, 0x9c, 0xbb],
+    [0x23, 0xb8, 0x72, 0xdd],
+    [0x09, 0x5e, 0xa7, 0xb3],
+    [0x39, 0x50, 0x93, 0x51],
+    [0xa4, 0x57, 0xc2, 0xd7],
+];
+
+/// The proposal state's name, as the contract's enum (`Invalid` for a value it does not have).
 pub fn state_name(state: u8) -> &'static str {
-    match state {
-        0 => "Unknown",
-        1 => "Proposed",
-        2 => "Stale",
-        3 => "Queued",
-        4 => "Ready",
-        5 => "Expired",
-        6 => "Executed",
-        7 => "Cancelled",
-        8 => "Voided",
-        _ => "Invalid",
-    }
+    ProposalState::from_u8(state).map_or("Invalid", ProposalState::name)
 }
 
 /// The chain's latest block timestamp (what the contract compares against).
@@ -127,13 +148,13 @@ pub async fn chain_now(chain: &Chain) -> Result<u64> {
 /// Every proposal the safe has seen (created or queued), oldest first, with its calls as the
 /// events carry them.
 pub async fn proposals_seen(
-    provider: &DynProvider,
+    chain: &Chain,
     safe: Address,
     from_block: u64,
 ) -> Result<Vec<(B256, Vec<ITreasurySafe::Call>)>> {
-    let filter = crate::flow::proposal_events(safe).from_block(from_block);
+    let filter = crate::flow::proposal_events(safe);
     let mut seen: Vec<(B256, Vec<ITreasurySafe::Call>)> = Vec::new();
-    for log in provider.get_logs(&filter).await? {
+    for log in crate::chain::logs(chain, &filter, from_block).await? {
         let Some(id) = log.topics().get(1).copied() else { continue };
         if seen.iter().any(|(known, _)| *known == id) {
             continue;
@@ -205,6 +226,8 @@ impl StatusArgs {
                 scheduled,
                 asset: cap.asset,
                 remaining_display: units::format_token(cap.remaining, decimals, &symbol),
+                balance_display: units::format_token(balance, decimals, &symbol),
+                limit_display: units::format_token(U256::from(cap.limit), decimals, &symbol),
                 symbol,
                 decimals,
                 limit: cap.limit.to_string(),
@@ -226,14 +249,33 @@ impl StatusArgs {
         }
         dctx.config = Some(crate::decode::SafeConfig::from(config.clone()));
         let mut proposals = Vec::new();
-        for (id, calls) in
-            proposals_seen(&chain.provider, safe_ref.address, self.from_block).await?
+        let mut known: Vec<Address> = self.tokens.clone();
+        for (id, calls) in proposals_seen(
+            &chain,
+            safe_ref.address,
+            self.from_block.unwrap_or(safe_ref.from_block()),
+        )
+        .await?
         {
+            for call in &calls {
+                if call.target != safe_ref.address
+                    && call.data.len() >= 4
+                    && ERC20_SELECTORS.contains(&[
+                        call.data[0],
+                        call.data[1],
+                        call.data[2],
+                        call.data[3],
+                    ])
+                    && !known.contains(&call.target)
+                {
+                    known.push(call.target);
+                }
+            }
             let p = safe.getProposal(id).call().await?;
             proposals.push(ProposalStatus {
                 summary: batch_summary(&calls, &dctx),
                 id,
-                state: state_name(p.state).to_string(),
+                state: crate::state::from_contract(p.state)?,
                 eta: p.eta,
                 expires_at: p.expiresAt,
                 seconds_to_eta: i64::try_from(p.eta).unwrap_or(i64::MAX)
@@ -242,12 +284,38 @@ impl StatusArgs {
             });
         }
 
+        let mut tokens = Vec::new();
+        for asset in known {
+            if caps.iter().any(|c| c.asset == asset) {
+                continue;
+            }
+            // A target that answers no decimals() is not a token: named with --token it is bad input,
+            // seen in a proposal it is just another contract.
+            let (symbol, decimals) = match token_info(&chain, asset).await {
+                Ok(info) => info,
+                Err(e) if self.tokens.contains(&asset) => return Err(e),
+                Err(_) => continue,
+            };
+            let balance = crate::chain::IERC20::new(asset, chain.provider.clone())
+                .balanceOf(safe_ref.address)
+                .call()
+                .await
+                .unwrap_or(U256::ZERO);
+            tokens.push(TokenHolding {
+                asset,
+                balance_display: units::format_token(balance, decimals, &symbol),
+                symbol,
+                decimals,
+                balance: balance.to_string(),
+            });
+        }
+
         let report = StatusReport {
             safe: safe_ref.address,
             chain_id: chain.chain_id,
             now,
             owners: config.owners.clone(),
-            threshold: config.threshold.to_string(),
+            threshold: config.threshold.saturating_to(),
             guardians: config.guardians.clone(),
             guardians_armed: config.guardiansArmed,
             epoch: config.epoch,
@@ -257,7 +325,9 @@ impl StatusArgs {
             frozen_until: config.frozenUntil,
             frozen: config.frozenUntil > now,
             native_balance: native_balance.to_string(),
+            native_balance_display: units::format_native(native_balance),
             caps,
+            tokens,
             proposals,
         };
         let text = render(&report);
@@ -309,13 +379,15 @@ fn render(r: &StatusReport) -> String {
                 units::format_duration(cap.next_refill_at.saturating_sub(r.now))
             )
         };
+        let held = cap.balance.parse::<U256>().unwrap_or_default();
         let _ = writeln!(
             t,
-            "cap        {}: {} left of {} per {} ({refill})",
+            "cap        {}: {} left of {} per {} ({refill}); the safe holds {}",
             cap.symbol,
             cap.remaining_display,
             units::format_token(limit, cap.decimals, &cap.symbol),
-            units::format_duration(cap.period_seconds.into())
+            units::format_duration(cap.period_seconds.into()),
+            units::format_token(held, cap.decimals, &cap.symbol)
         );
         if let Some(next) = &cap.scheduled {
             let _ = writeln!(
@@ -325,9 +397,16 @@ fn render(r: &StatusReport) -> String {
             );
         }
     }
+    for token in &r.tokens {
+        let _ = writeln!(
+            t,
+            "token      {} ({}): the safe holds {} (uncapped)",
+            token.symbol, token.asset, token.balance_display
+        );
+    }
     let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
     for p in &r.proposals {
-        *by_state.entry(p.state.as_str()).or_default() += 1;
+        *by_state.entry(p.state.name()).or_default() += 1;
     }
     let _ = writeln!(
         t,
@@ -339,18 +418,18 @@ fn render(r: &StatusReport) -> String {
         }
     );
     for p in &r.proposals {
-        let when = match p.state.as_str() {
-            "Queued" => format!(
+        let when = match p.state {
+            ProposalState::Queued => format!(
                 "executable in {}",
                 units::format_duration(p.seconds_to_eta.max(0).unsigned_abs())
             ),
-            "Ready" => format!(
+            ProposalState::Ready => format!(
                 "executable now, expires in {}",
                 units::format_duration(p.expires_at.saturating_sub(r.now))
             ),
             _ => String::new(),
         };
-        let _ = writeln!(t, "  {}  {:<9} {when}", p.id, p.state);
+        let _ = writeln!(t, "  {}  {:<9} {when}", p.id, p.state.name());
         if !p.summary.is_empty() {
             let _ = writeln!(t, "      {}", p.summary);
         }

@@ -145,7 +145,7 @@ fn a_file_for_another_chain_or_safe_is_refused() {
         vec!["queue", "p.json", "--rpc-url", &url5, "--private-key", KEYS[4]],
     ] {
         let run = d.fails(&args, 2);
-        assert!(run.stderr.contains("the node is chain 5"), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("is chain 5"), "{args:?}: {}", run.stderr);
     }
     assert_eq!(bytes(&d.path("p.json")), before);
 

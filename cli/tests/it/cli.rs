@@ -52,6 +52,7 @@ fn demo_runs_the_story_and_reports_json_on_stdout() {
     assert!(outcome("early-execute").contains("NotReady("), "{stdout}");
     assert!(outcome("cap-refusal").contains("CapExceeded("), "{stdout}");
     assert!(outcome("freeze").contains("Frozen("), "{stdout}");
+    assert!(outcome("watch").contains("cancelled by the watcher"), "{stdout}");
 }
 
 #[test]

@@ -178,7 +178,7 @@ fn onchain_propose_approve_queue_and_execute_by_id() {
 
     // Queueing with one approval is refused before anything is sent.
     let short = d.fails(&["queue", &id, "--safe", &safe, "--private-key", KEYS[4]], 3);
-    assert!(short.stderr.contains("1 owner approval(s), the safe needs 2"), "{}", short.stderr);
+    assert!(short.stderr.contains("too few owner approvals: have 1, need 2"), "{}", short.stderr);
 
     // approve shows what the id stands for and asks first: without --yes and without a terminal
     // it refuses and sends nothing.
@@ -321,7 +321,7 @@ fn config_changes_tighten_at_once_and_loosen_after_the_delay() {
     d.ok(&["--json", "execute", "l.json", "--private-key", KEYS[4]]);
     let status = d.ok(&["--json", "status", "--safe", &safe]);
     assert_eq!(status["data"]["owners"].as_array().unwrap().len(), 4);
-    assert_eq!(status["data"]["threshold"], "3");
+    assert_eq!(status["data"]["threshold"], 3);
     assert_eq!(status["data"]["epoch"], 1);
 
     // The epoch moved: the old file's approvals no longer count, and queue says so.
@@ -464,7 +464,7 @@ fn deploy_a_new_safe_and_read_its_status() {
     let status = d.ok(&["--json", "status", "--safe", "treasury", "--rpc-url", &url]);
     let s = &status["data"];
     assert_eq!(s["safe"].as_str().unwrap().to_lowercase(), safe.to_lowercase());
-    assert_eq!(s["threshold"], "2");
+    assert_eq!(s["threshold"], 2);
     assert_eq!(s["owners"].as_array().unwrap().len(), 3);
     assert_eq!(s["delaySeconds"], DAY);
     assert_eq!(s["graceSeconds"], 7 * DAY);
@@ -517,6 +517,16 @@ fn completions_for_every_shell() {
 /// envelope) at once, keeps the chain up, and stops it cleanly on Ctrl-C (SIGINT).
 #[test]
 fn devnet_starts_its_own_anvil_and_stops_on_ctrl_c() {
+    devnet_stops_on("-INT");
+}
+
+/// The same on SIGTERM (`kill`, systemd, containers): anvil is stopped, not orphaned.
+#[test]
+fn devnet_stops_its_anvil_on_sigterm() {
+    devnet_stops_on("-TERM");
+}
+
+fn devnet_stops_on(signal: &str) {
     use std::io::Read as _;
     let dir = tempfile::tempdir().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("tsafe");
@@ -555,7 +565,7 @@ fn devnet_starts_its_own_anvil_and_stops_on_ctrl_c() {
     assert_eq!(balance, parse_ether("100").unwrap());
 
     let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
@@ -564,6 +574,15 @@ fn devnet_starts_its_own_anvil_and_stops_on_ctrl_c() {
     let mut rest = String::new();
     stdout.read_to_string(&mut rest).unwrap();
     assert!(rest.trim().is_empty(), "one envelope only, not two: {rest}");
+    // Its anvil went down with it.
+    let gone = rt.block_on(async {
+        use alloy::providers::{Provider, ProviderBuilder};
+        match ProviderBuilder::new().connect(&url).await {
+            Ok(p) => p.get_block_number().await.is_err(),
+            Err(_) => true,
+        }
+    });
+    assert!(gone, "anvil at {url} still answers after {signal}");
 }
 
 /// Raising a cap waits the delay, then is only scheduled: the old cap binds for one more period,
@@ -604,4 +623,74 @@ fn a_raised_cap_is_scheduled_and_shown_until_it_takes_effect() {
     let cap = &status["data"]["caps"][0];
     assert_eq!(cap["limit"], "20000000000000000000", "in force one period later");
     assert!(cap["scheduled"].is_null(), "{cap}");
+}
+
+#[test]
+fn status_shows_uncapped_tokens_named_or_used_by_proposals() {
+    let d = Devnet::start();
+    let url = d.url.clone();
+    let token = d.token.to_string();
+    // A safe with only an ETH cap: the devnet's dUSD is uncapped for it.
+    let dep = d.ok(&[
+        "--json",
+        "deploy",
+        "--rpc-url",
+        &url,
+        "--threshold",
+        "2",
+        "--owner",
+        "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+        "--owner",
+        "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+        "--owner",
+        "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc",
+        "--delay",
+        "1d",
+        "--cap",
+        "ETH:3ether/1d",
+        "--salt",
+        "uncapped-tokens",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let safe = dep["data"]["safe"].as_str().unwrap().to_string();
+
+    // Nothing names dUSD yet: no token line.
+    let plain = d.ok(&["--json", "status", "--safe", &safe, "--rpc-url", &url]);
+    assert_eq!(plain["data"]["tokens"].as_array().unwrap().len(), 0, "{plain}");
+
+    // --token names it.
+    let named = d.ok(&["--json", "status", "--safe", &safe, "--rpc-url", &url, "--token", &token]);
+    let held = &named["data"]["tokens"][0];
+    assert_eq!(held["symbol"], "dUSD");
+    assert_eq!(held["balance"], "0");
+    // A --token that is not a token is bad input.
+    let not_token = d.fails(&["status", "--safe", &safe, "--rpc-url", &url, "--token", &safe], 2);
+    assert!(not_token.stderr.contains("not an ERC-20"), "{}", not_token.stderr);
+
+    // A proposal that moves dUSD makes it known without the flag.
+    d.ok(&[
+        "--json",
+        "propose",
+        "--safe",
+        &safe,
+        "--rpc-url",
+        &url,
+        "--token",
+        &token,
+        "--to",
+        RECIPIENT,
+        "--amount",
+        "5",
+        "--onchain",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let seen = d.ok(&["--json", "status", "--safe", &safe, "--rpc-url", &url]);
+    let held = &seen["data"]["tokens"][0];
+    assert_eq!(held["asset"].as_str().unwrap().to_lowercase(), token.to_lowercase());
+    assert_eq!(held["balanceDisplay"], "0 dUSD");
+    let text = d.run(&["status", "--safe", &safe, "--rpc-url", &url]);
+    assert!(text.stdout.contains("token      dUSD"), "{}", text.stdout);
+    assert!(text.stdout.contains("(uncapped)"), "{}", text.stdout);
 }

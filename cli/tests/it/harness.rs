@@ -66,21 +66,23 @@ impl Devnet {
             Anvil::at(tsafe::toolchain::anvil_path().expect("the pinned anvil is installed"))
                 .try_spawn()
                 .expect("anvil starts");
-        let url = anvil.endpoint();
+        let anvil_url = anvil.endpoint();
+        Self::setup(Some(anvil), anvil_url)
+    }
+
+    /// Sets up the devnet safe on a node the test runs itself (to stop and restart it).
+    pub fn on(url: &str) -> Self {
+        Self::setup(None, url.to_owned())
+    }
+
+    fn setup(anvil: Option<AnvilInstance>, url: String) -> Self {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let provider = rt.block_on(async {
             ProviderBuilder::new().connect(&url).await.expect("connect to anvil").erased()
         });
         let dir = tempfile::tempdir().unwrap();
-        let mut devnet = Self {
-            anvil: Some(anvil),
-            url,
-            dir,
-            safe: Address::ZERO,
-            token: Address::ZERO,
-            rt,
-            provider,
-        };
+        let mut devnet =
+            Self { anvil, url, dir, safe: Address::ZERO, token: Address::ZERO, rt, provider };
         let url = devnet.url.clone();
         let setup = devnet.ok(&["--json", "devnet", "--rpc-url", &url, "--no-wait"]);
         devnet.safe = setup["data"]["safe"].as_str().unwrap().parse().unwrap();
@@ -105,7 +107,8 @@ impl Devnet {
             .env_remove("TSAFE_SAFE")
             .env_remove("TSAFE_PRIVATE_KEY")
             .env_remove("ETH_KEYSTORE")
-            .env_remove("ETH_PASSWORD");
+            .env_remove("ETH_PASSWORD")
+            .env_remove("ETH_KEYSTORE_ACCOUNT");
         cmd
     }
 
@@ -162,6 +165,30 @@ impl Devnet {
         });
     }
 
+    /// Gives `who` this many ether (anvil's setBalance).
+    pub fn fund(&self, who: Address, ether: u64) {
+        let wei = U256::from(ether) * U256::from(10u64).pow(U256::from(18));
+        self.rt.block_on(async { self.provider.anvil_set_balance(who, wei).await.unwrap() });
+    }
+
+    /// Deploys another dUSD (6 decimals) whose whole supply the safe holds: a token the safe has
+    /// no cap on.
+    pub fn uncapped_token(&self) -> Address {
+        let safe = self.safe;
+        let from: Address = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266".parse().unwrap();
+        self.rt.block_on(async {
+            tsafe::contracts::DevToken::deploy_builder(
+                self.provider.clone(),
+                safe,
+                U256::from(1_000_000_000_000u64),
+            )
+            .from(from)
+            .deploy()
+            .await
+            .expect("deploy an uncapped token")
+        })
+    }
+
     /// Native balance of `who`.
     pub fn balance(&self, who: Address) -> U256 {
         self.rt.block_on(async { self.provider.get_balance(who).await.unwrap() })
@@ -179,6 +206,23 @@ impl Devnet {
         let id = id.parse().unwrap();
         let state = self.rt.block_on(async { safe.proposalState(id).call().await.unwrap() });
         tsafe::cmd::status::state_name(state).to_string()
+    }
+
+    /// Mines `n` empty blocks.
+    pub fn mine(&self, n: u64) {
+        self.rt.block_on(async {
+            for _ in 0..n {
+                self.provider.evm_mine(None).await.unwrap();
+            }
+        });
+    }
+
+    /// Drops the newest `depth` blocks (`anvil_rollback`): a reorg as a node sees it.
+    pub fn rollback(&self, depth: u64) {
+        self.rt.block_on(async {
+            let _: serde_json::Value =
+                self.provider.raw_request("anvil_rollback".into(), (depth,)).await.unwrap();
+        });
     }
 
     /// Stops anvil (the node goes down).

@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "deploy",
     "freeze",
     "status",
+    "watch",
     "demo",
     "completions",
 ];

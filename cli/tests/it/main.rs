@@ -10,3 +10,7 @@ mod digest;
 mod e2e;
 mod harness;
 mod help;
+mod json_docs;
+mod readme;
+mod treasury;
+mod watch;

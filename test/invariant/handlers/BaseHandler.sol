@@ -10,6 +10,9 @@ import {Test} from "forge-std/Test.sol";
 ///         that the safe's balances never fall outside `execute` (invariant d).
 abstract contract BaseHandler is Test {
     address internal constant NATIVE = 0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE;
+    // By signature, so the handlers also build against the code before F-10..F-14 (to check they catch them).
+    bytes4 internal constant QUARANTINE = bytes4(keccak256("quarantine(address)"));
+    bytes4 internal constant DISALLOW_SELECTOR = bytes4(keccak256("disallowSelector(address)"));
 
     ITreasurySafe internal immutable safe;
     GhostStore internal immutable store;
@@ -97,7 +100,20 @@ abstract contract BaseHandler is Test {
             || s == ITreasurySafe.setDelay.selector || s == ITreasurySafe.setGrace.selector
             || s == ITreasurySafe.setFreezeDuration.selector || s == ITreasurySafe.freeze.selector
             || s == ITreasurySafe.rearmGuardians.selector || s == ITreasurySafe.unfreeze.selector
-            || s == ITreasurySafe.cancel.selector;
+            || s == ITreasurySafe.cancel.selector || s == QUARANTINE || s == DISALLOW_SELECTOR;
+    }
+
+    /// @dev Whether a batch could move `asset`, so that a cap on it may refuse the batch (SPEC §3.3): never a batch
+    ///      of self-calls; the native coin, or a token the batch calls; any asset when the batch calls other code.
+    function _mayMove(ITreasurySafe.Call[] memory calls, address asset) internal view returns (bool) {
+        bool selfOnly = true;
+        for (uint256 i; i < calls.length; ++i) {
+            address target = calls[i].target;
+            if (target == address(safe)) continue;
+            selfOnly = false;
+            if (target == asset || target.code.length != 0) return true;
+        }
+        return !selfOnly && asset == NATIVE;
     }
 
     /// @dev The ghost's own reading of ITreasurySafe: fast track = only value-less self-calls to the

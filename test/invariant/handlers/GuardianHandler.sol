@@ -75,6 +75,8 @@ contract GuardianHandler is BaseHandler {
             _trySelf(abi.encodeCall(ITreasurySafe.removeCap, (NATIVE)));
             _trySelf(abi.encodeCall(ITreasurySafe.removeCap, (address(tokenA))));
             _trySelf(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, type(uint128).max, 1 hours)));
+            _trySelf(abi.encodeWithSelector(QUARANTINE, address(tokenA)));
+            _trySelf(abi.encodeWithSignature("allowSelector(address,bytes4)", address(tokenA), bytes4(0)));
         } else if (which == 8) {
             _trySelf(abi.encodeCall(ITreasurySafe.setDelay, (1 hours)));
             _trySelf(abi.encodeCall(ITreasurySafe.setGrace, (90 days)));

@@ -13,12 +13,16 @@ import {BaseHandler} from "./BaseHandler.sol";
 ///      execute broke: cap (a), timelock (b), queue admission.
 contract OwnerHandler is BaseHandler {
     uint256 internal constant CANDIDATES = 6;
+    /// The capped token's limit (fixed for the whole campaign).
+    uint256 internal constant TOKEN_LIMIT = 1000e18;
 
     uint256[] internal ownerKeys;
     address[] internal candidates;
     mapping(address => uint256) internal keyOf;
     address[] internal guardianCandidates;
     address internal immutable spender;
+    /// A token whose balanceOf lies about the safe, which configuration changes may cap, quarantine or uncap.
+    address internal immutable liar;
     address[4] internal recipients;
     uint32 internal immutable ethPeriod;
     uint256 internal saltNonce;
@@ -35,6 +39,7 @@ contract OwnerHandler is BaseHandler {
         uint256[] memory ownerKeys_,
         address[] memory guardianCandidates_,
         address spender_,
+        address liar_,
         uint32 ethPeriod_
     ) BaseHandler(safe_, store_, tokenA_, tokenB_) {
         for (uint256 i; i < ownerKeys_.length; ++i) {
@@ -44,6 +49,7 @@ contract OwnerHandler is BaseHandler {
         }
         guardianCandidates = guardianCandidates_;
         spender = spender_;
+        liar = liar_;
         ethPeriod = ethPeriod_;
         for (uint256 i; i < 4; ++i) {
             recipients[i] = makeAddr(string.concat("recipient", vm.toString(i)));
@@ -99,7 +105,8 @@ contract OwnerHandler is BaseHandler {
         );
     }
 
-    /// @dev Allowances on the capped token: approve, increaseAllowance, revoke, or approve and pull in one batch.
+    /// @dev Allowances on the capped token: approve, increaseAllowance, revoke, approve and pull in one batch, or
+    ///      approve wrapped in the token's own multicall (a route the safe must refuse, F-14).
     function proposeAllowance(uint256 timeSeed, uint256 amountSeed, uint256 kind, bool onchain, uint256 who)
         external
         adjustTime(timeSeed)
@@ -107,7 +114,7 @@ contract OwnerHandler is BaseHandler {
         observe
     {
         uint256 amount = _amount(amountSeed, 1000e18);
-        kind %= 4;
+        kind %= 5;
         ITreasurySafe.Call[] memory calls;
         if (kind == 0) {
             calls = _one(address(tokenA), 0, abi.encodeCall(InvariantToken.approve, (spender, amount)));
@@ -116,6 +123,10 @@ contract OwnerHandler is BaseHandler {
                 _one(address(tokenA), 0, abi.encodeCall(InvariantToken.increaseAllowance, (spender, amount)));
         } else if (kind == 2) {
             calls = _one(address(tokenA), 0, abi.encodeCall(InvariantToken.approve, (spender, 0)));
+        } else if (kind == 3) {
+            bytes[] memory inner = new bytes[](1);
+            inner[0] = abi.encodeCall(InvariantToken.approve, (spender, amount));
+            calls = _one(address(tokenA), 0, abi.encodeCall(InvariantToken.multicall, (inner)));
         } else {
             calls = new ITreasurySafe.Call[](2);
             calls[0] = ITreasurySafe.Call({
@@ -169,7 +180,7 @@ contract OwnerHandler is BaseHandler {
         noOutflow("proposeConfigChange")
         observe
     {
-        bytes memory data = _configCall(kind % 14, seed);
+        bytes memory data = _configCall(kind % 19, seed);
         ITreasurySafe.Call[] memory calls;
         if (seed % 5 == 0) {
             calls = new ITreasurySafe.Call[](2);
@@ -196,7 +207,37 @@ contract OwnerHandler is BaseHandler {
         uint256 count = store.proposalCount();
         if (count == 0) return;
         // Mostly the next batch not yet queued; one time in eight any batch (replays must fail).
-        uint256 index = _pick(indexSeed, signerSeed % 8 != 1, false);
+        _queue(_pick(indexSeed, signerSeed % 8 != 1, false), signerSeed);
+    }
+
+    /// @dev A blind-signed fast-track batch (SPEC §1's compromised signing screen), queued and executed at once:
+    ///      it may add a guardian, and caps the safe itself, an address without code (both refused, F-10, F-11) or
+    ///      the lying token (F-12, F-13). Whatever it did, later configuration changes must still run.
+    function blindFastTrack(uint256 timeSeed, uint256 seed) external adjustTime(timeSeed) observe {
+        uint256 kind = seed % 3;
+        address asset = kind == 0 ? address(safe) : kind == 1 ? recipients[(seed >> 2) % 4] : liar;
+        address guardian = guardianCandidates[(seed >> 4) % guardianCandidates.length];
+        bool add = !safe.isGuardian(guardian) && (seed >> 6) % 2 == 0;
+        ITreasurySafe.Call[] memory calls = new ITreasurySafe.Call[](add ? 2 : 1);
+        calls[calls.length - 1] = ITreasurySafe.Call({
+            target: address(safe),
+            value: 0,
+            data: abi.encodeCall(ITreasurySafe.setCap, (asset, uint128(bound(seed >> 8, 1, 1e24)), 1 hours))
+        });
+        if (add) {
+            calls[0] = ITreasurySafe.Call({
+                target: address(safe), value: 0, data: abi.encodeCall(ITreasurySafe.addGuardian, (guardian))
+            });
+        }
+        (bool added, uint256 index) = _add(calls, false, 0);
+        if (!added) return;
+        // Enough signers for the threshold.
+        _queue(index, 1);
+        _execute(index);
+    }
+
+    /// @dev Queues ghost batch `index` with a run of current owners' signatures chosen by `signerSeed`.
+    function _queue(uint256 index, uint256 signerSeed) internal {
         GhostStore.Proposal memory p = store.proposal(index);
         ITreasurySafe.Call[] memory calls = store.proposalCalls(index);
         uint32 epoch = safe.epoch();
@@ -318,11 +359,14 @@ contract OwnerHandler is BaseHandler {
         return start;
     }
 
-    function _add(ITreasurySafe.Call[] memory calls, bool onchain, uint256 who) internal {
+    function _add(ITreasurySafe.Call[] memory calls, bool onchain, uint256 who)
+        internal
+        returns (bool added, uint256 index)
+    {
         (bool fastTrack, bool freezeExempt) = _classify(calls);
         bytes32 salt = keccak256(abi.encode("salt", ++saltNonce));
-        (bool added, uint256 index) = store.addProposal(calls, salt, fastTrack, freezeExempt);
-        if (!added || !onchain) return;
+        (added, index) = store.addProposal(calls, salt, fastTrack, freezeExempt);
+        if (!added || !onchain) return (added, index);
         address[] memory owners = safe.getOwners();
         address owner = owners[who % owners.length];
         vm.prank(owner);
@@ -350,11 +394,41 @@ contract OwnerHandler is BaseHandler {
         uint32 epoch = p.queued ? p.epoch : safe.epoch();
         (, uint64 frozenUntil,,,) = _timing();
         Holdings memory before = _holdings();
+        uint256 leftA = safe.remainingCap(address(tokenA));
         store.count("execute");
         try safe.execute(calls, p.salt, epoch) {
             _afterExecute(index, p, calls, before, frozenUntil);
+            _checkCharged(calls, before, leftA);
         } catch (bytes memory reason) {
-            if (bytes4(reason) == ITreasurySafe.CapExceeded.selector) store.countCapRefusal();
+            bytes4 error = bytes4(reason);
+            if (error == ITreasurySafe.CapExceeded.selector) store.countCapRefusal();
+            // A cap may refuse a batch only over an asset the batch could move (SPEC §3.3): never a batch of
+            // self-calls (configuration, guardian removal, a cap's own removal), never over a token the batch
+            // neither calls nor could reach through other code (F-10 to F-13).
+            if (
+                error == ITreasurySafe.CapExceeded.selector
+                    || error == ITreasurySafe.BalanceUnreadable.selector
+            ) {
+                address asset = abi.decode(_args(reason), (address));
+                if (!_mayMove(calls, asset)) {
+                    store.fail(
+                        store.LIVENESS(),
+                        string.concat(
+                            "liveness: ",
+                            error == ITreasurySafe.CapExceeded.selector ? "CapExceeded" : "BalanceUnreadable",
+                            asset == address(safe)
+                                ? " of the safe itself"
+                                : asset == liar ? " of the lying token" : "",
+                            _isSelfOnly(calls)
+                                ? " refused a batch of self-calls"
+                                : " refused a batch that cannot move it",
+                            _isSelfOnly(calls)
+                                ? string.concat(" (first: ", vm.toString(bytes4(calls[0].data)), ")")
+                                : ""
+                        )
+                    );
+                }
+            }
         }
     }
 
@@ -390,18 +464,46 @@ contract OwnerHandler is BaseHandler {
         for (uint256 i; i < calls.length; ++i) {
             if (calls[i].target == address(safe) && bytes4(calls[i].data) == ITreasurySafe.setCap.selector) {
                 (address asset, uint128 limit,) = abi.decode(_args(calls[i].data), (address, uint128, uint32));
-                store.setLimit(asset, limit, t);
+                // The ghost bounds the honest caps (its limits start at setUp); the liar's cap measures lies.
+                if (asset == NATIVE || asset == address(tokenA)) store.setLimit(asset, limit, t);
             }
         }
+    }
+
+    /// @dev (a) What a batch moved of the capped token (its balance decrease, plus any allowance it granted, however
+    ///      wrapped: a multicall grant too) was charged to the cap in that batch, to the cap's rounding.
+    function _checkCharged(ITreasurySafe.Call[] memory calls, Holdings memory before, uint256 leftA)
+        internal
+    {
+        for (uint256 i; i < calls.length; ++i) {
+            // A self-call may change the caps themselves; the window bound still checks such batches.
+            if (calls[i].target == address(safe)) return;
+        }
+        Holdings memory afterwards = _holdings();
+        uint256 moved = afterwards.a < before.a ? before.a - afterwards.a : 0;
+        if (_grantsAllowance(calls)) moved += afterwards.allowanceA;
+        uint256 charged = leftA - safe.remainingCap(address(tokenA));
+        if (charged + 2 * (TOKEN_LIMIT / type(uint32).max + 1) < moved) {
+            store.fail(store.CAP(), "cap: a batch moved more of the capped token than it was charged");
+        }
+    }
+
+    function _isSelfOnly(ITreasurySafe.Call[] memory calls) internal view returns (bool) {
+        for (uint256 i; i < calls.length; ++i) {
+            if (calls[i].target != address(safe)) return false;
+        }
+        return true;
     }
 
     function _grantsAllowance(ITreasurySafe.Call[] memory calls) internal view returns (bool) {
         for (uint256 i; i < calls.length; ++i) {
             bytes4 s = calls[i].data.length >= 4 ? bytes4(calls[i].data) : bytes4(0);
+            // A grant wrapped in multicall is a grant all the same: the ghost counts it even if the safe did not.
             if (
                 calls[i].target == address(tokenA)
                     && (s == InvariantToken.approve.selector
-                        || s == InvariantToken.increaseAllowance.selector)
+                        || s == InvariantToken.increaseAllowance.selector
+                        || s == InvariantToken.multicall.selector)
             ) return true;
         }
         return false;
@@ -463,6 +565,15 @@ contract OwnerHandler is BaseHandler {
                 ITreasurySafe.setCap, (NATIVE, uint128(bound(seed, 5 ether, 15 ether)), ethPeriod)
             );
         }
+        // Caps that must never brick the safe: on the safe itself or an address without code (refused, F-10),
+        // and on a token whose balanceOf lies (F-12, F-13), which the owners may then quarantine or uncap.
+        if (kind == 14) return abi.encodeCall(ITreasurySafe.setCap, (address(safe), 1, 1 hours));
+        if (kind == 15) return abi.encodeCall(ITreasurySafe.setCap, (recipients[seed % 4], 1, 1 hours));
+        if (kind == 16) {
+            return abi.encodeCall(ITreasurySafe.setCap, (liar, uint128(bound(seed, 1, 1e24)), 1 hours));
+        }
+        if (kind == 17) return abi.encodeCall(ITreasurySafe.removeCap, (liar));
+        if (kind == 18) return abi.encodeWithSelector(QUARANTINE, liar);
         uint256 known = store.idCount();
         bytes32 id = known == 0 ? keccak256(abi.encode(seed)) : store.ids(seed % known);
         return abi.encodeCall(ITreasurySafe.cancel, (id));

@@ -2,7 +2,8 @@
 pragma solidity 0.8.37;
 
 /// @notice A minimal, well-behaved ERC-20 for the invariant suite (own copy, independent of test/mocks).
-/// @dev Implements `increaseAllowance` too, so the safe's allowance accounting is exercised on both grants.
+/// @dev Implements `increaseAllowance` too, so the safe's allowance accounting is exercised on both grants, and
+///      a `multicall` (delegatecalls to itself, as OpenZeppelin's Multicall), an allowance route the safe must refuse.
 contract InvariantToken {
     string public name;
     string public symbol;
@@ -34,6 +35,15 @@ contract InvariantToken {
         allowance[msg.sender][spender] += added;
         emit Approval(msg.sender, spender, allowance[msg.sender][spender]);
         return true;
+    }
+
+    function multicall(bytes[] calldata data) external returns (bytes[] memory results) {
+        results = new bytes[](data.length);
+        for (uint256 i; i < data.length; ++i) {
+            (bool ok, bytes memory ret) = address(this).delegatecall(data[i]);
+            require(ok, "inner call failed");
+            results[i] = ret;
+        }
     }
 
     function transfer(address to, uint256 amount) external returns (bool) {

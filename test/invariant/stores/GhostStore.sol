@@ -70,6 +70,7 @@ contract GhostStore {
     uint8 public constant OUTFLOW_OUTSIDE_EXECUTE = 3;
     uint8 public constant GUARDIAN = 4;
     uint8 public constant QUEUE = 5;
+    uint8 public constant LIVENESS = 6;
     mapping(uint8 kind => string[]) internal _violations;
 
     /// @dev The handlers' clock: every action warps from here.

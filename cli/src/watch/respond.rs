@@ -1,0 +1,271 @@
+//! Responses: cancel or freeze with a guardian key, idempotent by construction. The chain is read
+//! first ("already cancelled / frozen" counts as done), the transaction is simulated before it is
+//! sent, and a failure after sending is judged by reading the chain again, so two watchers of the
+//! same safe never send conflicting responses and never loop on one that cannot succeed.
+
+use crate::{
+    context::Chain,
+    contracts::ITreasurySafe,
+    exit::{ExitKind, kind_of},
+    output::Out,
+    tx,
+    wallet::Wallet,
+};
+use alloy::{
+    primitives::{Address, B256},
+    providers::{Provider, ProviderBuilder},
+};
+use eyre::Result;
+use serde_json::{Value, json};
+
+/// How a response ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done now, or found already done: the state it leaves, and the transaction if one was sent.
+    Done {
+        /// What happened, for people.
+        detail: String,
+        /// The transaction sent, if any.
+        tx: Option<B256>,
+    },
+    /// Cannot be done (a clear alert, never retried): why.
+    Failed(String),
+    /// The node could not be reached: try again on the next pass.
+    Retry(String),
+}
+
+impl Outcome {
+    /// The ledger's name for the state.
+    pub fn state(&self) -> &'static str {
+        match self {
+            Self::Done { .. } => "done",
+            Self::Failed(_) => "failed",
+            Self::Retry(_) => "pending",
+        }
+    }
+
+    /// The record reporting it.
+    pub fn record(&self, alert: &Value, response: &str) -> Value {
+        let key = alert["key"].as_str().unwrap_or_default();
+        let (ok, detail, tx) = match self {
+            Self::Done { detail, tx } => (true, detail.clone(), *tx),
+            Self::Failed(d) | Self::Retry(d) => (false, d.clone(), None),
+        };
+        json!({
+            "schema": super::follow::RECORD_SCHEMA,
+            "type": "response",
+            "key": format!("response:{key}"),
+            "alert": key,
+            "chainId": alert["chainId"],
+            "safe": alert["safe"],
+            "safeName": alert["safeName"],
+            "block": alert["block"],
+            "rule": alert["rule"],
+            "severity": alert["severity"],
+            "proposal": alert["proposal"],
+            "response": response,
+            "ok": ok,
+            "transaction": tx,
+            "summary": detail,
+        })
+    }
+}
+
+/// A guardian signer for one safe, connected to each of its chain's nodes (a node error moves
+/// the next attempt to the next node).
+#[derive(Debug)]
+pub struct Responder {
+    /// The safe.
+    pub safe: Address,
+    /// The guardian's address.
+    pub guardian: Address,
+    chains: Vec<Chain>,
+    current: std::sync::atomic::AtomicUsize,
+}
+
+/// ProposalState values (see `ITreasurySafe.ProposalState`).
+mod state {
+    pub const UNKNOWN: u8 = 0;
+    pub const QUEUED: u8 = 3;
+    pub const READY: u8 = 4;
+    pub const EXPIRED: u8 = 5;
+    pub const EXECUTED: u8 = 6;
+    pub const CANCELLED: u8 = 7;
+}
+
+impl Responder {
+    /// Attaches the guardian signer to a chain and checks, before anything else, that it is a
+    /// guardian of the safe: otherwise a clear error at start (exit 2), not a crash loop later.
+    pub async fn new(
+        read: &Chain,
+        urls: &[String],
+        wallet: Wallet,
+        safe: Address,
+        name: &str,
+    ) -> Result<Self> {
+        let guardian = wallet.address();
+        let wallet = wallet.into_ethereum_wallet();
+        // The node already checked first, then the others in the watch file's order.
+        let mut ordered = vec![read.rpc_url.clone()];
+        ordered.extend(urls.iter().filter(|u| **u != read.rpc_url).cloned());
+        let mut chains = Vec::new();
+        for url in ordered {
+            let provider = ProviderBuilder::new()
+                .wallet(wallet.clone())
+                .connect(&url)
+                .await
+                .map_err(|e| crate::context::node_down(&url, &e))?
+                .erased();
+            chains.push(Chain { provider, rpc_url: url, ..read.clone() });
+        }
+        let chain = &chains[0];
+        let contract = ITreasurySafe::new(safe, chain.provider.clone());
+        if !contract.isGuardian(guardian).call().await? {
+            return Err(crate::exit::Failure::bad_input(format!(
+                "{guardian} is not a guardian of safe {name} ({safe}): rules that cancel or freeze need a guardian key"
+            ))
+            .fix("sign with a guardian's keystore or ledger, or change those rules' action to \"alert\"")
+            .into());
+        }
+        Ok(Self { safe, guardian, chains, current: std::sync::atomic::AtomicUsize::new(0) })
+    }
+
+    fn chain(&self) -> &Chain {
+        let i = self.current.load(std::sync::atomic::Ordering::Relaxed);
+        &self.chains[i % self.chains.len()]
+    }
+
+    /// Whether the guardians may freeze now (their freeze is one shot until the owners re-arm).
+    pub async fn armed(&self) -> Result<bool> {
+        let contract = ITreasurySafe::new(self.safe, self.chain().provider.clone());
+        Ok(contract.getConfig().call().await?.guardiansArmed)
+    }
+
+    /// Performs "cancel:<id>" or "freeze".
+    pub async fn perform(&self, out: &Out, response: &str) -> Outcome {
+        let result = match response.strip_prefix("cancel:") {
+            Some(id) => match id.parse::<B256>() {
+                Ok(id) => self.cancel(out, id).await,
+                Err(_) => Ok(Outcome::Failed(format!("bad proposal id {id:?} in the ledger"))),
+            },
+            None if response == "freeze" => self.freeze(out).await,
+            None => Ok(Outcome::Failed(format!("unknown response {response:?}"))),
+        };
+        let outcome =
+            result.unwrap_or_else(|e| Outcome::Retry(format!("node error, will retry: {e}")));
+        if matches!(outcome, Outcome::Retry(_)) {
+            self.current.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        outcome
+    }
+
+    async fn cancel(&self, out: &Out, id: B256) -> Result<Outcome> {
+        let contract = ITreasurySafe::new(self.safe, self.chain().provider.clone());
+        if let Some(done) = self.cancel_state(id).await? {
+            return Ok(done);
+        }
+        let view = contract.getProposal(id).call().await?;
+        if view.guardianProtected {
+            return Ok(Outcome::Failed(format!(
+                "proposal {id} only changes guardians (or is the owners' unfreeze/cancel): guardians cannot cancel it; the owners can, with `tsafe cancel {id}` from an owner key"
+            )));
+        }
+        let call = contract.cancel(id).from(self.guardian);
+        match tx::transact(out, self.chain(), "cancel", &call, false).await {
+            Ok(mined) => Ok(Outcome::Done {
+                detail: format!("cancelled proposal {id} as guardian {}", self.guardian),
+                tx: mined.map(|m| m.hash),
+            }),
+            Err(e) => {
+                // Another watcher (or guardian) may have won the race: the chain decides.
+                if let Some(done) = self.cancel_state(id).await? {
+                    return Ok(done);
+                }
+                Ok(self.judge(e))
+            }
+        }
+    }
+
+    /// `Some` when the proposal needs no cancel (already cancelled, expired) or can no longer be.
+    async fn cancel_state(&self, id: B256) -> Result<Option<Outcome>> {
+        let contract = ITreasurySafe::new(self.safe, self.chain().provider.clone());
+        let s = contract.proposalState(id).call().await?;
+        Ok(match s {
+            state::CANCELLED => Some(Outcome::Done {
+                detail: format!("proposal {id} is already cancelled"),
+                tx: None,
+            }),
+            state::EXPIRED => Some(Outcome::Done {
+                detail: format!("proposal {id} expired unexecuted; nothing to cancel"),
+                tx: None,
+            }),
+            state::EXECUTED => Some(Outcome::Failed(format!(
+                "proposal {id} was already executed before the watcher could cancel it"
+            ))),
+            state::QUEUED | state::READY => None,
+            state::UNKNOWN => Some(Outcome::Failed(format!(
+                "proposal {id} is not queued on chain (left in a reorg?)"
+            ))),
+            _ => Some(Outcome::Failed(format!(
+                "proposal {id} is not queued (only proposed, or stale) and cannot be cancelled"
+            ))),
+        })
+    }
+
+    async fn freeze(&self, out: &Out) -> Result<Outcome> {
+        let contract = ITreasurySafe::new(self.safe, self.chain().provider.clone());
+        if let Some(done) = self.frozen().await? {
+            return Ok(done);
+        }
+        if !self.armed().await? {
+            return Ok(Outcome::Failed(
+                "cannot freeze: the guardians' one-shot freeze is spent (disarmed) until the owners re-arm it with `tsafe rearm`; cancel rules still work".to_owned(),
+            ));
+        }
+        let call = contract.freeze().from(self.guardian);
+        match tx::transact(out, self.chain(), "freeze", &call, false).await {
+            Ok(mined) => Ok(Outcome::Done {
+                detail: format!("froze the safe as guardian {}", self.guardian),
+                tx: mined.map(|m| m.hash),
+            }),
+            Err(e) => {
+                if let Some(done) = self.frozen().await? {
+                    return Ok(done);
+                }
+                Ok(self.judge(e))
+            }
+        }
+    }
+
+    async fn frozen(&self) -> Result<Option<Outcome>> {
+        let contract = ITreasurySafe::new(self.safe, self.chain().provider.clone());
+        let until = contract.frozenUntil().call().await?;
+        let now = self
+            .chain()
+            .provider
+            .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
+            .await?
+            .map_or(0, |b| b.header.timestamp);
+        Ok((until > now).then(|| Outcome::Done {
+            detail: format!("the safe is already frozen until {}", crate::units::format_utc(until)),
+            tx: None,
+        }))
+    }
+
+    fn judge(&self, e: eyre::Report) -> Outcome {
+        match kind_of(&e) {
+            ExitKind::Node | ExitKind::Pending => Outcome::Retry(format!("{e:#}")),
+            _ => Outcome::Failed(format!("{e:#}")),
+        }
+    }
+
+    /// The chain this responder sends on.
+    pub fn chain_id(&self) -> u64 {
+        self.chain().chain_id
+    }
+
+    /// The node's head, to stamp outcomes.
+    pub async fn head(&self) -> u64 {
+        self.chain().provider.get_block_number().await.unwrap_or_default()
+    }
+}
