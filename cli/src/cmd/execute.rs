@@ -109,6 +109,13 @@ impl ExecuteArgs {
                     .fix("propose the batch again with a new salt if it is still wanted")
                     .into());
             }
+            ProposalState::Voided => {
+                return Err(Failure::bad_input(format!(
+                    "{id} was voided: it was queued before the safe was evacuated, and only guardian-protected batches survive an evacuation"
+                ))
+                .fix("once the safe is reopened, propose the batch again with a new salt if it is still wanted")
+                .into());
+            }
             ProposalState::Expired => {
                 return Err(Failure::bad_input(format!(
                     "{id} expired: its grace period ended at {} unexecuted",

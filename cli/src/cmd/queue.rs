@@ -58,7 +58,10 @@ pub fn check_queueable(
                 ))
                 .into());
         }
-        ProposalState::Expired | ProposalState::Executed | ProposalState::Cancelled => {
+        ProposalState::Expired
+        | ProposalState::Executed
+        | ProposalState::Cancelled
+        | ProposalState::Voided => {
             return Err(Failure::bad_input(format!("{id} cannot be queued: it is {state}"))
                 .fix("propose the batch again with a new salt if it is still wanted")
                 .into());
