@@ -1907,6 +1907,36 @@ mod tests {
     }
 
     #[test]
+    fn an_evacuated_safe_queues_only_remedies_and_tightenings() {
+        let cfg = ctx().config.unwrap();
+        let ok = |calls: &[ITreasurySafe::Call]| allowed_while_evacuated(SAFE, calls, Some(&cfg));
+        let reopen = me(ITreasurySafe::reopenCall {});
+        let remove = me(ITreasurySafe::removeGuardianCall { guardian: OWNER });
+        let recover = me(ITreasurySafe::setRecoveryCall { recovery: BOB });
+        let tighter = me(ITreasurySafe::setDelayCall { delay: 86_400 });
+        let looser = me(ITreasurySafe::setDelayCall { delay: 86_399 });
+        assert!(ok(&[remove.clone(), reopen.clone()]));
+        assert!(ok(&[recover, tighter]));
+        assert!(!ok(&[reopen.clone(), looser]), "a loosening waits the reopen");
+        assert!(!ok(&[reopen, call(BOB, 1, vec![])]), "no outflow while evacuated");
+        // The decoder says so only when the safe is evacuated.
+        let mut c = ctx();
+        let transfer = [call(BOB, 1, vec![])];
+        assert!(
+            decode_batch(&transfer, &c).warnings.iter().all(|w| w.kind != WarningKind::WillRevert)
+        );
+        c.evacuated = Some(true);
+        let b = decode_batch(&transfer, &c);
+        assert!(
+            b.warnings.iter().any(|w| w.kind == WarningKind::WillRevert
+                && w.message.contains("NotAllowedWhileEvacuated")),
+            "{:?}",
+            b.warnings
+        );
+        assert!(decode_batch(&[remove], &c).warnings.is_empty());
+    }
+
+    #[test]
     fn classification_mirrors_the_contract() {
         let add = me(ITreasurySafe::addGuardianCall { guardian: BOB });
         let remove = me(ITreasurySafe::removeGuardianCall { guardian: OWNER });

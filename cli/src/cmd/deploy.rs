@@ -206,6 +206,7 @@ impl DeployArgs {
             ensure_factory(&ctx.out, &chain, from, self.tx.dry_run).await?;
         let factory = TreasurySafeFactory::new(factory_address, chain.provider.clone());
         let call = factory.createSafe(config.clone(), salt).from(from);
+        let (recovery, backup_recovery) = (config.recovery, config.backupRecovery);
         let (safe, mined) = if factory_tx.is_none()
             && self.tx.dry_run
             && chain_has_no_code(&chain, factory_address).await?
@@ -224,6 +225,16 @@ impl DeployArgs {
                 ))
                 .fix("use it, or pass another --salt to deploy a second one")
                 .into());
+            }
+            crate::chain::check_recovery_cycle(&chain, "--recovery", recovery, predicted).await?;
+            if !backup_recovery.is_zero() {
+                crate::chain::check_recovery_cycle(
+                    &chain,
+                    "--backup-recovery",
+                    backup_recovery,
+                    predicted,
+                )
+                .await?;
             }
             ctx.out.status(format!("deploying the safe at {predicted} (chain {})", chain.chain_id));
             (predicted, tx::transact_with(&ctx.out, &chain, "createSafe", &call, &self.tx).await?)

@@ -436,9 +436,9 @@ impl ConfigChanges {
             }));
         }
         if let Some(r) = &self.set_recovery {
-            push(ITreasurySafeCalls::setRecovery(S::setRecoveryCall {
-                recovery: address("--set-recovery", r)?,
-            }));
+            let recovery = address("--set-recovery", r)?;
+            crate::chain::check_recovery_cycle(chain, "--set-recovery", recovery, me).await?;
+            push(ITreasurySafeCalls::setRecovery(S::setRecoveryCall { recovery }));
         }
         if self.use_backup_recovery {
             push(ITreasurySafeCalls::useBackupRecovery(S::useBackupRecoveryCall {}));

@@ -258,7 +258,8 @@ fn render_recovery(t: &mut String, r: &RecoveryStatus, now: u64) {
     let _ = writeln!(t, "recovery   {} ({accepted})", r.recovery);
     if let Some(b) = r.backup {
         let state = if r.backup_accepted { "accepted" } else { "not accepted yet" };
-        let _ = writeln!(t, "             backup {b} ({state}; the owners may switch to it at once)");
+        let _ =
+            writeln!(t, "             backup {b} ({state}; the owners may switch to it at once)");
     }
     if let Some(p) = &r.pending {
         let when = if p.accepted {
