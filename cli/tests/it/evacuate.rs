@@ -1,0 +1,571 @@
+//! The recovery sweep end to end against a real anvil: `tsafe evacuate` (direct, re-sweep,
+//! `--extra`, `--revoke`, `--sign-only`, `--relay`), `tsafe accept-recovery` (direct,
+//! `--sign-only`, `--relay`), hostile tokens in the sweep, a guardian without power yet, and the
+//! watcher's `evacuate` action. Balances are read back from the chain.
+
+use crate::harness::{Devnet, KEYS, RECIPIENT, bytes};
+use alloy::{
+    primitives::{Address, Bytes, U256, utils::parse_ether},
+    providers::{Provider, ProviderBuilder, ext::AnvilApi},
+};
+use serde_json::Value;
+
+const DAY: u64 = 86_400;
+/// anvil account 6: the devnet safe's recovery address (accepted by `tsafe devnet`).
+const RECOVERY: &str = "0x976EA74026E726554dB657fA54763abd0C3a0aa9";
+/// anvil account 5 and 4 (keys `KEYS[5]`, `KEYS[4]`).
+const ACCOUNT_5: &str = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
+const ACCOUNT_4: &str = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
+const GUARDIAN: &str = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+
+fn addr(a: &str) -> Address {
+    a.parse().unwrap()
+}
+
+/// Sets `code` at `at` (a hostile token needs no constructor).
+fn set_code(d: &Devnet, at: Address, code: &[u8]) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let p = ProviderBuilder::new().connect(&d.url).await.unwrap();
+        p.anvil_set_code(at, Bytes::copy_from_slice(code)).await.unwrap();
+    });
+}
+
+fn block_time(d: &Devnet) -> u64 {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let p = ProviderBuilder::new().connect(&d.url).await.unwrap();
+        let b = p.get_block_by_number(alloy::eips::BlockNumberOrTag::Latest).await.unwrap();
+        b.unwrap().header.timestamp
+    })
+}
+
+/// Queues (owners 0 and 1, sender 4) the removal of `guardian`; returns the id.
+fn queue_removal(d: &Devnet, guardian: &str, file: &str) -> String {
+    let safe = d.safe_arg();
+    let p = d.ok(&[
+        "--json",
+        "propose",
+        "--safe",
+        &safe,
+        "--remove-guardian",
+        guardian,
+        "-o",
+        file,
+        "--private-key",
+        KEYS[0],
+    ]);
+    d.ok(&["--json", "-y", "sign", file, "--private-key", KEYS[1]]);
+    d.ok(&["--json", "queue", file, "--private-key", KEYS[4]]);
+    p["data"]["proposal"]["id"].as_str().unwrap().to_string()
+}
+
+/// `watch.toml` for the devnet safe: evacuate on a guardian removal (`safe_extra`: more lines of
+/// the `[[safe]]` table).
+fn write_file(d: &Devnet, safe_extra: &str) {
+    let text = format!(
+        "[[safe]]\nname = \"devnet\"\naddress = \"{}\"\nrpc_urls = [\"{}\"]\n{safe_extra}\n[sinks]\nheartbeat_secs = 0\n\n[[rule]]\nname = \"evacuate-on-removal\"\nkind = \"guardian-removal\"\nseverity = \"critical\"\naction = \"evacuate\"\n",
+        d.safe, d.url
+    );
+    std::fs::write(d.path("watch.toml"), text).unwrap();
+}
+
+/// The response record of `rule` among the JSON lines of a watch run.
+fn response(stdout: &str, rule: &str) -> Value {
+    stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|r| r["type"] == "response" && r["rule"] == rule)
+        .unwrap_or_else(|| panic!("no response of rule {rule} in:\n{stdout}"))
+}
+
+fn results(v: &Value) -> Vec<(String, String)> {
+    v["data"]["outcome"]["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (a["asset"].as_str().unwrap().to_lowercase(), a["result"].as_str().unwrap().to_owned())
+        })
+        .collect()
+}
+
+/// A guardian evacuates: a dry run moves nothing; the sweep moves the whole native balance, the
+/// capped token and an `--extra` token outside the caps, revokes an allowance, voids the batch
+/// queued before; a stranger cannot evacuate but may re-sweep once evacuated.
+#[test]
+fn evacuate_sweeps_everything_to_the_accepted_recovery_address() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    let recovery = addr(RECOVERY);
+    let extra = d.uncapped_token();
+    let extra_arg = extra.to_string();
+    let queued = d.signed_transfer("p.json", "1ether");
+    d.ok(&["--json", "queue", "p.json", "--private-key", KEYS[4]]);
+    let eth_before = d.balance(recovery);
+
+    // A stranger cannot evacuate a safe that is not evacuated: bad input, nothing sent.
+    let stranger =
+        d.fails(&["--json", "-y", "evacuate", "--safe", &safe, "--private-key", KEYS[4]], 2);
+    assert!(stranger.json()["error"]["message"].as_str().unwrap().contains("not a guardian"));
+
+    // A dry run simulates and moves nothing.
+    let dry = d.ok(&["--json", "evacuate", "--safe", &safe, "--dry-run", "--private-key", KEYS[3]]);
+    assert_eq!(dry["data"]["outcome"], Value::Null);
+    assert_eq!(dry["data"]["plan"]["recovery"]["accepted"], true);
+    assert_eq!(d.balance(recovery), eth_before);
+
+    // The human plan names the amounts in units and the destination.
+    let revoke = format!("{}:{}", d.token, ACCOUNT_5);
+    let run = d.run(&[
+        "-y",
+        "evacuate",
+        "--safe",
+        &safe,
+        "--extra",
+        &extra_arg,
+        "--revoke",
+        &revoke,
+        "--private-key",
+        KEYS[3],
+    ]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("100 ETH"), "{}", run.stderr);
+    assert!(run.stderr.contains("1,000,000 dUSD"), "{}", run.stderr);
+    assert!(run.stderr.contains(RECOVERY), "{}", run.stderr);
+    assert!(run.stdout.contains("swept 100 ETH"), "{}", run.stdout);
+    assert!(run.stdout.contains("revoked the allowance"), "{}", run.stdout);
+
+    assert_eq!(d.balance(recovery) - eth_before, parse_ether("100").unwrap());
+    assert_eq!(d.token_balance(recovery), U256::from(1_000_000u64) * U256::from(1_000_000u64));
+    assert_eq!(d.balance(d.safe), U256::ZERO);
+    assert_eq!(d.token_balance(d.safe), U256::ZERO);
+    // The batch queued before the evacuation can never run.
+    assert_eq!(d.state(&queued), "Voided");
+
+    // Anyone re-sweeps an evacuated safe: no guardian key, said to be a re-sweep.
+    d.fund(d.safe, 3);
+    let again = d.ok(&["--json", "-y", "evacuate", "--safe", &safe, "--private-key", KEYS[4]]);
+    assert_eq!(again["data"]["mode"], "re-sweep");
+    assert_eq!(again["data"]["guardian"], Value::Null);
+    assert_eq!(again["data"]["outcome"]["enteredEvacuated"], false);
+    assert_eq!(
+        results(&again),
+        vec![("0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee".to_owned(), "swept".to_owned())]
+    );
+    assert_eq!(d.balance(d.safe), U256::ZERO);
+}
+
+/// A hostile token in the sweep (one that burns all gas, one that reverts) is reported as failed
+/// and does not stop the others; the plan shows it without crashing on its missing metadata.
+#[test]
+fn evacuate_reports_hostile_tokens_and_sweeps_the_rest() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    let burner = Address::with_last_byte(0xb1).create(0);
+    let reverter = Address::with_last_byte(0xb2).create(0);
+    // 0xfe: INVALID, burns every unit of gas it is given. 60006000fd: revert(0, 0).
+    set_code(&d, burner, &[0xfe]);
+    set_code(&d, reverter, &[0x60, 0x00, 0x60, 0x00, 0xfd]);
+    let (b, r) = (burner.to_string(), reverter.to_string());
+    let v = d.ok(&[
+        "--json",
+        "-y",
+        "evacuate",
+        "--safe",
+        &safe,
+        "--extra",
+        &b,
+        "--extra",
+        &r,
+        "--private-key",
+        KEYS[3],
+    ]);
+    let res = results(&v);
+    let of = |a: Address| {
+        res.iter().find(|(x, _)| *x == a.to_string().to_lowercase()).map(|(_, r)| r.clone())
+    };
+    assert_eq!(of(burner).as_deref(), Some("failed"), "{res:?}");
+    assert_eq!(of(reverter).as_deref(), Some("failed"), "{res:?}");
+    assert_eq!(of(d.token).as_deref(), Some("swept"), "{res:?}");
+    assert_eq!(d.balance(d.safe), U256::ZERO);
+    assert_eq!(d.token_balance(d.safe), U256::ZERO);
+    // The plan showed the hostile tokens with no balance it could read.
+    let plan = v["data"]["plan"]["assets"].as_array().unwrap();
+    let hostile =
+        plan.iter().find(|a| a["asset"].as_str().unwrap().eq_ignore_ascii_case(&b)).unwrap();
+    assert_eq!(hostile["balance"], Value::Null);
+    assert_eq!(hostile["source"], "extra");
+}
+
+/// A guardian signs an evacuation off line; anyone relays it. Deadlines beyond 30 days and
+/// non-guardians are refused; a failed relay leaves the file untouched; an expired one is refused.
+#[test]
+fn evacuate_signature_is_relayed_by_anyone() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    let recovery = addr(RECOVERY);
+    let far = d.fails(
+        &[
+            "--json",
+            "-y",
+            "evacuate",
+            "--safe",
+            &safe,
+            "--sign-only",
+            "-o",
+            "far.json",
+            "--deadline",
+            "31d",
+            "--private-key",
+            KEYS[3],
+        ],
+        2,
+    );
+    assert!(far.json()["error"]["message"].as_str().unwrap().contains("at most 30 days"));
+    assert!(!d.path("far.json").exists());
+    let stranger = d.fails(
+        &[
+            "--json",
+            "-y",
+            "evacuate",
+            "--safe",
+            &safe,
+            "--sign-only",
+            "-o",
+            "s.json",
+            "--private-key",
+            KEYS[4],
+        ],
+        2,
+    );
+    assert!(stranger.stdout.contains("not a guardian"), "{}", stranger.stdout);
+    assert!(!d.path("s.json").exists());
+
+    // A short-lived signature expires: refused at relay, the file untouched.
+    let short = d.ok(&[
+        "--json",
+        "-y",
+        "evacuate",
+        "--safe",
+        &safe,
+        "--sign-only",
+        "-o",
+        "short.json",
+        "--deadline",
+        "1h",
+        "--sig-nonce",
+        "7",
+        "--private-key",
+        KEYS[3],
+    ]);
+    assert_eq!(short["data"]["mode"], "sign-only");
+    assert_eq!(short["data"]["signature"]["nonce"], "7");
+
+    let token = d.token.to_string();
+    let signed = d.ok(&[
+        "--json",
+        "-y",
+        "evacuate",
+        "--safe",
+        &safe,
+        "--sign-only",
+        "-o",
+        "ev.json",
+        "--deadline",
+        "7d",
+        "--extra",
+        &token,
+        "--private-key",
+        KEYS[3],
+    ]);
+    let file: Value = serde_json::from_slice(&bytes(&d.path("ev.json"))).unwrap();
+    assert_eq!(file["schema"], "tsafe.evacuation/1");
+    assert_eq!(file["guardian"].as_str().unwrap().to_lowercase(), GUARDIAN.to_lowercase());
+    assert_eq!(file["chainId"], 31337);
+    assert_eq!(file["hashes"], signed["data"]["signature"]["hashes"]);
+    let deadline = file["deadline"].as_u64().unwrap();
+    let now = block_time(&d);
+    assert!(deadline > now + 7 * DAY - 60 && deadline <= now + 7 * DAY + 60, "{deadline} {now}");
+    // Never overwritten.
+    d.fails(
+        &[
+            "--json",
+            "-y",
+            "evacuate",
+            "--safe",
+            &safe,
+            "--sign-only",
+            "-o",
+            "ev.json",
+            "--private-key",
+            KEYS[3],
+        ],
+        2,
+    );
+
+    d.warp(2 * 3600);
+    let before = bytes(&d.path("short.json"));
+    let expired = d
+        .fails(&["--json", "-y", "evacuate", "--relay", "short.json", "--private-key", KEYS[4]], 2);
+    assert!(expired.stdout.contains("expired"), "{}", expired.stdout);
+    assert_eq!(bytes(&d.path("short.json")), before);
+
+    // A tampered file is refused before anything is sent.
+    let mut tampered = file.clone();
+    tampered["deadline"] = Value::from(deadline + 1);
+    std::fs::write(d.path("t.json"), serde_json::to_string(&tampered).unwrap()).unwrap();
+    d.fails(&["--json", "-y", "evacuate", "--relay", "t.json", "--private-key", KEYS[4]], 2);
+
+    let original = bytes(&d.path("ev.json"));
+    let eth_before = d.balance(recovery);
+    let relayed =
+        d.ok(&["--json", "-y", "evacuate", "--relay", "ev.json", "--private-key", KEYS[4]]);
+    assert_eq!(relayed["data"]["mode"], "relay");
+    assert_eq!(
+        relayed["data"]["sender"].as_str().unwrap().to_lowercase(),
+        ACCOUNT_4.to_lowercase()
+    );
+    assert_eq!(
+        relayed["data"]["outcome"]["guardian"].as_str().unwrap().to_lowercase(),
+        GUARDIAN.to_lowercase()
+    );
+    assert_eq!(d.balance(recovery) - eth_before, parse_ether("100").unwrap());
+    assert_eq!(d.token_balance(d.safe), U256::ZERO);
+    // A second relay is refused (the generation moved on); the file is never modified.
+    d.fails(&["--json", "-y", "evacuate", "--relay", "ev.json", "--private-key", KEYS[4]], 2);
+    assert_eq!(bytes(&d.path("ev.json")), original);
+}
+
+/// A guardian added later holds evacuation power only after the delay: the command refuses it
+/// with exit 3 and when the power starts; the watcher's evacuate response fails with an alert
+/// instead of looping; after the delay the same key evacuates.
+#[test]
+fn evacuate_refuses_a_guardian_without_power_yet() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    let p = d.ok(&[
+        "--json",
+        "propose",
+        "--safe",
+        &safe,
+        "--add-guardian",
+        ACCOUNT_5,
+        "-o",
+        "g.json",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let _ = p;
+    d.ok(&["--json", "-y", "sign", "g.json", "--private-key", KEYS[1]]);
+    d.ok(&["--json", "queue", "g.json", "--private-key", KEYS[4]]);
+    d.ok(&["--json", "execute", "g.json", "--private-key", KEYS[4]]);
+
+    let early =
+        d.fails(&["--json", "-y", "evacuate", "--safe", &safe, "--private-key", KEYS[5]], 3);
+    let e = early.json();
+    assert_eq!(e["error"]["kind"], "not_ready");
+    assert!(e["error"]["message"].as_str().unwrap().contains("no evacuation power yet"), "{e}");
+    assert!(d.balance(d.safe) > U256::ZERO);
+
+    // The watcher with that key: a queued guardian removal triggers evacuate, which fails clearly.
+    let removal = queue_removal(&d, GUARDIAN, "r.json");
+    write_file(&d, "");
+    let run = d.run(&["watch", "watch.toml", "--once", "--private-key", KEYS[5]]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("evacuation power only from"), "{}", run.stderr);
+    let response = response(&run.stdout, "evacuate-on-removal");
+    assert_eq!(response["ok"], false, "{response}");
+    assert!(
+        response["summary"].as_str().unwrap().contains("no evacuation power yet"),
+        "{response}"
+    );
+    assert_eq!(d.state(&removal), "Queued");
+    assert!(d.balance(d.safe) > U256::ZERO);
+
+    d.warp(2 * DAY);
+    let ok = d.ok(&["--json", "-y", "evacuate", "--safe", &safe, "--private-key", KEYS[5]]);
+    assert_eq!(ok["data"]["mode"], "evacuate");
+    assert_eq!(d.balance(d.safe), U256::ZERO);
+}
+
+/// A safe whose recovery address never accepted: the evacuation enters the Evacuated state and
+/// moves nothing (said clearly); the recovery address signs its acceptance, anyone relays it;
+/// then anyone re-sweeps. A stranger cannot accept; accepting twice is "already done" (exit 0).
+#[test]
+fn evacuate_before_acceptance_moves_nothing_until_accepted() {
+    let d = Devnet::start();
+    let url = d.url.clone();
+    let owner = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+    let deployed = d.ok(&[
+        "--json",
+        "deploy",
+        "--rpc-url",
+        &url,
+        "--owner",
+        owner,
+        "--threshold",
+        "1",
+        "--guardian",
+        GUARDIAN,
+        "--recovery",
+        ACCOUNT_5,
+        "--backup-recovery",
+        ACCOUNT_4,
+        "--cap",
+        "ETH:1ether/1d",
+        "--salt",
+        "unaccepted",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let safe_addr: Address = deployed["data"]["safe"].as_str().unwrap().parse().unwrap();
+    let safe = safe_addr.to_string();
+    d.fund(safe_addr, 5);
+    let recovery = addr(ACCOUNT_5);
+    let before = d.balance(recovery);
+
+    let held =
+        d.run(&["-y", "evacuate", "--safe", &safe, "--rpc-url", &url, "--private-key", KEYS[3]]);
+    assert_eq!(held.code, 0, "{}\n{}", held.stdout, held.stderr);
+    assert!(held.stderr.contains("move NOTHING until it accepts"), "{}", held.stderr);
+    assert!(held.stdout.contains("NOTHING moved"), "{}", held.stdout);
+    assert_eq!(d.balance(recovery), before);
+    assert_eq!(d.balance(safe_addr), parse_ether("5").unwrap());
+
+    // A stranger is not a recovery candidate.
+    let stranger = d.fails(
+        &[
+            "--json",
+            "accept-recovery",
+            "--safe",
+            &safe,
+            "--rpc-url",
+            &url,
+            "--private-key",
+            KEYS[2],
+        ],
+        2,
+    );
+    assert!(stranger.stdout.contains("NotRecoveryCandidate"), "{}", stranger.stdout);
+
+    // The backup accepts directly; a second time is already done.
+    let direct = d.ok(&[
+        "--json",
+        "accept-recovery",
+        "--safe",
+        &safe,
+        "--rpc-url",
+        &url,
+        "--private-key",
+        KEYS[4],
+    ]);
+    assert_eq!(direct["data"]["roles"][0], "backup");
+    assert!(direct["data"]["transaction"]["hash"].is_string());
+    let twice = d.ok(&[
+        "--json",
+        "accept-recovery",
+        "--safe",
+        &safe,
+        "--rpc-url",
+        &url,
+        "--private-key",
+        KEYS[4],
+    ]);
+    assert_eq!(twice["data"]["alreadyAccepted"], true);
+    assert_eq!(twice["data"]["transaction"], Value::Null);
+
+    // The recovery address signs; account 2 (a stranger to the safe) relays.
+    let signed = d.ok(&[
+        "--json",
+        "-y",
+        "accept-recovery",
+        "--safe",
+        &safe,
+        "--rpc-url",
+        &url,
+        "--sign-only",
+        "-o",
+        "accept.json",
+        "--private-key",
+        KEYS[5],
+    ]);
+    assert_eq!(signed["data"]["mode"], "sign-only");
+    let file_before = bytes(&d.path("accept.json"));
+    let relayed = d.ok(&[
+        "--json",
+        "accept-recovery",
+        "--relay",
+        "accept.json",
+        "--rpc-url",
+        &url,
+        "--private-key",
+        KEYS[2],
+    ]);
+    assert_eq!(relayed["data"]["mode"], "relay");
+    assert_eq!(relayed["data"]["roles"][0], "recovery");
+    assert_eq!(bytes(&d.path("accept.json")), file_before);
+    // Relaying again: already done, exit 0.
+    let again = d.ok(&[
+        "--json",
+        "accept-recovery",
+        "--relay",
+        "accept.json",
+        "--rpc-url",
+        &url,
+        "--private-key",
+        KEYS[2],
+    ]);
+    assert_eq!(again["data"]["alreadyAccepted"], true);
+
+    // Now anyone re-sweeps and the funds arrive.
+    let swept = d.ok(&[
+        "--json",
+        "-y",
+        "evacuate",
+        "--safe",
+        &safe,
+        "--rpc-url",
+        &url,
+        "--private-key",
+        KEYS[2],
+    ]);
+    assert_eq!(swept["data"]["mode"], "re-sweep");
+    assert_eq!(swept["data"]["outcome"]["held"], false);
+    assert_eq!(d.balance(recovery) - before, parse_ether("5").unwrap());
+}
+
+/// The watcher evacuates when a guardian removal is queued (guardians cannot cancel it); the
+/// removal survives (guardian-protected) but the funds are with the recovery address; a second
+/// pass sends nothing again.
+#[test]
+fn watch_evacuates_on_a_queued_guardian_removal() {
+    let d = Devnet::start();
+    let extra = d.uncapped_token();
+    let removal = queue_removal(&d, GUARDIAN, "r.json");
+    write_file(&d, &format!("evacuate_extras = [\"{extra}\"]\n"));
+    let recovery = addr(RECOVERY);
+    let before = d.balance(recovery);
+    let run = d.run(&["watch", "watch.toml", "--once", "--private-key", KEYS[3]]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let response = response(&run.stdout, "evacuate-on-removal");
+    assert_eq!(response["ok"], true, "{response}");
+    assert!(response["summary"].as_str().unwrap().contains("evacuated the safe"), "{response}");
+    assert_eq!(d.balance(recovery) - before, parse_ether("100").unwrap());
+    assert_eq!(d.balance(d.safe), U256::ZERO);
+    assert_eq!(d.token_balance(d.safe), U256::ZERO);
+    let extra_balance = {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let p = ProviderBuilder::new().connect(&d.url).await.unwrap().erased();
+            tsafe::contracts::DevToken::new(extra, p).balanceOf(recovery).call().await.unwrap()
+        })
+    };
+    assert_eq!(extra_balance, U256::from(1_000_000_000_000u64));
+    assert_eq!(d.state(&removal), "Queued");
+    // Exactly once: the next pass has no new response.
+    let run = d.run(&["watch", "watch.toml", "--once", "--private-key", KEYS[3]]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("\"type\":\"response\""), "{}", run.stdout);
+    let _ = RECIPIENT;
+}
