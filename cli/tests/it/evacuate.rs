@@ -569,3 +569,35 @@ fn watch_evacuates_on_a_queued_guardian_removal() {
     assert!(!run.stdout.contains("\"type\":\"response\""), "{}", run.stdout);
     let _ = RECIPIENT;
 }
+
+/// `tsafe demo` tells the evacuation: stolen keys queue a drain of everything, the guardian
+/// evacuates, the attacker gets nothing and the drain is voided.
+#[test]
+fn demo_evacuates_before_a_stolen_keys_drain() {
+    let output = assert_cmd::Command::cargo_bin("tsafe")
+        .unwrap()
+        .args(["--json", "demo"])
+        .env("NO_COLOR", "1")
+        .env("TSAFE_CONFIG", std::env::temp_dir().join("tsafe-demo-evacuate-unused.toml"))
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let step = |name: &str| -> String {
+        report["data"]["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .and_then(|s| s["outcome"].as_str())
+            .unwrap_or_else(|| panic!("no step {name} in {stdout}"))
+            .to_owned()
+    };
+    assert!(step("stolen-keys").contains("queued"), "{stdout}");
+    assert!(step("evacuate").contains("swept 1,000,000 dUSD"), "{stdout}");
+    let voided = step("drain-voided");
+    assert!(voided.contains("InvalidProposalState("), "{voided}");
+    assert!(voided.contains("the attacker got nothing"), "{voided}");
+}
