@@ -56,7 +56,8 @@ pub enum Command {
     AcceptRecovery(accept::AcceptArgs),
     /// Configuration, freeze state, caps left and proposals with countdowns.
     Status(status::StatusArgs),
-    /// Follow safes, alert exactly once on every rule broken, cancel or freeze as a guardian.
+    /// Follow safes, alert exactly once on every rule broken, cancel, freeze or evacuate as a
+    /// guardian.
     Watch(Box<watch::WatchArgs>),
     /// Run the narrated end-to-end story on a throwaway local chain.
     Demo(demo::DemoArgs),
