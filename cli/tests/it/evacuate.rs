@@ -601,3 +601,160 @@ fn demo_evacuates_before_a_stolen_keys_drain() {
     assert!(voided.contains("InvalidProposalState("), "{voided}");
     assert!(voided.contains("the attacker got nothing"), "{voided}");
 }
+
+/// A value's shape: keys kept, leaves replaced by their JSON type, arrays by their first item
+/// (as `json_docs.rs` compares them).
+fn shape(value: &Value) -> Value {
+    match value {
+        Value::Null => Value::String("null".into()),
+        Value::Bool(_) => Value::String("bool".into()),
+        Value::Number(_) => Value::String("number".into()),
+        Value::String(_) => Value::String("string".into()),
+        Value::Array(items) => Value::Array(items.first().map(shape).into_iter().collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), shape(v))).collect())
+        }
+    }
+}
+
+/// The ```json example under `### \`heading\`` in docs/json.md.
+fn documented(heading: &str) -> Value {
+    let doc = std::fs::read_to_string(tsafe::toolchain::repo_root().join("docs/json.md")).unwrap();
+    let start = doc
+        .find(&format!("### `{heading}`\n"))
+        .unwrap_or_else(|| panic!("docs/json.md has no section `{heading}`"));
+    let rest = &doc[start..];
+    let open = rest.find("```json\n").unwrap() + "```json\n".len();
+    let close = rest[open..].find("\n```").unwrap();
+    serde_json::from_str(&rest[open..open + close]).unwrap()
+}
+
+/// docs/json.md documents the envelopes of `evacuate` and `accept-recovery` (each mode) with
+/// examples whose shape equals a real run's. `TSAFE_UPDATE_JSON_DOCS=1` prints the real ones.
+#[test]
+fn evacuate_json_envelopes_match_the_docs() {
+    let mut real: Vec<(&str, Value)> = Vec::new();
+    // A guardian evacuates directly, with a revocation.
+    let a = Devnet::start();
+    let safe = a.safe_arg();
+    let revoke = format!("{}:{}", a.token, ACCOUNT_5);
+    real.push((
+        "tsafe evacuate",
+        a.ok(&[
+            "--json",
+            "-y",
+            "evacuate",
+            "--safe",
+            &safe,
+            "--revoke",
+            &revoke,
+            "--private-key",
+            KEYS[3],
+        ]),
+    ));
+    // Signed, then relayed.
+    let b = Devnet::start();
+    let safe = b.safe_arg();
+    real.push((
+        "tsafe evacuate --sign-only",
+        b.ok(&[
+            "--json",
+            "-y",
+            "evacuate",
+            "--safe",
+            &safe,
+            "--sign-only",
+            "-o",
+            "ev.json",
+            "--private-key",
+            KEYS[3],
+        ]),
+    ));
+    real.push((
+        "tsafe evacuate --relay",
+        b.ok(&["--json", "-y", "evacuate", "--relay", "ev.json", "--private-key", KEYS[4]]),
+    ));
+    // Acceptance of a safe deployed with a backup: direct by the backup, signed and relayed for
+    // the recovery address.
+    let url = b.url.clone();
+    let deployed = b.ok(&[
+        "--json",
+        "deploy",
+        "--rpc-url",
+        &url,
+        "--owner",
+        "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+        "--threshold",
+        "1",
+        "--guardian",
+        GUARDIAN,
+        "--recovery",
+        ACCOUNT_5,
+        "--backup-recovery",
+        ACCOUNT_4,
+        "--salt",
+        "json-docs",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let other = deployed["data"]["safe"].as_str().unwrap().to_owned();
+    real.push((
+        "tsafe accept-recovery",
+        b.ok(&[
+            "--json",
+            "accept-recovery",
+            "--safe",
+            &other,
+            "--rpc-url",
+            &url,
+            "--private-key",
+            KEYS[4],
+        ]),
+    ));
+    real.push((
+        "tsafe accept-recovery --sign-only",
+        b.ok(&[
+            "--json",
+            "-y",
+            "accept-recovery",
+            "--safe",
+            &other,
+            "--rpc-url",
+            &url,
+            "--sign-only",
+            "-o",
+            "acc.json",
+            "--private-key",
+            KEYS[5],
+        ]),
+    ));
+    real.push((
+        "tsafe accept-recovery --relay",
+        b.ok(&[
+            "--json",
+            "accept-recovery",
+            "--relay",
+            "acc.json",
+            "--rpc-url",
+            &url,
+            "--private-key",
+            KEYS[2],
+        ]),
+    ));
+    if std::env::var_os("TSAFE_UPDATE_JSON_DOCS").is_some() {
+        for (name, value) in &real {
+            println!(
+                "### `{name}`\n\n```json\n{}\n```\n",
+                serde_json::to_string_pretty(value).unwrap()
+            );
+        }
+    }
+    for (name, value) in &real {
+        assert_eq!(
+            shape(&documented(name)),
+            shape(value),
+            "docs/json.md's example for `{name}` differs in shape from the output:\n{}",
+            serde_json::to_string_pretty(value).unwrap()
+        );
+    }
+}
