@@ -254,7 +254,7 @@ fn evacuate_signature_is_relayed_by_anyone() {
         "short.json",
         "--deadline",
         "1h",
-        "--sig-nonce",
+        "--nonce",
         "7",
         "--private-key",
         KEYS[3],
@@ -283,6 +283,8 @@ fn evacuate_signature_is_relayed_by_anyone() {
     assert_eq!(file["schema"], "tsafe.evacuation/1");
     assert_eq!(file["guardian"].as_str().unwrap().to_lowercase(), GUARDIAN.to_lowercase());
     assert_eq!(file["chainId"], 31337);
+    // The default nonce is random 256-bit: a number far beyond 64 bits.
+    assert!(file["nonce"].as_str().unwrap().len() > 30, "{file}");
     assert_eq!(file["hashes"], signed["data"]["signature"]["hashes"]);
     let deadline = file["deadline"].as_u64().unwrap();
     let now = block_time(&d);
