@@ -334,6 +334,23 @@ fn evacuate_signature_is_relayed_by_anyone() {
     );
     assert_eq!(d.balance(recovery) - eth_before, parse_ether("100").unwrap());
     assert_eq!(d.token_balance(d.safe), U256::ZERO);
+    // A file for another safe than --safe is refused before anything is sent.
+    let token = d.token.to_string();
+    let wrong = d.fails(
+        &[
+            "--json",
+            "-y",
+            "evacuate",
+            "--relay",
+            "ev.json",
+            "--safe",
+            &token,
+            "--private-key",
+            KEYS[4],
+        ],
+        2,
+    );
+    assert!(wrong.stdout.contains("is for safe"), "{}", wrong.stdout);
     // A second relay is refused (the generation moved on); the file is never modified.
     d.fails(&["--json", "-y", "evacuate", "--relay", "ev.json", "--private-key", KEYS[4]], 2);
     assert_eq!(bytes(&d.path("ev.json")), original);
@@ -759,4 +776,59 @@ fn evacuate_json_envelopes_match_the_docs() {
             serde_json::to_string_pretty(value).unwrap()
         );
     }
+}
+
+/// The `recovery-change` rule: a queued `setRecovery` makes the watcher evacuate to the address in
+/// force; later, with the safe already evacuated, a queued guardian removal makes it re-sweep with
+/// its own extras instead of standing down.
+#[test]
+fn watch_evacuates_on_a_recovery_change_and_re_sweeps_when_already_evacuated() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    let p = d.ok(&[
+        "--json",
+        "propose",
+        "--safe",
+        &safe,
+        "--to",
+        &safe,
+        "--call",
+        "setRecovery(address)",
+        RECIPIENT,
+        "-o",
+        "rc.json",
+        "--private-key",
+        KEYS[0],
+    ]);
+    let change = p["data"]["proposal"]["id"].as_str().unwrap().to_string();
+    d.ok(&["--json", "-y", "sign", "rc.json", "--private-key", KEYS[1]]);
+    d.ok(&["--json", "queue", "rc.json", "--private-key", KEYS[4]]);
+    let text = format!(
+        "[[safe]]\nname = \"devnet\"\naddress = \"{}\"\nrpc_urls = [\"{}\"]\n\n[sinks]\nheartbeat_secs = 0\n\n[[rule]]\nname = \"recovery-change\"\nkind = \"recovery-change\"\nseverity = \"critical\"\naction = \"evacuate\"\n\n[[rule]]\nname = \"evacuate-on-removal\"\nkind = \"guardian-removal\"\nseverity = \"critical\"\naction = \"evacuate\"\n",
+        d.safe, d.url
+    );
+    std::fs::write(d.path("watch.toml"), text).unwrap();
+    let recovery = addr(RECOVERY);
+    let before = d.balance(recovery);
+    let run = d.run(&["watch", "watch.toml", "--once", "--private-key", KEYS[3]]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let first = response(&run.stdout, "recovery-change");
+    assert_eq!(first["ok"], true, "{first}");
+    assert_eq!(d.balance(recovery) - before, parse_ether("100").unwrap());
+    // The recovery change was queued before the evacuation and is not guardian-protected.
+    assert_eq!(d.state(&change), "Voided");
+
+    // Funds arrive after the evacuation; a guardian removal is queued while evacuated.
+    d.fund(d.safe, 7);
+    let _removal = queue_removal(&d, GUARDIAN, "r.json");
+    let run = d.run(&["watch", "watch.toml", "--once", "--private-key", KEYS[3]]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let second = response(&run.stdout, "evacuate-on-removal");
+    assert_eq!(second["ok"], true, "{second}");
+    assert!(
+        second["summary"].as_str().unwrap().contains("already evacuated: re-swept"),
+        "{second}"
+    );
+    assert_eq!(d.balance(d.safe), U256::ZERO);
+    assert_eq!(d.balance(recovery) - before, parse_ether("107").unwrap());
 }
