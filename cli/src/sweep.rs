@@ -416,6 +416,20 @@ pub fn render_plan(p: &SweepPlan) -> String {
     t
 }
 
+/// What a sweep did with one asset or allowance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SweepResult {
+    /// The safe's balance fell (`AssetSwept`).
+    Swept,
+    /// The asset reverted, returned false, lied or burned its gas budget (`SweepFailed`).
+    Failed,
+    /// The allowance reads zero now (`AllowanceRevoked`).
+    Revoked,
+    /// The allowance could not be revoked (`SweepFailed` with a spender).
+    RevokeFailed,
+}
+
 /// What happened to one asset in the sweep, from the receipt's events.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -423,7 +437,7 @@ pub struct AssetResult {
     /// The asset.
     pub asset: Address,
     /// `swept`, `failed`, `revoked` or `revoke-failed`.
-    pub result: &'static str,
+    pub result: SweepResult,
     /// Moved, in base units (swept only).
     #[serde(with = "units::decimal::option")]
     pub amount: Option<U256>,
@@ -488,7 +502,7 @@ pub fn outcome_from_logs(
             let rest = if e.leftover.is_zero() { String::new() } else { format!(" ({left} left)") };
             out.assets.push(AssetResult {
                 asset: e.asset,
-                result: "swept",
+                result: SweepResult::Swept,
                 amount: Some(e.amount),
                 leftover: Some(e.leftover),
                 spender: None,
@@ -498,7 +512,7 @@ pub fn outcome_from_logs(
             let revoke = e.spender != Address::ZERO;
             out.assets.push(AssetResult {
                 asset: e.asset,
-                result: if revoke { "revoke-failed" } else { "failed" },
+                result: if revoke { SweepResult::RevokeFailed } else { SweepResult::Failed },
                 amount: None,
                 leftover: None,
                 spender: revoke.then_some(e.spender),
@@ -519,7 +533,7 @@ pub fn outcome_from_logs(
         } else if let Ok(e) = ITreasurySafe::AllowanceRevoked::decode_log_data(data) {
             out.assets.push(AssetResult {
                 asset: e.asset,
-                result: "revoked",
+                result: SweepResult::Revoked,
                 amount: None,
                 leftover: None,
                 spender: Some(e.spender),

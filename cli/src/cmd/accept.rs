@@ -40,18 +40,56 @@ pub struct AcceptArgs {
     pub send: SendOpts,
 }
 
+/// Which way `tsafe accept-recovery` ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Mode {
+    /// The account sent its acceptance (or had already accepted).
+    Accept,
+    /// The account's signature was written to a file.
+    SignOnly,
+    /// An acceptance file was sent.
+    Relay,
+}
+
+/// The account's role to the safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Role {
+    /// The recovery address in force.
+    Recovery,
+    /// The backup committed at deployment.
+    Backup,
+    /// A scheduled new recovery address, before it lapses.
+    Scheduled,
+}
+
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Recovery => "recovery address",
+            Self::Backup => "backup recovery address",
+            Self::Scheduled => "scheduled recovery address",
+        }
+    }
+}
+
+fn names(roles: &[Role]) -> String {
+    roles.iter().map(|r| r.name()).collect::<Vec<_>>().join(" and ")
+}
+
 /// What `tsafe accept-recovery` did.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct AcceptReport {
     /// `accept`, `sign-only` or `relay`.
-    mode: &'static str,
+    mode: Mode,
     /// The safe.
     safe: Address,
     /// The accepting address.
     account: Address,
     /// Its roles: `recovery`, `backup`, `scheduled`.
-    roles: Vec<&'static str>,
+    roles: Vec<Role>,
     /// It had accepted already: nothing was sent.
     already_accepted: bool,
     /// Who sent the transaction (`null` with --sign-only or when already accepted).
@@ -72,7 +110,7 @@ struct SignatureInfo {
 
 /// The roles of `account` and whether each accepted, from the safe's recovery view.
 struct Roles {
-    roles: Vec<&'static str>,
+    roles: Vec<Role>,
     all_accepted: bool,
 }
 
@@ -85,15 +123,15 @@ async fn roles(safe: &sweep::Safe, account: Address, now: u64) -> Result<Roles> 
     let mut roles = Vec::new();
     let mut all = true;
     if account == v.recovery {
-        roles.push("recovery");
+        roles.push(Role::Recovery);
         all &= v.accepted;
     }
     if v.backup != Address::ZERO && account == v.backup {
-        roles.push("backup");
+        roles.push(Role::Backup);
         all &= v.backupAccepted;
     }
     if v.pending != Address::ZERO && account == v.pending && now <= v.pendingLapsesAt {
-        roles.push("scheduled");
+        roles.push(Role::Scheduled);
         all &= v.pendingAccepted;
     }
     if roles.is_empty() {
@@ -145,16 +183,16 @@ impl AcceptArgs {
         let text = match &mined {
             Some(m) => format!(
                 "{from} accepted as {} of {} on chain {} in {}: sweeps may now send it funds",
-                r.roles.join(" and "),
+                names(&r.roles),
                 safe_ref.address,
                 chain.chain_id,
                 m.hash
             ),
-            None => format!("dry run: {from} can accept as {}", r.roles.join(" and ")),
+            None => format!("dry run: {from} can accept as {}", names(&r.roles)),
         };
         Outcome::new(
             &AcceptReport {
-                mode: "accept",
+                mode: Mode::Accept,
                 safe: safe_ref.address,
                 account: from,
                 roles: r.roles,
@@ -209,7 +247,7 @@ impl AcceptArgs {
             out.show(&format!(
                 "accept the recovery role of safe {safe_address} on chain {} as {who} ({}), relayable by anyone until {}\nEIP-712 (what a hardware wallet shows)\n  domain hash   {}\n  message hash  {}\n  digest        {} (the safe's acceptanceDigest agrees)",
                 chain.chain_id,
-                r.roles.join(" and "),
+                names(&r.roles),
                 units::format_utc(deadline),
                 hashes.domain_separator,
                 hashes.message_hash,
@@ -244,7 +282,7 @@ impl AcceptArgs {
         );
         Outcome::new(
             &AcceptReport {
-                mode: "sign-only",
+                mode: Mode::SignOnly,
                 safe: safe_address,
                 account: who,
                 roles: r.roles,
@@ -299,7 +337,7 @@ impl AcceptArgs {
             Some(m) => format!(
                 "relayed the acceptance of {} ({}) for {} in {}: sweeps may now send it funds",
                 file.account,
-                r.roles.join(" and "),
+                names(&r.roles),
                 safe_ref.address,
                 m.hash
             ),
@@ -309,7 +347,7 @@ impl AcceptArgs {
         };
         Outcome::new(
             &AcceptReport {
-                mode: "relay",
+                mode: Mode::Relay,
                 safe: safe_ref.address,
                 account: file.account,
                 roles: r.roles,
@@ -328,14 +366,14 @@ impl AcceptArgs {
 }
 
 /// Already accepted: done, nothing to send (exit 0).
-fn already(safe: Address, account: Address, roles: Vec<&'static str>) -> Result<Outcome> {
+fn already(safe: Address, account: Address, roles: Vec<Role>) -> Result<Outcome> {
     let text = format!(
         "already done: {account} has already accepted as {} of {safe}; nothing was sent",
-        roles.join(" and ")
+        names(&roles)
     );
     Outcome::new(
         &AcceptReport {
-            mode: "accept",
+            mode: Mode::Accept,
             safe,
             account,
             roles,

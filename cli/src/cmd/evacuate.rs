@@ -58,12 +58,26 @@ fn parse_token(text: &str) -> Result<Address, String> {
     units::parse_address(text).map_err(|e| e.to_string())
 }
 
+/// Which way `tsafe evacuate` ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Mode {
+    /// A guardian entered the Evacuated state and swept.
+    Evacuate,
+    /// Anyone swept an already evacuated safe.
+    ReSweep,
+    /// A guardian's signature was written to a file.
+    SignOnly,
+    /// A guardian's signature file was sent.
+    Relay,
+}
+
 /// What `tsafe evacuate` did.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct EvacuateReport {
     /// `evacuate`, `re-sweep`, `sign-only` or `relay`.
-    mode: &'static str,
+    mode: Mode,
     /// Who sent (or would send) the transaction; the signer with --sign-only.
     sender: Address,
     /// The guardian whose power is used (`null` for a re-sweep by anyone).
@@ -110,7 +124,7 @@ impl EvacuateArgs {
             power_gate(&safe, from, plan.now).await?;
             Some(from)
         };
-        let mode = if plan.already_evacuated { "re-sweep" } else { "evacuate" };
+        let mode = if plan.already_evacuated { Mode::ReSweep } else { Mode::Evacuate };
         confirm(ctx, &plan, guardian, self.send.tx.dry_run)?;
         let bound = crate::contracts::ITreasurySafe::new(plan.safe, signing.provider.clone());
         let call = bound.evacuate(plan.extras()).from(from);
@@ -244,7 +258,7 @@ impl EvacuateArgs {
         let info = SignatureInfo { file: path, nonce: nonce.to_string(), deadline, hashes };
         Outcome::new(
             &EvacuateReport {
-                mode: "sign-only",
+                mode: Mode::SignOnly,
                 sender: who,
                 guardian: Some(who),
                 plan,
@@ -323,7 +337,7 @@ impl EvacuateArgs {
             deadline: file.deadline,
             hashes: file.hashes,
         };
-        finish("relay", from, Some(file.guardian), plan, outcome, Some(info))
+        finish(Mode::Relay, from, Some(file.guardian), plan, outcome, Some(info))
     }
 }
 
@@ -377,7 +391,7 @@ fn confirm(ctx: &Ctx, plan: &SweepPlan, guardian: Option<Address>, dry_run: bool
 }
 
 fn finish(
-    mode: &'static str,
+    mode: Mode,
     sender: Address,
     guardian: Option<Address>,
     plan: SweepPlan,
@@ -388,7 +402,7 @@ fn finish(
         Some(o) => sweep::render_outcome(&plan, o),
         None => format!(
             "dry run: the {} of {} simulates; nothing was sent",
-            if mode == "re-sweep" { "re-sweep" } else { "evacuation" },
+            if mode == Mode::ReSweep { "re-sweep" } else { "evacuation" },
             plan.safe
         ),
     };
