@@ -832,3 +832,42 @@ fn watch_evacuates_on_a_recovery_change_and_re_sweeps_when_already_evacuated() {
     assert_eq!(d.balance(d.safe), U256::ZERO);
     assert_eq!(d.balance(recovery) - before, parse_ether("107").unwrap());
 }
+
+/// Malformed flags are bad input (exit 2) with the --json error envelope, before any node is asked.
+#[test]
+fn evacuate_bad_flags_are_bad_input() {
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("tsafe")
+            .unwrap()
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("ETH_RPC_URL")
+            .env_remove("TSAFE_SAFE")
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    for args in [
+        &["--json", "evacuate", "--extra", "0xnope"][..],
+        &["--json", "evacuate", "--revoke", "0x00000000000000000000000000000000000000aa"],
+        &["--json", "evacuate", "--sign-only"],
+        &[
+            "--json",
+            "evacuate",
+            "--relay",
+            "x.json",
+            "--extra",
+            "0x00000000000000000000000000000000000000aa",
+        ],
+        &["--json", "accept-recovery", "--sign-only"],
+    ] {
+        let (code, stdout) = run(args);
+        assert_eq!(code, Some(2), "{args:?}: {stdout}");
+        let v: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(v["error"]["kind"], "bad_input", "{args:?}");
+    }
+    // A missing relay file names the path.
+    let (code, stdout) = run(&["--json", "evacuate", "--relay", "/nonexistent/ev.json"]);
+    assert_eq!(code, Some(2), "{stdout}");
+    assert!(stdout.contains("/nonexistent/ev.json"), "{stdout}");
+}
