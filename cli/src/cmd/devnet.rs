@@ -74,6 +74,8 @@ pub struct DevSafe {
     pub owners: Vec<Address>,
     /// The guardian (anvil account 3).
     pub guardian: Address,
+    /// The recovery address (anvil account 6), accepted on this chain.
+    pub recovery: Address,
     /// The devnet token dUSD (6 decimals, capped at 250,000 per 7 days).
     pub token: Address,
     /// The chain id.
@@ -183,6 +185,7 @@ pub async fn setup_dev_safe(
         factory: factory_address,
         owners,
         guardian,
+        recovery: signers[DEV_RECOVERY_INDEX].address(),
         chain_id: chain.chain_id,
         rpc_url: chain.rpc_url.clone(),
     })

@@ -98,6 +98,10 @@ fn evacuate_sweeps_everything_to_the_accepted_recovery_address() {
     let d = Devnet::start();
     let safe = d.safe_arg();
     let recovery = addr(RECOVERY);
+    // `tsafe devnet` names the recovery address it made accept.
+    let url = d.url.clone();
+    let dev = d.ok(&["--json", "devnet", "--rpc-url", &url, "--no-wait"]);
+    assert_eq!(dev["data"]["recovery"].as_str().unwrap().to_lowercase(), RECOVERY.to_lowercase());
     let extra = d.uncapped_token();
     let extra_arg = extra.to_string();
     let queued = d.signed_transfer("p.json", "1ether");
