@@ -129,3 +129,29 @@ pub async fn token_info(chain: &Chain, token: Address) -> Result<(String, u8)> {
     let symbol = erc20.symbol().call().await.unwrap_or_else(|_| format!("{token}"));
     Ok((symbol, decimals))
 }
+
+/// Refuses `candidate` as `safe`'s recovery address when it is itself a tsafe whose recovery
+/// address (in force, backup or scheduled) is `safe`: two safes recovering into each other lose the
+/// fixed destination that evacuation relies on (docs/SECURITY.md §3.14). Anything else passes: an
+/// account without code, or a contract that is not a tsafe. Longer cycles are not followed.
+pub async fn check_recovery_cycle(
+    chain: &crate::context::Chain,
+    flag: &str,
+    candidate: Address,
+    safe: Address,
+) -> eyre::Result<()> {
+    let code = chain.provider.get_code_at(candidate).await?;
+    if code.is_empty() {
+        return Ok(());
+    }
+    let other = crate::contracts::ITreasurySafe::new(candidate, chain.provider.clone());
+    let Ok(r) = other.getRecovery().call().await else { return Ok(()) };
+    if [r.recovery, r.backup, r.pending].contains(&safe) {
+        return Err(crate::exit::Failure::bad_input(format!(
+            "{flag} {candidate} is a tsafe whose own recovery address is {safe}, this safe: two safes recovering into each other are a cycle, and an evacuation would no longer reach a destination out of the thieves' reach"
+        ))
+        .fix("name a recovery address outside this pair: a deep-vault tsafe that recovers elsewhere, or a cold wallet")
+        .into());
+    }
+    Ok(())
+}

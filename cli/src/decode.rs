@@ -168,6 +168,8 @@ pub struct DecodeContext {
     pub call_policies: HashMap<Address, CallPolicy>,
     /// The chain's time now (Unix seconds), to tell whether an extra function is in force yet.
     pub now: Option<u64>,
+    /// Whether the safe is in the Evacuated state (SPEC §3.7); `None` when not read.
+    pub evacuated: Option<bool>,
 }
 
 impl DecodeContext {
@@ -184,6 +186,7 @@ impl DecodeContext {
             balances: HashMap::new(),
             call_policies: HashMap::new(),
             now: None,
+            evacuated: None,
         }
     }
 
@@ -577,6 +580,26 @@ pub fn classify(
     }
 }
 
+/// Whether an evacuated safe lets this batch be queued (mirrors TreasurySafeLens.classify's
+/// `allowedWhileEvacuated`): value-less self-calls that each tighten now, or reopen, removeGuardian
+/// or setRecovery.
+pub fn allowed_while_evacuated(
+    safe: Address,
+    calls: &[ITreasurySafe::Call],
+    config: Option<&SafeConfig>,
+) -> bool {
+    calls.iter().all(|c| {
+        if c.target != safe || !c.value.is_zero() || c.data.len() < 4 {
+            return false;
+        }
+        let selector = [c.data[0], c.data[1], c.data[2], c.data[3]];
+        tightens_now(selector, &c.data, config)
+            || selector == ITreasurySafe::reopenCall::SELECTOR
+            || selector == ITreasurySafe::removeGuardianCall::SELECTOR
+            || selector == ITreasurySafe::setRecoveryCall::SELECTOR
+    })
+}
+
 /// The configuration as it evolves through a batch, to judge each setter as the contract will.
 #[derive(Debug, Clone)]
 struct ConfigState {
@@ -635,6 +658,14 @@ pub fn decode_batch(calls: &[ITreasurySafe::Call], ctx: &DecodeContext) -> Decod
     let decoded: Vec<DecodedCall> = calls.iter().enumerate().map(|(i, c)| d.decode(i, c)).collect();
 
     let mut warnings = Vec::new();
+    if ctx.evacuated == Some(true) && !allowed_while_evacuated(ctx.safe, calls, ctx.config.as_ref())
+    {
+        warnings.push(Warning {
+            kind: WarningKind::WillRevert,
+            call: None,
+            message: "the safe is evacuated: queue refuses this batch (NotAllowedWhileEvacuated) until the owners reopen it; only reopen, cancel, unfreeze, rearm, guardian changes, recovery-address changes and value-less tightenings may be queued now".to_owned(),
+        });
+    }
     let mut outflows = Vec::new();
     for (&asset, &amount) in &d.outflow {
         let cap_remaining = ctx.cap(asset).map(|c| c.remaining);
@@ -1415,7 +1446,7 @@ impl Decoder<'_> {
                 self.loosens(
                     out,
                     format!(
-                        "changes where evacuations send everything to {} (scheduled, in force only once it accepts)",
+                        "changes where evacuations send everything to {}: once executed it is scheduled, in force after max(delay, 7 days, the longest cap period) and only once that address accepts on this chain; any guardian can cancel it until then. Check the address out of band: whoever holds it receives the whole treasury in an evacuation",
                         c.recovery
                     ),
                 );
@@ -1430,13 +1461,22 @@ impl Decoder<'_> {
                 out.summary = format!("add {} to the evacuation list", ctx.addr(c.asset));
             }
             ITreasurySafeCalls::useBackupRecovery(_) => {
-                out.summary = "switch to the backup recovery address".to_owned();
+                out.summary =
+                    "switch to the backup recovery address committed at deployment (at once; drops any scheduled change)"
+                        .to_owned();
             }
             ITreasurySafeCalls::cancelRecoveryChange(_) => {
                 out.summary = "cancel the scheduled recovery-address change".to_owned();
             }
             ITreasurySafeCalls::reopen(_) => {
                 out.summary = "reopen the evacuated safe (after one more sweep)".to_owned();
+                out.warn(
+                    WarningKind::Loosens,
+                    format!(
+                        "call #{} ends the evacuation: the safe can spend again, and what arrives after the last sweep is no longer swept; guardians cannot cancel it (a rogue guardian must not block the owners' remedy)",
+                        out.index
+                    ),
+                );
             }
             ITreasurySafeCalls::approve(_)
             | ITreasurySafeCalls::propose(_)
@@ -1864,6 +1904,36 @@ mod tests {
         assert_eq!(kinds(&b.calls[0]), vec![WarningKind::Loosens]);
         assert!(b.calls[0].warnings[0].message.contains("lowers the threshold from 2 to 1"));
         assert!(b.calls[1].warnings.is_empty(), "1 → 2 tightens");
+    }
+
+    #[test]
+    fn an_evacuated_safe_queues_only_remedies_and_tightenings() {
+        let cfg = ctx().config.unwrap();
+        let ok = |calls: &[ITreasurySafe::Call]| allowed_while_evacuated(SAFE, calls, Some(&cfg));
+        let reopen = me(ITreasurySafe::reopenCall {});
+        let remove = me(ITreasurySafe::removeGuardianCall { guardian: OWNER });
+        let recover = me(ITreasurySafe::setRecoveryCall { recovery: BOB });
+        let tighter = me(ITreasurySafe::setDelayCall { delay: 86_400 });
+        let looser = me(ITreasurySafe::setDelayCall { delay: 86_399 });
+        assert!(ok(&[remove.clone(), reopen.clone()]));
+        assert!(ok(&[recover, tighter]));
+        assert!(!ok(&[reopen.clone(), looser]), "a loosening waits the reopen");
+        assert!(!ok(&[reopen, call(BOB, 1, vec![])]), "no outflow while evacuated");
+        // The decoder says so only when the safe is evacuated.
+        let mut c = ctx();
+        let transfer = [call(BOB, 1, vec![])];
+        assert!(
+            decode_batch(&transfer, &c).warnings.iter().all(|w| w.kind != WarningKind::WillRevert)
+        );
+        c.evacuated = Some(true);
+        let b = decode_batch(&transfer, &c);
+        assert!(
+            b.warnings.iter().any(|w| w.kind == WarningKind::WillRevert
+                && w.message.contains("NotAllowedWhileEvacuated")),
+            "{:?}",
+            b.warnings
+        );
+        assert!(decode_batch(&[remove], &c).warnings.is_empty());
     }
 
     #[test]

@@ -275,6 +275,10 @@ pub async fn decode_context(
         let latest = chain.provider.get_block_by_number(BlockNumberOrTag::Latest).await?;
         ctx.now = latest.map(|b| b.header.timestamp);
     }
+    // An evacuated safe queues only a few kinds of batch: the decoder says when this is not one.
+    let recovery =
+        safe.getRecovery().call().await.map_err(|e| revert::contract_failure("getRecovery", &e))?;
+    ctx.evacuated = Some(recovery.evacuated);
     ctx.config = Some(config);
     Ok(ctx)
 }

@@ -40,9 +40,10 @@ pub struct DeployArgs {
     #[arg(long = "freeze", default_value = "3d", value_name = "DURATION")]
     pub freeze_duration: String,
     /// Where an evacuation sends everything (never an owner or guardian); it must then accept on
-    /// this chain before any sweep moves funds. A second tsafe with disjoint owners is recommended.
-    #[arg(long, value_name = "ADDRESS", required = true)]
-    pub recovery: String,
+    /// this chain before any sweep moves funds. A second tsafe with disjoint owners, a longer delay
+    /// and its own guardian (a "deep vault") is recommended; a cold wallet is allowed.
+    #[arg(long, value_name = "ADDRESS")]
+    pub recovery: Option<String>,
     /// An optional backup recovery address the owners may switch to at once.
     #[arg(long = "backup-recovery", value_name = "ADDRESS")]
     pub backup_recovery: Option<String>,
@@ -115,11 +116,37 @@ impl DeployArgs {
     pub async fn run(self, ctx: &Ctx) -> Result<Outcome> {
         let owners = addresses("owner", &self.owners)?;
         let guardians = addresses("guardian", &self.guardians)?;
-        let recovery = addresses("recovery", std::slice::from_ref(&self.recovery))?[0];
+        let Some(recovery_text) = &self.recovery else {
+            return Err(Failure::bad_input(
+                "no --recovery: every safe has a recovery address fixed at deployment, the only place an evacuation can send funds (SPEC §3.7), so stolen owner keys can be outrun by a guardian",
+            )
+            .fix("pass --recovery ADDRESS: best a second tsafe (a deep vault) with disjoint owners, a longer delay and its own guardian; else a cold wallet no owner or guardian controls")
+            .into());
+        };
+        let recovery = addresses("recovery", std::slice::from_ref(recovery_text))?[0];
         let backup_recovery = match &self.backup_recovery {
             Some(b) => addresses("backup-recovery", std::slice::from_ref(b))?[0],
             None => Address::ZERO,
         };
+        for (flag, account) in [("--recovery", recovery), ("--backup-recovery", backup_recovery)] {
+            if account.is_zero() {
+                continue;
+            }
+            if owners.contains(&account) || guardians.contains(&account) {
+                return Err(Failure::bad_input(format!(
+                    "{flag} {account} is also an owner or a guardian: a recovery address must be out of reach of the keys it protects against"
+                ))
+                .fix("use an address no owner or guardian controls, e.g. a second tsafe with disjoint owners")
+                .into());
+            }
+        }
+        if backup_recovery == recovery {
+            return Err(Failure::bad_input(format!(
+                "--backup-recovery {backup_recovery} is the same as --recovery: a backup must be another address"
+            ))
+            .fix("drop --backup-recovery, or give a second, independent address")
+            .into());
+        }
         if self.threshold == 0 || usize::from(self.threshold) > owners.len() {
             return Err(Failure::bad_input(format!(
                 "--threshold {} with {} owner(s): M must be between 1 and N",
@@ -179,6 +206,7 @@ impl DeployArgs {
             ensure_factory(&ctx.out, &chain, from, self.tx.dry_run).await?;
         let factory = TreasurySafeFactory::new(factory_address, chain.provider.clone());
         let call = factory.createSafe(config.clone(), salt).from(from);
+        let (recovery, backup_recovery) = (config.recovery, config.backupRecovery);
         let (safe, mined) = if factory_tx.is_none()
             && self.tx.dry_run
             && chain_has_no_code(&chain, factory_address).await?
@@ -197,6 +225,16 @@ impl DeployArgs {
                 ))
                 .fix("use it, or pass another --salt to deploy a second one")
                 .into());
+            }
+            crate::chain::check_recovery_cycle(&chain, "--recovery", recovery, predicted).await?;
+            if !backup_recovery.is_zero() {
+                crate::chain::check_recovery_cycle(
+                    &chain,
+                    "--backup-recovery",
+                    backup_recovery,
+                    predicted,
+                )
+                .await?;
             }
             ctx.out.status(format!("deploying the safe at {predicted} (chain {})", chain.chain_id));
             (predicted, tx::transact_with(&ctx.out, &chain, "createSafe", &call, &self.tx).await?)
@@ -232,7 +270,18 @@ impl DeployArgs {
         }
         let text = match &mined {
             Some(m) => {
-                format!("safe deployed at {safe} on chain {} (tx {})", chain.chain_id, m.hash)
+                let mut t =
+                    format!("safe deployed at {safe} on chain {} (tx {})", chain.chain_id, m.hash);
+                let mut pending = vec![recovery];
+                if !backup_recovery.is_zero() {
+                    pending.push(backup_recovery);
+                }
+                for account in pending {
+                    t.push_str(&format!(
+                        "\nrecovery address {account} has NOT accepted yet: until it does, an evacuation moves nothing. From its key: tsafe accept-recovery --safe {safe} (or --sign-only -o FILE for anyone to relay)"
+                    ));
+                }
+                t
             }
             None => format!("dry run: the safe would be deployed at {safe}"),
         };

@@ -111,6 +111,29 @@ pub struct ConfigChanges {
     /// Cancel a queued proposal (allowed while frozen).
     #[arg(long, value_name = "ID")]
     pub cancel: Vec<B256>,
+    /// Quarantine a capped token that misbehaves (tightens: at once): its balance is no longer
+    /// read, and no batch may call it or any other contract until its cap's removal takes effect.
+    #[arg(long, value_name = "TOKEN")]
+    pub quarantine: Vec<String>,
+    /// Schedule a new recovery address (loosens: waits the delay, then max(delay, 7 days, the
+    /// longest cap period), and is in force only once the new address accepts).
+    #[arg(long, value_name = "ADDRESS")]
+    pub set_recovery: Option<String>,
+    /// Switch to the backup recovery address committed at deployment (tightens: at once).
+    #[arg(long)]
+    pub use_backup_recovery: bool,
+    /// Cancel a scheduled recovery-address change (tightens: at once).
+    #[arg(long)]
+    pub cancel_recovery_change: bool,
+    /// Sweep this token too in every evacuation (tightens: at once; at most 16 listed).
+    #[arg(long, value_name = "TOKEN")]
+    pub add_evacuation_asset: Vec<String>,
+    /// Stop sweeping a listed token (loosens: waits the delay).
+    #[arg(long, value_name = "TOKEN")]
+    pub remove_evacuation_asset: Vec<String>,
+    /// Reopen an evacuated safe (waits the delay; sweeps once more first; guardians cannot cancel it).
+    #[arg(long)]
+    pub reopen: bool,
 }
 
 /// How the proposal is made and where it goes.
@@ -406,6 +429,35 @@ impl ConfigChanges {
         }
         for id in &self.cancel {
             push(ITreasurySafeCalls::cancel(S::cancelCall { id: *id }));
+        }
+        for t in &self.quarantine {
+            push(ITreasurySafeCalls::quarantine(S::quarantineCall {
+                asset: address("--quarantine", t)?,
+            }));
+        }
+        if let Some(r) = &self.set_recovery {
+            let recovery = address("--set-recovery", r)?;
+            crate::chain::check_recovery_cycle(chain, "--set-recovery", recovery, me).await?;
+            push(ITreasurySafeCalls::setRecovery(S::setRecoveryCall { recovery }));
+        }
+        if self.use_backup_recovery {
+            push(ITreasurySafeCalls::useBackupRecovery(S::useBackupRecoveryCall {}));
+        }
+        if self.cancel_recovery_change {
+            push(ITreasurySafeCalls::cancelRecoveryChange(S::cancelRecoveryChangeCall {}));
+        }
+        for t in &self.add_evacuation_asset {
+            push(ITreasurySafeCalls::addEvacuationAsset(S::addEvacuationAssetCall {
+                asset: address("--add-evacuation-asset", t)?,
+            }));
+        }
+        for t in &self.remove_evacuation_asset {
+            push(ITreasurySafeCalls::removeEvacuationAsset(S::removeEvacuationAssetCall {
+                asset: address("--remove-evacuation-asset", t)?,
+            }));
+        }
+        if self.reopen {
+            push(ITreasurySafeCalls::reopen(S::reopenCall {}));
         }
         Ok(calls)
     }

@@ -81,6 +81,49 @@ pub struct ScheduledCap {
     display: String,
 }
 
+/// Where an evacuation sends everything, and whether the safe is evacuated (SPEC §3.7).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryStatus {
+    /// The recovery address in force.
+    recovery: Address,
+    /// Whether it accepted on this chain: until it does, an evacuation moves nothing.
+    accepted: bool,
+    /// The backup committed at deployment (null: none, or already switched to).
+    backup: Option<Address>,
+    backup_accepted: bool,
+    /// A scheduled change not yet in force.
+    pending: Option<PendingRecovery>,
+    evacuated: bool,
+    /// Since when (unix time; 0: not evacuated).
+    evacuated_at: u64,
+    generation: u32,
+    /// Swept besides the native coin and the capped assets.
+    evacuation_list: Vec<Address>,
+    /// When each guardian gains evacuation power (unix time; freeze and cancel are immediate).
+    guardian_power_at: Vec<GuardianPower>,
+}
+
+/// A scheduled recovery-address change.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingRecovery {
+    account: Address,
+    accepted: bool,
+    /// In force from then, once accepted.
+    effective_at: u64,
+    /// Lapses then if still not accepted.
+    lapses_at: u64,
+}
+
+/// When a guardian can evacuate.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuardianPower {
+    guardian: Address,
+    power_at: u64,
+}
+
 /// One proposal seen on chain.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -112,6 +155,7 @@ pub struct StatusReport {
     freeze_duration_seconds: u32,
     frozen_until: u64,
     frozen: bool,
+    recovery: RecoveryStatus,
     native_balance: String,
     native_balance_display: String,
     caps: Vec<CapStatus>,
@@ -165,6 +209,104 @@ pub async fn proposals_seen(
     Ok(seen)
 }
 
+/// The recovery configuration and evacuation state, with each guardian's evacuation power.
+async fn recovery_status<P: Provider>(
+    safe: &ITreasurySafe::ITreasurySafeInstance<P>,
+    guardians: &[Address],
+) -> Result<RecoveryStatus> {
+    let r = safe
+        .getRecovery()
+        .call()
+        .await
+        .map_err(|e| crate::revert::contract_failure("getRecovery", &e))?;
+    let mut guardian_power_at = Vec::new();
+    for g in guardians {
+        let power_at = safe
+            .evacuationPowerAt(*g)
+            .call()
+            .await
+            .map_err(|e| crate::revert::contract_failure("evacuationPowerAt", &e))?;
+        guardian_power_at.push(GuardianPower { guardian: *g, power_at });
+    }
+    Ok(RecoveryStatus {
+        recovery: r.recovery,
+        accepted: r.accepted,
+        backup: (!r.backup.is_zero()).then_some(r.backup),
+        backup_accepted: r.backupAccepted,
+        pending: (!r.pending.is_zero()).then_some(PendingRecovery {
+            account: r.pending,
+            accepted: r.pendingAccepted,
+            effective_at: r.pendingEffectiveAt,
+            lapses_at: r.pendingLapsesAt,
+        }),
+        evacuated: r.evacuated,
+        evacuated_at: r.evacuatedAt,
+        generation: r.generation,
+        evacuation_list: r.evacuationList,
+        guardian_power_at,
+    })
+}
+
+/// The recovery lines of `status`: where a sweep goes, what is not accepted yet, and the state.
+fn render_recovery(t: &mut String, r: &RecoveryStatus, now: u64) {
+    let accepted = if r.accepted {
+        "accepted".to_string()
+    } else {
+        "NOT ACCEPTED: an evacuation would move nothing until it accepts (tsafe accept-recovery)"
+            .to_string()
+    };
+    let _ = writeln!(t, "recovery   {} ({accepted})", r.recovery);
+    if let Some(b) = r.backup {
+        let state = if r.backup_accepted { "accepted" } else { "not accepted yet" };
+        let _ =
+            writeln!(t, "             backup {b} ({state}; the owners may switch to it at once)");
+    }
+    if let Some(p) = &r.pending {
+        let when = if p.accepted {
+            format!(
+                "accepted; in force from {} (in {})",
+                units::format_utc(p.effective_at),
+                units::format_duration(p.effective_at.saturating_sub(now))
+            )
+        } else {
+            format!(
+                "NOT accepted: never in force unless it accepts before {}; in force from {} at the earliest",
+                units::format_utc(p.lapses_at),
+                units::format_utc(p.effective_at)
+            )
+        };
+        let _ = writeln!(
+            t,
+            "             CHANGE SCHEDULED to {} ({when}); any guardian may cancel it",
+            p.account
+        );
+    }
+    for g in &r.guardian_power_at {
+        if g.power_at > now {
+            let _ = writeln!(
+                t,
+                "             guardian {} can evacuate from {} (in {})",
+                g.guardian,
+                units::format_utc(g.power_at),
+                units::format_duration(g.power_at - now)
+            );
+        }
+    }
+    if !r.evacuation_list.is_empty() {
+        let list = r.evacuation_list.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let _ = writeln!(t, "             also swept: {}", list.join(", "));
+    }
+    if r.evacuated {
+        let _ = writeln!(
+            t,
+            "EVACUATED  since {} ({} ago, generation {}): anyone may sweep again; only reopen, cancel, unfreeze, guardian and recovery changes and tightenings may be queued",
+            units::format_utc(r.evacuated_at),
+            units::format_duration(now.saturating_sub(r.evacuated_at)),
+            r.generation
+        );
+    }
+}
+
 /// One line for a batch: its first call's summary, and how many more calls it has.
 fn batch_summary(calls: &[ITreasurySafe::Call], ctx: &crate::decode::DecodeContext) -> String {
     let Some(first) = calls.first() else { return String::new() };
@@ -188,6 +330,7 @@ impl StatusArgs {
             .map_err(|e| crate::revert::contract_failure("getConfig", &e))?;
         let now = chain_now(&chain).await?;
         let native_balance = chain.provider.get_balance(safe_ref.address).await?;
+        let recovery = recovery_status(&safe, &config.guardians).await?;
 
         let mut caps = Vec::new();
         for cap in &config.caps {
@@ -324,6 +467,7 @@ impl StatusArgs {
             freeze_duration_seconds: config.freezeDuration,
             frozen_until: config.frozenUntil,
             frozen: config.frozenUntil > now,
+            recovery,
             native_balance: native_balance.to_string(),
             native_balance_display: units::format_native(native_balance),
             caps,
@@ -364,6 +508,7 @@ fn render(r: &StatusReport) -> String {
     } else {
         let _ = writeln!(t, "frozen     no");
     }
+    render_recovery(&mut t, &r.recovery, r.now);
     let balance = r.native_balance.parse::<U256>().unwrap_or_default();
     let _ = writeln!(t, "balance    {}", units::format_native(balance));
     if r.caps.is_empty() {

@@ -644,6 +644,8 @@ fn status_shows_uncapped_tokens_named_or_used_by_proposals() {
         "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
         "--owner",
         "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc",
+        "--recovery",
+        "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720",
         "--delay",
         "1d",
         "--cap",

@@ -59,6 +59,8 @@ fn every_documented_envelope_matches_a_real_run() {
             RECIPIENT,
             "--threshold",
             "1",
+            "--recovery",
+            "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720",
             "--delay",
             "1d",
             "--grace",

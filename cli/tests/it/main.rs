@@ -13,5 +13,6 @@ mod harness;
 mod help;
 mod json_docs;
 mod readme;
+mod recovery_config;
 mod treasury;
 mod watch;

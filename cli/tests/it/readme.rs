@@ -21,6 +21,7 @@ fn the_treasury_walkthrough_runs_as_written() {
         ("$CAROL", "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"),
         ("$GUARD", "0x90F79bf6EB2c4f870365E785982E1f101E93b906"),
         ("$VENDOR", RECIPIENT),
+        ("$VAULT", "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720"),
     ];
     let accounts = [
         ("alice", KEYS[0]),

@@ -472,6 +472,8 @@ fn deploy_saves_chain_and_block_and_rpc_urls_expand_variables() {
         RECIPIENT,
         "--threshold",
         "1",
+        "--recovery",
+        "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720",
         "--name",
         "team",
         "--salt",
