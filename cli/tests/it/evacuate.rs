@@ -171,6 +171,10 @@ fn evacuate_reports_hostile_tokens_and_sweeps_the_rest() {
     // 0xfe: INVALID, burns every unit of gas it is given. 60006000fd: revert(0, 0).
     set_code(&d, burner, &[0xfe]);
     set_code(&d, reverter, &[0x60, 0x00, 0x60, 0x00, 0xfd]);
+    // A liar: answers 1 to everything (balanceOf 1, transfer "true") and never moves anything.
+    let liar = Address::with_last_byte(0xb3).create(0);
+    set_code(&d, liar, &[0x60, 0x01, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xf3]);
+    let l = liar.to_string();
     let (b, r) = (burner.to_string(), reverter.to_string());
     let v = d.ok(&[
         "--json",
@@ -182,6 +186,8 @@ fn evacuate_reports_hostile_tokens_and_sweeps_the_rest() {
         &b,
         "--extra",
         &r,
+        "--extra",
+        &l,
         "--private-key",
         KEYS[3],
     ]);
@@ -191,6 +197,7 @@ fn evacuate_reports_hostile_tokens_and_sweeps_the_rest() {
     };
     assert_eq!(of(burner).as_deref(), Some("failed"), "{res:?}");
     assert_eq!(of(reverter).as_deref(), Some("failed"), "{res:?}");
+    assert_eq!(of(liar).as_deref(), Some("failed"), "{res:?}");
     assert_eq!(of(d.token).as_deref(), Some("swept"), "{res:?}");
     assert_eq!(d.balance(d.safe), U256::ZERO);
     assert_eq!(d.token_balance(d.safe), U256::ZERO);
