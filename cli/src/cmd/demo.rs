@@ -1,7 +1,10 @@
 //! `tsafe demo`: the whole story on a throwaway anvil, narrated on stderr.
 //!
 //! Deploy, propose, co-sign, queue, early execute refused, time passes, execute, cap refusal,
-//! guardian freeze blocks, owners unfreeze, a watcher cancels an unannounced drain on its own. Every refusal is the contract's own revert, decoded.
+//! guardian freeze blocks, owners unfreeze, a watcher cancels an unannounced drain on its own,
+//! then stolen owner keys queue a drain of everything and the guardian evacuates the safe to its
+//! recovery address (the same sweep code as `tsafe evacuate`): the attacker gets nothing and the
+//! drain is voided. Every refusal is the contract's own revert, decoded.
 //! Exits 0 only if every step behaved as the story says.
 
 use super::devnet::{dev_chain, setup_dev_safe, spawn_anvil};
@@ -292,5 +295,93 @@ async fn story_run(s: &mut Story<'_>) -> Result<()> {
         );
     }
     s.record(format!("proposal {id} cancelled by the watcher before its eta, on its own"));
+    evacuation(s, &dev).await
+}
+
+/// Stolen owner keys (2 of 3) queue a drain of everything; the guardian evacuates through the
+/// same plan and sweep code as `tsafe evacuate`; the attacker gets nothing, the recovery address
+/// holds the funds, and the drain is voided.
+async fn evacuation(s: &mut Story<'_>, dev: &super::devnet::DevSafe) -> Result<()> {
+    use crate::sweep;
+    let safe = s.safe.clone();
+    let attacker = Address::repeat_byte(0xba);
+    let recovery = s.owners[super::devnet::DEV_RECOVERY_INDEX].address();
+    s.step(
+        "stolen-keys",
+        "Two stolen owner keys queue a drain of everything: remove the dUSD cap, send all ETH and dUSD",
+    );
+    let eth = s.chain.provider.get_balance(*safe.address()).await?;
+    let dusd = crate::chain::IERC20::new(dev.token, s.chain.provider.clone());
+    let tokens = dusd.balanceOf(*safe.address()).call().await?;
+    let drain = vec![
+        ITreasurySafe::Call {
+            target: *safe.address(),
+            value: U256::ZERO,
+            data: Bytes::from(alloy::sol_types::SolCall::abi_encode(
+                &ITreasurySafe::removeCapCall { asset: dev.token },
+            )),
+        },
+        ITreasurySafe::Call { target: attacker, value: eth, data: Bytes::new() },
+        ITreasurySafe::Call {
+            target: dev.token,
+            value: U256::ZERO,
+            data: Bytes::from(alloy::sol_types::SolCall::abi_encode(
+                &crate::chain::IERC20::transferCall { to: attacker, amount: tokens },
+            )),
+        },
+    ];
+    let salt7 = B256::with_last_byte(7);
+    let (drain_id, sigs) = s.sign(&drain, salt7, &[1, 2]).await?;
+    let q7 = safe.queue(drain.clone(), salt7, sigs).from(dev.owners[0]);
+    tx::transact(s.out, &s.chain, "queue (the drain)", &q7, false).await?;
+    s.record(format!(
+        "drain {drain_id} queued: {} and {} to {attacker}, executable in 2 days",
+        format_native(eth),
+        crate::units::format_token(tokens, 6, "dUSD")
+    ));
+
+    s.step(
+        "evacuate",
+        "The guardian evacuates (`tsafe evacuate`): everything goes to the recovery address fixed at deployment",
+    );
+    let plan = sweep::plan(&s.chain, &safe, &[], &[]).await?;
+    if let Some(why) = sweep::power_problem(&safe, s.guardian, plan.now).await? {
+        return Err(Failure::new(ExitKind::Error, why).into());
+    }
+    s.out.status(sweep::render_plan(&plan).trim_end());
+    let call = safe.evacuate(plan.extras()).from(s.guardian);
+    // The watcher above sent from the guardian through its own connection: ask the node for the
+    // nonce rather than trust this connection's cache.
+    let nonce = s.chain.provider.get_transaction_count(s.guardian).await?;
+    let opts = crate::opts::TxOpts { nonce: Some(nonce), ..Default::default() };
+    let outcome = sweep::send(s.out, &s.chain, "evacuate", &call, &opts, &plan)
+        .await?
+        .ok_or_else(|| eyre::eyre!("the evacuation was not sent"))?;
+    if outcome.held || !outcome.entered_evacuated {
+        bail!("the evacuation did not sweep as told: {outcome:?}");
+    }
+    let moved: Vec<&str> = outcome.assets.iter().map(|a| a.text.as_str()).collect();
+    s.record(format!("to {recovery}: {}", moved.join("; ")));
+
+    s.step("drain-voided", "Two days later the drain cannot run: it was voided by the evacuation");
+    s.warp(2 * 86_400 + 1).await?;
+    let exec = safe.execute(drain, salt7, 0).from(dev.owners[0]);
+    let refusal = s.expect_refusal(&exec, "InvalidProposalState").await?;
+    let state = safe.proposalState(drain_id).call().await?;
+    if crate::state::ProposalState::from_u8(state) != Some(crate::state::ProposalState::Voided) {
+        bail!("the drain is in state {state}, expected Voided");
+    }
+    let stolen = s.chain.provider.get_balance(attacker).await?;
+    let stolen_tokens = dusd.balanceOf(attacker).call().await?;
+    let held = dusd.balanceOf(recovery).call().await?;
+    if !stolen.is_zero() || !stolen_tokens.is_zero() || held < tokens {
+        bail!(
+            "the attacker holds {stolen} wei and {stolen_tokens} dUSD units; the recovery address {held}"
+        );
+    }
+    s.record(format!(
+        "refused: {refusal}; the attacker got nothing; the recovery address holds {}",
+        crate::units::format_token(held, 6, "dUSD")
+    ));
     Ok(())
 }

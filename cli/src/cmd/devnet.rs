@@ -74,6 +74,8 @@ pub struct DevSafe {
     pub owners: Vec<Address>,
     /// The guardian (anvil account 3).
     pub guardian: Address,
+    /// The recovery address (anvil account 6), accepted on this chain.
+    pub recovery: Address,
     /// The devnet token dUSD (6 decimals, capped at 250,000 per 7 days).
     pub token: Address,
     /// The chain id.
@@ -183,6 +185,7 @@ pub async fn setup_dev_safe(
         factory: factory_address,
         owners,
         guardian,
+        recovery: signers[DEV_RECOVERY_INDEX].address(),
         chain_id: chain.chain_id,
         rpc_url: chain.rpc_url.clone(),
     })
@@ -226,6 +229,7 @@ impl DevnetArgs {
             "devnet ready on {url} (chain {chain})\n\
              safe      {safe} (saved as \"devnet\" in {cfg})\n\
              owners    anvil accounts 0, 1, 2 (threshold 2); guardian: account 3\n\
+             recovery  anvil account 6 (accepted on this chain): where an evacuation sweeps everything\n\
              caps      10 ETH per day, 250,000 dUSD per 7 days; delay 2d\n\
              funded    100 ETH and 1,000,000 dUSD (token {token})\n\n\
              next (these are anvil's public test keys; use --account or --ledger for real funds):\n  \
@@ -235,7 +239,8 @@ impl DevnetArgs {
              tsafe queue p.json --private-key {k1}\n  \
              tsafe execute p.json --wait --private-key {k1}\n  \
              tsafe propose --safe devnet --token {token} --to 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc --amount 1500 --private-key {k0}\n  \
-             tsafe freeze --safe devnet --private-key {k3}\n\n\
+             tsafe freeze --safe devnet --private-key {k3}\n  \
+             tsafe evacuate --safe devnet --dry-run --private-key {k3}\n\n\
              watch it (cancels anything queued that is not announced; see docs/watch.md):\n  \
              printf '[[safe]]\\naddress = \"{safe}\"\\nrpc_urls = [\"{url}\"]\\n[[rule]]\\nname = \"deny\"\\nkind = \"expect\"\\nseverity = \"critical\"\\naction = \"cancel\"\\n' > watch.toml\n  \
              tsafe watch watch.toml --private-key {k3}",

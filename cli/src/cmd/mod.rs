@@ -1,12 +1,14 @@
 //! One module per command. Each command is a clap `Args` struct whose `run` returns an
 //! [`Outcome`]: the report as data plus its human rendering.
 
+pub mod accept;
 pub mod approve;
 pub mod cancel;
 pub mod completions;
 pub mod demo;
 pub mod deploy;
 pub mod devnet;
+pub mod evacuate;
 pub mod execute;
 pub mod freeze;
 pub mod owners;
@@ -47,9 +49,15 @@ pub enum Command {
     Deploy(deploy::DeployArgs),
     /// Freeze the safe with a guardian key (one shot until the owners re-arm).
     Freeze(freeze::FreezeArgs),
+    /// Sweep the safe to its recovery address as a guardian (or re-sweep an evacuated safe),
+    /// sign a relayable evacuation (--sign-only), or relay one (--relay FILE).
+    Evacuate(Box<evacuate::EvacuateArgs>),
+    /// Accept the recovery role on this chain as the recovery address (or sign / relay it).
+    AcceptRecovery(accept::AcceptArgs),
     /// Configuration, freeze state, caps left and proposals with countdowns.
     Status(status::StatusArgs),
-    /// Follow safes, alert exactly once on every rule broken, cancel or freeze as a guardian.
+    /// Follow safes, alert exactly once on every rule broken, cancel, freeze or evacuate as a
+    /// guardian.
     Watch(Box<watch::WatchArgs>),
     /// Run the narrated end-to-end story on a throwaway local chain.
     Demo(demo::DemoArgs),
@@ -73,6 +81,8 @@ impl Command {
             Self::Devnet(_) => "devnet",
             Self::Deploy(_) => "deploy",
             Self::Freeze(_) => "freeze",
+            Self::Evacuate(_) => "evacuate",
+            Self::AcceptRecovery(_) => "accept-recovery",
             Self::Status(_) => "status",
             Self::Watch(_) => "watch",
             Self::Demo(_) => "demo",
@@ -96,6 +106,8 @@ impl Command {
             Self::Devnet(args) => args.run(ctx).await,
             Self::Deploy(args) => args.run(ctx).await,
             Self::Freeze(args) => args.run(ctx).await,
+            Self::Evacuate(args) => args.run(ctx).await,
+            Self::AcceptRecovery(args) => args.run(ctx).await,
             Self::Status(args) => args.run(ctx).await,
             Self::Watch(args) => args.run(ctx).await,
             Self::Demo(args) => args.run(ctx).await,

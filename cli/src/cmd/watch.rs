@@ -1,5 +1,5 @@
 //! `tsafe watch FILE`: follow the safes of a watch file, alert exactly once on every rule broken,
-//! cancel or freeze with a guardian key. `--check` validates the file; `--once` reads up to the
+//! cancel, freeze or evacuate with a guardian key. `--check` validates the file; `--once` reads up to the
 //! head, responds, delivers and exits (for cron). See docs/watch.md.
 
 use crate::{
@@ -29,7 +29,7 @@ pub struct WatchArgs {
     /// The ledger database [default: FILE with the extension .db].
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// The guardian key for rules that cancel or freeze.
+    /// The guardian key for rules that cancel, freeze or evacuate.
     #[command(flatten)]
     pub wallet: WalletOpts,
 }
@@ -82,7 +82,7 @@ impl WatchArgs {
                 report.safes.len(),
                 report.rules.len(),
                 if report.needs_guardian {
-                    "; cancel/freeze rules need a guardian key"
+                    "; cancel/freeze/evacuate rules need a guardian key"
                 } else {
                     ""
                 }

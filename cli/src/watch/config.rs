@@ -21,6 +21,9 @@ pub struct SafeSpec {
     pub rpc_urls: Vec<String>,
     /// The first block to read; by default the block the safe was deployed in.
     pub from_block: Option<u64>,
+    /// Tokens an `evacuate` response adds to the sweep (besides the safe's caps and evacuation
+    /// list), also on a re-sweep of a safe found already evacuated.
+    pub evacuate_extras: Vec<Address>,
 }
 
 /// Where alerts go besides stdout (JSON lines) and stderr (human lines).
@@ -104,6 +107,7 @@ struct RawSafe {
     chain_id: Option<u64>,
     rpc_urls: Spanned<Vec<String>>,
     from_block: Option<u64>,
+    evacuate_extras: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -176,6 +180,28 @@ pub fn parse(text: &str) -> Result<WatchFile, Vec<ConfigError>> {
                     .into(),
             });
         }
+        let mut evacuate_extras = Vec::new();
+        if let Some(list) = &s.evacuate_extras {
+            for a in list.get_ref() {
+                match parse_address(a) {
+                    Ok(a) => evacuate_extras.push(a),
+                    Err(e) => errors.push(ConfigError {
+                        line: at(list.span()),
+                        message: format!("evacuate_extras: {e}"),
+                    }),
+                }
+            }
+            if evacuate_extras.len() > crate::sweep::MAX_EXTRAS {
+                errors.push(ConfigError {
+                    line: at(list.span()),
+                    message: format!(
+                        "evacuate_extras lists {} tokens; one sweep takes at most {} (add the rest to the safe's evacuation list)",
+                        evacuate_extras.len(),
+                        crate::sweep::MAX_EXTRAS
+                    ),
+                });
+            }
+        }
         if safes.iter().any(|x: &SafeSpec| x.address == address && x.chain_id == s.chain_id) {
             errors.push(ConfigError { line, message: format!("safe {address} is listed twice") });
         }
@@ -185,6 +211,7 @@ pub fn parse(text: &str) -> Result<WatchFile, Vec<ConfigError>> {
             chain_id: s.chain_id,
             rpc_urls: s.rpc_urls.into_inner(),
             from_block: s.from_block,
+            evacuate_extras,
         });
     }
     if safes.is_empty() {
@@ -282,15 +309,7 @@ fn rule(text: &str, r: RawRule, line: usize) -> Result<Rule, Vec<ConfigError>> {
         "alert" => Action::Alert,
         "cancel" => Action::Cancel,
         "freeze" => Action::Freeze,
-        "evacuate" => {
-            err!(
-                r.action.span(),
-                format!(
-                    "rule {name:?}: action \"evacuate\" is not supported by this safe yet (its contract has no recovery sweep); use \"cancel\" or \"freeze\" until it does"
-                )
-            );
-            Action::Alert
-        }
+        "evacuate" => Action::Evacuate,
         other => {
             err!(
                 r.action.span(),
@@ -406,6 +425,7 @@ fn rule(text: &str, r: RawRule, line: usize) -> Result<Rule, Vec<ConfigError>> {
         }
         "loosening" => RuleKind::Loosening,
         "guardian-removal" => RuleKind::GuardianRemoval,
+        "recovery-change" => RuleKind::RecoveryChange,
         "allowance" => RuleKind::Allowance,
         "fresh-target" => match r.within_blocks {
             Some(n) => RuleKind::FreshTarget { within_blocks: n },
@@ -486,13 +506,17 @@ mod tests {
     }
 
     #[test]
-    fn evacuate_is_refused_until_the_safe_supports_it() {
+    fn evacuate_rules_and_extras() {
         let text = format!(
-            "{SAFE}\n[[rule]]\nname = \"g\"\nkind = \"guardian-removal\"\nseverity = \"critical\"\naction = \"evacuate\"\n"
+            "{SAFE}evacuate_extras = [\"0x00000000000000000000000000000000000000bb\"]\n[[rule]]\nname = \"g\"\nkind = \"guardian-removal\"\nseverity = \"critical\"\naction = \"evacuate\"\n[[rule]]\nname = \"r\"\nkind = \"recovery-change\"\nseverity = \"critical\"\naction = \"evacuate\"\n"
         );
-        let errors = parse(&text).unwrap_err();
-        assert_eq!(errors[0].line, Some(9));
-        assert!(errors[0].message.contains("not supported by this safe yet"), "{errors:?}");
+        let file = parse(&text).expect("valid");
+        assert_eq!(file.rules[0].action, Action::Evacuate);
+        assert_eq!(file.rules[1].kind, RuleKind::RecoveryChange);
+        assert_eq!(file.safes[0].evacuate_extras, vec![Address::with_last_byte(0xbb)]);
+        let bad = format!("{SAFE}evacuate_extras = [\"0xnope\"]\n");
+        let errors = parse(&bad).unwrap_err();
+        assert_eq!(errors[0].line, Some(4), "{errors:?}");
     }
 
     #[test]

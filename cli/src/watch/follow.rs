@@ -409,6 +409,7 @@ impl Follower {
             let response = match (rule.action, proposal) {
                 (Action::Cancel, Some(id)) => Some(format!("cancel:{id}")),
                 (Action::Freeze, _) => Some("freeze".to_owned()),
+                (Action::Evacuate, _) => Some("evacuate".to_owned()),
                 _ => None,
             };
             out.push(NewRecord {

@@ -5,7 +5,7 @@
 //! - [`rules`]: what a queued proposal must not do (pure).
 //! - [`ledger`]: cursor, block hashes and records in one SQLite database (exactly once).
 //! - [`follow`]: bounded `eth_getLogs` ranges from the cursor, reorgs by parent hash.
-//! - [`respond`]: idempotent cancel and freeze.
+//! - [`respond`]: idempotent cancel, freeze and evacuate.
 //! - [`sinks`]: console, webhook, command, heartbeat, metrics.
 
 pub mod config;
@@ -72,7 +72,7 @@ impl Watcher {
         if !responding.is_empty() {
             let Some(opts) = signer.filter(|o| o.is_set()) else {
                 return Err(Failure::bad_input(format!(
-                    "rules {} cancel or freeze, but no guardian signer was given",
+                    "rules {} cancel, freeze or evacuate, but no guardian signer was given",
                     responding.join(", ")
                 ))
                 .fix("pass the guardian's --keystore/--account (with --password-file) or --ledger; or set those rules' action to \"alert\"")
@@ -86,8 +86,19 @@ impl Watcher {
                     wallet,
                     f.spec.address,
                     &f.spec.name,
+                    f.spec.evacuate_extras.clone(),
                 )
                 .await?;
+                if file.rules.iter().any(|r| r.action == rules::Action::Evacuate)
+                    && let Some(at) = r.evacuation_power_pending().await?
+                {
+                    out.warn(format!(
+                        "guardian {} of {} holds evacuation power only from {}: evacuate rules will fail with an alert until then (freeze and cancel work now)",
+                        r.guardian,
+                        f.spec.name,
+                        crate::units::format_utc(at)
+                    ));
+                }
                 if file.rules.iter().any(|r| r.action == rules::Action::Freeze)
                     && !r.armed().await?
                 {

@@ -1,5 +1,6 @@
-//! Responses: cancel or freeze with a guardian key, idempotent by construction. The chain is read
-//! first ("already cancelled / frozen" counts as done), the transaction is simulated before it is
+//! Responses: cancel, freeze or evacuate with a guardian key, idempotent by construction. The
+//! chain is read first ("already cancelled / frozen" counts as done; a safe found already
+//! evacuated is re-swept with the watcher's own extras), the transaction is simulated before it is
 //! sent, and a failure after sending is judged by reading the chain again, so two watchers of the
 //! same safe never send conflicting responses and never loop on one that cannot succeed.
 
@@ -79,6 +80,8 @@ pub struct Responder {
     pub safe: Address,
     /// The guardian's address.
     pub guardian: Address,
+    /// Tokens an evacuation adds to the sweep (`evacuate_extras` of the watch file).
+    pub extras: Vec<Address>,
     chains: Vec<Chain>,
     current: std::sync::atomic::AtomicUsize,
 }
@@ -102,6 +105,7 @@ impl Responder {
         wallet: Wallet,
         safe: Address,
         name: &str,
+        extras: Vec<Address>,
     ) -> Result<Self> {
         let guardian = wallet.address();
         let wallet = wallet.into_ethereum_wallet();
@@ -127,7 +131,7 @@ impl Responder {
             .fix("sign with a guardian's keystore or ledger, or change those rules' action to \"alert\"")
             .into());
         }
-        Ok(Self { safe, guardian, chains, current: std::sync::atomic::AtomicUsize::new(0) })
+        Ok(Self { safe, guardian, extras, chains, current: std::sync::atomic::AtomicUsize::new(0) })
     }
 
     fn chain(&self) -> &Chain {
@@ -141,7 +145,15 @@ impl Responder {
         Ok(contract.getConfig().call().await?.guardiansArmed)
     }
 
-    /// Performs "cancel:<id>" or "freeze".
+    /// When the guardian gains evacuation power, if it has not yet (`None`: it holds it now).
+    pub async fn evacuation_power_pending(&self) -> Result<Option<u64>> {
+        let contract = ITreasurySafe::new(self.safe, self.chain().provider.clone());
+        let at = contract.evacuationPowerAt(self.guardian).call().await?;
+        let now = crate::sweep::chain_now(self.chain()).await?;
+        Ok((at > now).then_some(at))
+    }
+
+    /// Performs "cancel:<id>", "freeze" or "evacuate".
     pub async fn perform(&self, out: &Out, response: &str) -> Outcome {
         let result = match response.strip_prefix("cancel:") {
             Some(id) => match id.parse::<B256>() {
@@ -149,6 +161,7 @@ impl Responder {
                 Err(_) => Ok(Outcome::Failed(format!("bad proposal id {id:?} in the ledger"))),
             },
             None if response == "freeze" => self.freeze(out).await,
+            None if response == "evacuate" => self.evacuate(out).await,
             None => Ok(Outcome::Failed(format!("unknown response {response:?}"))),
         };
         let outcome =
@@ -250,6 +263,60 @@ impl Responder {
             detail: format!("the safe is already frozen until {}", crate::units::format_utc(until)),
             tx: None,
         }))
+    }
+
+    /// Evacuates, or re-sweeps a safe found already evacuated (with the watcher's extras: more is
+    /// swept, never less). A guardian without evacuation power yet is a clear failure, never
+    /// retried in a loop.
+    async fn evacuate(&self, out: &Out) -> Result<Outcome> {
+        let chain = self.chain();
+        let safe = ITreasurySafe::new(self.safe, chain.provider.clone());
+        let plan = crate::sweep::plan(chain, &safe, &self.extras, &[]).await?;
+        if !plan.already_evacuated
+            && let Some(why) = crate::sweep::power_problem(&safe, self.guardian, plan.now).await?
+        {
+            return Ok(Outcome::Failed(format!(
+                "cannot evacuate: {why}; freeze and cancel rules still work, and any guardian holding the power can run `tsafe evacuate`"
+            )));
+        }
+        let call = safe.evacuate(plan.extras()).from(self.guardian);
+        let what = if plan.already_evacuated { "re-sweep" } else { "evacuate" };
+        match crate::sweep::send(out, chain, what, &call, &crate::opts::TxOpts::default(), &plan)
+            .await
+        {
+            Ok(Some(o)) => {
+                let moved: Vec<&str> = o.assets.iter().map(|a| a.text.as_str()).collect();
+                let head = if plan.already_evacuated {
+                    "the safe was already evacuated: re-swept it".to_owned()
+                } else {
+                    format!("evacuated the safe as guardian {}", self.guardian)
+                };
+                let detail = if o.held {
+                    format!(
+                        "{head}; NOTHING moved: the recovery address {} has not accepted on this chain",
+                        plan.recovery.address
+                    )
+                } else if moved.is_empty() {
+                    format!("{head} to {}; nothing left to move", plan.recovery.address)
+                } else {
+                    format!("{head} to {}: {}", plan.recovery.address, moved.join("; "))
+                };
+                Ok(Outcome::Done { detail, tx: Some(o.transaction.hash) })
+            }
+            Ok(None) => Ok(Outcome::Failed("evacuation was not sent".to_owned())),
+            Err(e) => {
+                // Another watcher or guardian may have evacuated first: the chain decides.
+                let now = safe.getRecovery().call().await?;
+                if now.evacuated && !plan.already_evacuated {
+                    return Ok(Outcome::Done {
+                        detail: "the safe was evacuated meanwhile (by another guardian or watcher)"
+                            .to_owned(),
+                        tx: None,
+                    });
+                }
+                Ok(self.judge(e))
+            }
+        }
     }
 
     fn judge(&self, e: eyre::Report) -> Outcome {

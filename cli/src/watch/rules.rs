@@ -55,8 +55,8 @@ pub enum Action {
     Cancel,
     /// Freeze the safe with the guardian key (one shot until the owners re-arm).
     Freeze,
-    /// Sweep the safe to its recovery address. Refused by the watch file's validation until the
-    /// contract has a recovery sweep; kept here so rules files and alerts need no new shape then.
+    /// Sweep the safe to its recovery address with the guardian key (re-sweep when already
+    /// evacuated).
     Evacuate,
 }
 
@@ -94,6 +94,9 @@ pub enum RuleKind {
     Loosening,
     /// A guardian removal queued.
     GuardianRemoval,
+    /// A recovery-address change queued (`setRecovery`: a loosening; it would redirect every
+    /// future sweep).
+    RecoveryChange,
     /// An allowance or operator grant by the safe.
     Allowance,
     /// A called contract deployed less than `within_blocks` blocks before the queue.
@@ -121,12 +124,13 @@ pub enum RuleKind {
 
 impl RuleKind {
     /// Every kind's name in the watch file.
-    pub const NAMES: [&'static str; 11] = [
+    pub const NAMES: [&'static str; 12] = [
         "expect",
         "destination",
         "outflow",
         "loosening",
         "guardian-removal",
+        "recovery-change",
         "allowance",
         "fresh-target",
         "uncapped-asset",
@@ -266,6 +270,9 @@ pub fn evaluate(rule: &Rule, facts: &QueuedFacts) -> Option<String> {
         RuleKind::GuardianRemoval => selectors(facts)
             .any(|s| s == ITreasurySafe::removeGuardianCall::SELECTOR)
             .then(|| "removes a guardian".to_owned()),
+        RuleKind::RecoveryChange => selectors(facts)
+            .any(|s| s == ITreasurySafe::setRecoveryCall::SELECTOR)
+            .then(|| "changes the recovery address (every future sweep would go there)".to_owned()),
         RuleKind::Allowance => {
             let grants: Vec<&str> = facts
                 .decoded
@@ -427,6 +434,12 @@ mod tests {
             facts(vec![ITreasurySafe::Call { target: SAFE, value: U256::ZERO, data: add.into() }]);
         assert!(evaluate(&rule(RuleKind::Loosening), &f).is_some());
         assert!(evaluate(&rule(RuleKind::GuardianRemoval), &f).is_none());
+        assert!(evaluate(&rule(RuleKind::RecoveryChange), &f).is_none());
+        let set = ITreasurySafe::setRecoveryCall { recovery: BOB }.abi_encode();
+        let r =
+            facts(vec![ITreasurySafe::Call { target: SAFE, value: U256::ZERO, data: set.into() }]);
+        assert!(evaluate(&rule(RuleKind::RecoveryChange), &r).is_some());
+        assert!(evaluate(&rule(RuleKind::GuardianRemoval), &r).is_none());
         // A self-call is no destination.
         assert!(evaluate(&rule(RuleKind::Destination { allow: HashSet::new() }), &f).is_none());
     }

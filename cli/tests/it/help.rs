@@ -18,6 +18,8 @@ const COMMANDS: &[&str] = &[
     "devnet",
     "deploy",
     "freeze",
+    "evacuate",
+    "accept-recovery",
     "status",
     "watch",
     "demo",

@@ -8,6 +8,7 @@ mod bytecode;
 mod cli;
 mod digest;
 mod e2e;
+mod evacuate;
 mod harness;
 mod help;
 mod json_docs;

@@ -73,10 +73,13 @@ fn transfer(d: &Devnet, file: &str) -> String {
 #[test]
 fn watch_check_validates_with_line_numbers() {
     let d = Devnet::start();
+    // evacuate is an action now (the recovery sweep landed); an unknown one names the line.
     watch_file(&d, &rule("x", "outflow", "evacuate", "above = \"1ether\""), "");
+    d.ok(&["--json", "watch", "watch.toml", "--check"]);
+    watch_file(&d, &rule("x", "outflow", "explode", "above = \"1ether\""), "");
     let run = d.fails(&["watch", "watch.toml", "--check"], 2);
     assert!(run.stderr.contains("watch.toml:line 17"), "{}", run.stderr);
-    assert!(run.stderr.contains("not supported by this safe yet"), "{}", run.stderr);
+    assert!(run.stderr.contains("not one of alert, cancel, freeze, evacuate"), "{}", run.stderr);
     watch_file(&d, &rule("x", "outflow", "alert", "above = \"lots\""), "");
     let run = d.fails(&["watch", "watch.toml", "--check"], 2);
     assert!(run.stderr.contains("line 18") && run.stderr.contains("above"), "{}", run.stderr);
