@@ -1330,9 +1330,12 @@ contract TreasurySafe {
             emit ITreasurySafe.SafeEvacuated(guardian, msg.sender, cfg.generation, _recovery.account);
         }
         address to = _sweep(cfg.capCount);
-        // Then the caller's extras (nothing while the recovery address has not accepted).
-        for (uint256 i; i < extras.length && to != address(0); ++i) {
-            _sweepOne(extras[i].asset, extras[i].spender, to);
+        // Then the caller's extras. While the recovery address has not accepted nothing is sent, but allowances are
+        // still revoked: a revocation moves nothing, and a spender the thieves approved must not wait for it.
+        for (uint256 i; i < extras.length; ++i) {
+            if (to != address(0) || extras[i].spender != address(0)) {
+                _sweepOne(extras[i].asset, extras[i].spender, to);
+            }
         }
     }
 

@@ -494,7 +494,8 @@ interface ITreasurySafe {
     ///      evacuation list, then `extras` (at most 16; `spender` non-zero revokes that allowance instead). Each
     ///      asset gets a fixed gas budget (SWEEP_GAS); if less is left than the next asset's budget the whole
     ///      call reverts. An asset that reverts, returns false, lies or burns its budget is reported (SweepFailed)
-    ///      and the others are swept. Until the recovery address has accepted, nothing moves (SweepHeld).
+    ///      and the others are swept. Until the recovery address has accepted, nothing moves (SweepHeld); the
+    ///      allowances named in `extras` are revoked all the same (a revocation moves nothing).
     /// @param extras Further assets to sweep and allowances to revoke.
     function evacuate(EvacuationExtra[] calldata extras) external;
 

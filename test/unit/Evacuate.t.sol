@@ -156,6 +156,26 @@ contract EvacuateTest is EvacuationBase {
         assertEq(recovery.balance, 100 ether);
     }
 
+    /// Attack: stolen keys approved a spender; the recovery address has not accepted yet, yet the allowance must not
+    /// wait for it: a revocation moves nothing, so it runs before acceptance.
+    function test_evacuate_BeforeAcceptanceStillRevokesAllowances() public {
+        address spender = makeAddr("spender");
+        vm.prank(address(safe));
+        capped.approve(spender, 5e18);
+        ITreasurySafe.EvacuationExtra[] memory extras = new ITreasurySafe.EvacuationExtra[](2);
+        extras[0] = ITreasurySafe.EvacuationExtra({asset: address(capped), spender: spender});
+        MockERC20 extra = new MockERC20("Extra", "EXT", 18);
+        extra.mint(address(safe), 7e18);
+        extras[1] = ITreasurySafe.EvacuationExtra({asset: address(extra), spender: address(0)});
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.AllowanceRevoked(address(capped), spender);
+        vm.prank(guardian);
+        safe.evacuate(extras);
+        assertEq(capped.allowance(address(safe), spender), 0, "revoked");
+        assertEq(extra.balanceOf(address(safe)), 7e18, "nothing sent before acceptance");
+        assertEq(capped.balanceOf(address(safe)), 1000e18, "nothing sent before acceptance");
+    }
+
     function test_acceptRecoveryBySig_RelayedByAnyone() public {
         (address rec, uint256 key) = makeAddrAndKey("signingRecovery");
         ITreasurySafe.InitConfig memory cfg = defaultConfig();

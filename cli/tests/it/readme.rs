@@ -29,6 +29,8 @@ fn the_treasury_walkthrough_runs_as_written() {
         ("carol", KEYS[2]),
         ("guard", KEYS[3]),
         ("keeper", KEYS[4]),
+        // Anvil account 9, $VAULT.
+        ("vault", "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6"),
     ];
     for line in commands {
         let mut words: Vec<String> = shell_words(line);
