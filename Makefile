@@ -119,9 +119,11 @@ slither: deps venv ## Static analysis: fail on any unjustified medium/high slith
 	$(VENV)/bin/python toolchain/slither_gate.py $(SLITHER_OUT)/slither.json toolchain/slither-baseline.json contracts
 
 # Symbolic proofs (check_* functions in test/halmos, bounds in each file's header) with their own build
-# (profile `halmos`: out-halmos/, legacy pipeline). One solver thread: the machine is shared.
+# (profile `halmos`: out-halmos/, legacy pipeline). One solver thread: the machine is shared. A branching query
+# gets 200 ms (halmos' default, 1 ms, keeps infeasible paths alive and multiplies them: minutes instead of seconds).
 halmos: deps venv ## Symbolic proofs: halmos check_* in test/halmos.
-	FOUNDRY_PROFILE=halmos $(VENV)/bin/halmos --forge-build-out out-halmos --solver-threads 1
+	FOUNDRY_PROFILE=halmos $(VENV)/bin/halmos --forge-build-out out-halmos --solver-threads 1 \
+	  --solver-timeout-branching 200ms --no-status
 
 # Light on CPU: one forge build (cached), one anvil, one node process.
 bench: deps ## Gas of tsafe beside Safe 1.4.1/1.5.0 + OZ TimelockController on a fresh anvil (writes bench/RESULTS.md).

@@ -11,6 +11,7 @@ mod e2e;
 mod harness;
 mod help;
 mod json_docs;
+mod props;
 mod readme;
 mod treasury;
 mod watch;
