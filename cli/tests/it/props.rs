@@ -257,7 +257,7 @@ proptest! {
             3 => hash_proposal(chain, safe, &calls, B256::from(U256::from_be_bytes(salt.0) ^ U256::from(1)), epoch),
             4 => {
                 let mut c = calls.clone();
-                c[0].value = c[0].value ^ U256::from(1);
+                c[0].value ^= U256::from(1);
                 hash_proposal(chain, safe, &c, salt, epoch)
             }
             _ => {
