@@ -33,6 +33,9 @@ import {RollingCap} from "../../contracts/libraries/RollingCap.sol";
 ///      - Loops unrolled 5 times (`--loop 5`): `usedUnits` runs at most 4 iterations (lanes [n - 3, head]) and
 ///        `record` at most 3 (stale lanes head + 1 .. n when fewer than 4).
 ///      - Times: ring indices are uint64, trace times below 2^40 s plus gaps below 2^32 s.
+///      - halmos warns that the 2-spend trace hit the loop bound on some path: the library's loops cannot run
+///        more than 4 times, so those are paths the 200 ms branching timeout did not prune; the step lemmas
+///        run without that warning.
 contract RollingCapProofs {
     uint256 internal constant FULL = RollingCap.FULL;
     /// @dev 3 * 2^15 s (27.3 hours): its sub-period is 2^15 s, so `indexAt` is a shift for the solver.

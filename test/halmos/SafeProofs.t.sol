@@ -58,10 +58,10 @@ contract PlainToken {
 ///        (test/attacks/FailClosedCapAttacks.t.sol, test/unit/Caps.t.sol) cover these functions by example.
 ///      Bounds: batches of one call (two calls: 18^2 selector pairs, out of reach); owners 2, guardians 2,
 ///      3 caps; loops unrolled 4 times (`--loop 4`; the longest loop walks the 3 caps); solver branching
-///      timeout 200 ms (`make halmos`). Times on 2 shared cores: freeze 1 s; loosening addOwner, swapOwner,
-///      removeGuardian under 1 s (every path is refused NotReady), changeThreshold 121 s, setDelay about
-///      80 s (measured with an earlier form of this proof); moves-nothing disallowSelector and rearmGuardians
-///      under 1 s each.
+///      timeout 200 ms (`make halmos`). Times on 2 shared cores (last `make halmos`, 4 min 50 s in all with the
+///      RollingCap proofs and both builds): freeze 0.7 s; loosening changeThreshold 119 s and setDelay 98 s
+///      (150 paths each; that their success branch is reached was not checked by mutation), addOwner, swapOwner, removeGuardian under
+///      1 s (every path is refused NotReady); moves-nothing disallowSelector and rearmGuardians under 1 s.
 contract SafeProofs is Test {
     address internal constant NATIVE = 0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE;
     address internal constant O1 = address(0x1001);
