@@ -366,7 +366,7 @@ async fn evacuation(s: &mut Story<'_>, dev: &super::devnet::DevSafe) -> Result<(
     s.step("drain-voided", "Two days later the drain cannot run: it was voided by the evacuation");
     s.warp(2 * 86_400 + 1).await?;
     let exec = safe.execute(drain, salt7, 0).from(dev.owners[0]);
-    let refusal = s.expect_refusal(&exec, "InvalidProposalState").await?;
+    s.expect_refusal(&exec, "InvalidProposalState").await?;
     let state = safe.proposalState(drain_id).call().await?;
     if crate::state::ProposalState::from_u8(state) != Some(crate::state::ProposalState::Voided) {
         bail!("the drain is in state {state}, expected Voided");
@@ -380,7 +380,7 @@ async fn evacuation(s: &mut Story<'_>, dev: &super::devnet::DevSafe) -> Result<(
         );
     }
     s.record(format!(
-        "refused: {refusal}; the attacker got nothing; the recovery address holds {}",
+        "execute refused (InvalidProposalState: the drain is Voided); the attacker got nothing; the recovery address holds {}",
         crate::units::format_token(held, 6, "dUSD")
     ));
     Ok(())
