@@ -23,6 +23,7 @@ use crate::{
     exit::Failure,
     proposal::Hashes,
     sweep::{acceptance_hashes, evacuation_hashes, evacuation_message},
+    units,
 };
 use alloy::primitives::{Address, Bytes, U256};
 use eyre::{Result, WrapErr};
@@ -30,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use std::{
     fs,
     io::{self, Write as _},
-    path::Path,
+    path::{Path, PathBuf},
 };
 
 /// Schema tag of evacuation files.
@@ -218,6 +219,43 @@ pub fn check_target(
         .into());
     }
     Ok(())
+}
+
+/// The `-o` path of a new signature file, refused if it exists (a signature file is never
+/// overwritten), and the `--deadline` window in seconds: not zero and, when `max` is given, at most
+/// `max` (what the contract accepts).
+pub fn new_signature(
+    out: Option<&Path>,
+    deadline: &str,
+    max: Option<(u64, &str)>,
+) -> Result<(PathBuf, u64)> {
+    let path = out.map(Path::to_path_buf).unwrap_or_default();
+    if path.exists() {
+        return Err(Failure::bad_input(format!("{} already exists", path.display()))
+            .fix("choose another -o path (tsafe never overwrites a signature file)")
+            .into());
+    }
+    let hint = if max.is_some() { " (at most 30d)" } else { "" };
+    let window = u64::from(units::parse_duration(deadline).map_err(|e| {
+        Failure::bad_input(format!("--deadline {deadline}: {e}"))
+            .fix(format!("write a duration such as 7d or 12h{hint}"))
+    })?);
+    if let Some((limit, why)) = max
+        && window > limit
+    {
+        return Err(Failure::bad_input(format!(
+            "--deadline {deadline} is {} away; {why}",
+            units::format_duration(window)
+        ))
+        .fix("pass --deadline 30d or less, and sign again before it runs out")
+        .into());
+    }
+    if window == 0 {
+        return Err(Failure::bad_input("--deadline 0: the signature would expire at once")
+            .fix("pass a duration such as 7d")
+            .into());
+    }
+    Ok((path, window))
 }
 
 /// A random 256-bit nonce (the contract tracks used (guardian, nonce) pairs).

@@ -212,21 +212,7 @@ impl AcceptArgs {
         safe: &sweep::Safe,
         now: u64,
     ) -> Result<Outcome> {
-        let path = self.out.clone().unwrap_or_default();
-        if path.exists() {
-            return Err(Failure::bad_input(format!("{} already exists", path.display()))
-                .fix("choose another -o path (tsafe never overwrites a signature file)")
-                .into());
-        }
-        let window = u64::from(units::parse_duration(&self.deadline).map_err(|e| {
-            Failure::bad_input(format!("--deadline {}: {e}", self.deadline))
-                .fix("write a duration such as 7d or 12h")
-        })?);
-        if window == 0 {
-            return Err(Failure::bad_input("--deadline 0: the signature would expire at once")
-                .fix("pass a duration such as 7d")
-                .into());
-        }
+        let (path, window) = relay::new_signature(self.out.as_deref(), &self.deadline, None)?;
         let deadline = now + window;
         let signer = crate::wallet::Wallet::from_opts(&self.send.wallet, chain.chain_id).await?;
         let who = signer.address();

@@ -140,30 +140,14 @@ impl EvacuateArgs {
         safe: &sweep::Safe,
         plan: SweepPlan,
     ) -> Result<Outcome> {
-        let path = self.out.clone().unwrap_or_default();
-        if path.exists() {
-            return Err(Failure::bad_input(format!("{} already exists", path.display()))
-                .fix("choose another -o path (tsafe never overwrites a signature file)")
-                .into());
-        }
-        let window = u64::from(units::parse_duration(&self.deadline).map_err(|e| {
-            Failure::bad_input(format!("--deadline {}: {e}", self.deadline))
-                .fix("write a duration such as 7d or 12h (at most 30d)")
-        })?);
-        if window > sweep::MAX_SIGNATURE_WINDOW {
-            return Err(Failure::bad_input(format!(
-                "--deadline {} is {} away; a relayed evacuation may be at most 30 days ahead (the contract refuses it with DeadlineTooFar)",
-                self.deadline,
-                units::format_duration(window)
-            ))
-            .fix("pass --deadline 30d or less, and sign again before it runs out")
-            .into());
-        }
-        if window == 0 {
-            return Err(Failure::bad_input("--deadline 0: the signature would expire at once")
-                .fix("pass a duration such as 7d")
-                .into());
-        }
+        let (path, window) = relay::new_signature(
+            self.out.as_deref(),
+            &self.deadline,
+            Some((
+                sweep::MAX_SIGNATURE_WINDOW,
+                "a relayed evacuation may be at most 30 days ahead (the contract refuses it with DeadlineTooFar)",
+            )),
+        )?;
         let deadline = plan.now + window;
         // No transaction is sent with --sign-only, so its --nonce names the signature's nonce.
         let nonce = self

@@ -882,3 +882,31 @@ fn evacuate_bad_flags_are_bad_input() {
     assert_eq!(code, Some(2), "{stdout}");
     assert!(stdout.contains("/nonexistent/ev.json"), "{stdout}");
 }
+
+/// Both signing commands share one check of the file to write and the deadline: an existing file
+/// is never overwritten (and keeps its bytes), a zero deadline is refused, and only the evacuation
+/// has a 30-day limit.
+#[test]
+fn signature_files_are_never_overwritten_and_deadlines_are_checked() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    std::fs::write(d.path("taken.json"), "keep me").unwrap();
+    let guardian = ["evacuate", "--safe", &safe, "--sign-only", "--private-key", KEYS[3]];
+    let vault = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
+    let accept = ["accept-recovery", "--safe", &safe, "--sign-only", "--private-key", vault];
+    for base in [&guardian[..], &accept[..]] {
+        let mut taken = vec!["--json", "-y"];
+        taken.extend_from_slice(base);
+        taken.extend_from_slice(&["-o", "taken.json"]);
+        let run = d.fails(&taken, 2);
+        assert!(run.json()["error"]["message"].as_str().unwrap().contains("already exists"));
+        assert_eq!(std::fs::read_to_string(d.path("taken.json")).unwrap(), "keep me");
+
+        let mut zero = vec!["--json", "-y"];
+        zero.extend_from_slice(base);
+        zero.extend_from_slice(&["-o", "zero.json", "--deadline", "0"]);
+        let run = d.fails(&zero, 2);
+        assert!(run.json()["error"]["message"].as_str().unwrap().contains("expire at once"));
+        assert!(!d.path("zero.json").exists());
+    }
+}
