@@ -50,7 +50,7 @@ endif
 
 DEPS_STAMP := node_modules/.tsafe-deps
 
-.PHONY: help deps venv build demo test solc-info slither halmos halmos-long bench gas gas-snapshot
+.PHONY: help deps venv build demo test solc-info slither halmos halmos-long bench gas gas-snapshot storage-layout
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -94,11 +94,12 @@ demo: deps ## Run the narrated demo (tsafe demo) on a throwaway local anvil.
 
 # Every gate, in order. cargo test stays last so its summary closes the log: doc tests run
 # first, so the closing line is the integration tests' summary, not an empty doc-test run.
-test: deps solc-info ## Run every gate: formatting, sizes, forge tests, shim tests, clippy, cargo tests.
+test: deps solc-info ## Run every gate: formatting, sizes, forge tests, storage layout, toolchain tests, clippy, cargo tests.
 	forge fmt --check
 	forge build --sizes
 	FOUNDRY_PROFILE=ci forge test --gas-snapshot-check=true
-	node --test toolchain/solc.test.js
+	node toolchain/storage-layout.js
+	node --test toolchain/
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --all-targets -- -D warnings
 	cargo test --locked --workspace --doc
@@ -135,6 +136,9 @@ bench: deps ## Gas of tsafe beside Safe 1.4.1/1.5.0 + OZ TimelockController on a
 	node bench/bench.js --breakdown --out bench/RESULTS.md
 
 gas: bench ## Alias of bench.
+
+storage-layout: deps ## Rewrite snapshots/storage-layout.json after an intended storage change.
+	node toolchain/storage-layout.js --update
 
 gas-snapshot: deps ## Rewrite snapshots/flows.json after an intended gas change.
 	forge test --match-path 'test/gas/*' --gas-snapshot-check=false
