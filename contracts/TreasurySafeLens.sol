@@ -522,9 +522,12 @@ contract TreasurySafeLens {
     function _tightensNow(bytes4 s, bytes calldata data, Config memory cfg) internal view returns (bool) {
         if (!_isFastTrackSelector(s)) return false;
         if (s == ITreasurySafe.changeThreshold.selector || s == ITreasurySafe.removeOwner.selector) {
-            // The threshold is the last word of both argument lists.
-            if (data.length < 36) return false;
-            return uint256(bytes32(data[data.length - 32:])) >= cfg.threshold;
+            // The threshold is the first argument of changeThreshold and the second of removeOwner, read where
+            // the setter's ABI decoding reads it: bytes after the arguments are ignored there, so they must not
+            // decide here either (reading the last word let trailing bytes fast-track a batch that then failed).
+            uint256 end = s == ITreasurySafe.changeThreshold.selector ? 36 : 68;
+            if (data.length < end) return false;
+            return uint256(bytes32(data[end - 32:end])) >= cfg.threshold;
         }
         if (
             s == ITreasurySafe.setDelay.selector || s == ITreasurySafe.setGrace.selector

@@ -233,6 +233,37 @@ contract ConfigTest is SafeUnitBase {
         assertEq(safe.epoch(), 1);
     }
 
+    /// @dev The track is decided by the argument the setter will decode, not by bytes after it: a lowering with a
+    ///      high trailing word waits the delay (and then runs), where reading the last word fast-tracked it into a
+    ///      batch the setter refused at execution.
+    function test_changeThreshold_TrailingBytesDoNotFastTrackALowering() public {
+        _prepareDelayed(
+            bytes.concat(abi.encodeCall(ITreasurySafe.changeThreshold, (1)), abi.encode(uint256(3)))
+        );
+        _go();
+        assertEq(safe.threshold(), 1);
+    }
+
+    /// @dev ...and a raise with a low trailing word stays on the fast track and runs.
+    function test_changeThreshold_TrailingBytesDoNotDelayARaise() public {
+        _fastTrack(bytes.concat(abi.encodeCall(ITreasurySafe.changeThreshold, (3)), abi.encode(uint256(0))));
+        assertEq(safe.threshold(), 3);
+    }
+
+    /// @dev removeOwner's threshold is its second argument, wherever the calldata ends.
+    function test_removeOwner_TrailingBytesDoNotDecideTheTrack() public {
+        _fastTrack(
+            bytes.concat(abi.encodeCall(ITreasurySafe.removeOwner, (owners[2], 2)), abi.encode(uint256(0)))
+        );
+        assertFalse(safe.isOwner(owners[2]));
+        _prepareDelayed(
+            bytes.concat(abi.encodeCall(ITreasurySafe.removeOwner, (owners[1], 1)), abi.encode(uint256(2)))
+        );
+        _go();
+        assertFalse(safe.isOwner(owners[1]));
+        assertEq(safe.threshold(), 1);
+    }
+
     function test_RevertWhen_ThresholdAboveOwners() public {
         _expectSetterRevert(
             abi.encodeCall(ITreasurySafe.changeThreshold, (4)),
