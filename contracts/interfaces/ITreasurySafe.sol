@@ -171,81 +171,139 @@ interface ITreasurySafe {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Thrown when `initialize` is called by anyone but the factory that deployed the implementation.
+    /// @param caller The address that called `initialize` (only the factory may, at deployment).
     error NotFactory(address caller);
     /// @notice Thrown when `initialize` is called on a safe (or the implementation) that is already set up.
     error AlreadyInitialized();
     /// @notice Thrown when a function reserved to the safe's own proposals is called from outside.
+    /// @param caller The address that called; only the safe itself (a call of an executing batch) may.
     error NotSelf(address caller);
     /// @notice Thrown when a function reserved to owners is called by another address.
+    /// @param caller The address that called `propose` or `approve` and is not an owner now.
     error NotOwner(address caller);
     /// @notice Thrown when a function reserved to guardians (or the safe itself) is called by another address.
+    /// @param caller The address refused: the caller of `freeze`, `cancel`, `cancelRecoveryChange` or
+    ///        `evacuate`, or for `evacuateBySig` the `guardian` it names (the relayer itself may be anyone).
     error NotGuardian(address caller);
     /// @notice Thrown when a function is re-entered from a call made by `execute`.
     error Reentrant();
 
     /// @notice Thrown when an owner address is zero, the sentinel, the safe itself, or already an owner.
+    /// @param owner The refused address (the first offending one of the new owner list).
     error InvalidOwner(address owner);
     /// @notice Thrown when an address to remove or replace is not an owner.
+    /// @param owner The address given as the owner to remove or replace.
     error OwnerNotFound(address owner);
     /// @notice Thrown when the owner count would leave 1..maxOwners.
+    /// @param count The owner count a change (or the initial configuration) would leave: 0 or over maxOwners.
+    /// @param maxOwners The maximum number of owners, 32 (MAX_OWNERS); the minimum is 1.
     error OwnerCountOutOfBounds(uint256 count, uint256 maxOwners);
     /// @notice Thrown when a threshold is zero or larger than the number of owners.
+    /// @param threshold The refused threshold.
+    /// @param ownerCount The owner count after the change; a valid threshold is 1..ownerCount.
     error InvalidThreshold(uint256 threshold, uint256 ownerCount);
     /// @notice Thrown when a guardian address is zero, the safe itself, or already a guardian.
+    /// @param guardian The refused address.
     error InvalidGuardian(address guardian);
     /// @notice Thrown when an address to remove is not a guardian.
+    /// @param guardian The address given as the guardian to remove.
     error GuardianNotFound(address guardian);
     /// @notice Thrown when adding a guardian would exceed the maximum.
+    /// @param maxGuardians The maximum number of guardians, 8 (MAX_GUARDIANS).
     error TooManyGuardians(uint256 maxGuardians);
     /// @notice Thrown when a delay is outside [min, max].
+    /// @param delay The refused delay, in seconds.
+    /// @param min The shortest delay, MIN_DELAY: 1 hour (3,600 s).
+    /// @param max The longest delay, MAX_DELAY: 30 days (2,592,000 s).
     error DelayOutOfBounds(uint256 delay, uint256 min, uint256 max);
     /// @notice Thrown when a grace period is outside [min, max].
+    /// @param grace The refused grace period, in seconds.
+    /// @param min The shortest grace period, MIN_GRACE: 1 hour (3,600 s).
+    /// @param max The longest grace period, MAX_GRACE: 90 days (7,776,000 s).
     error GraceOutOfBounds(uint256 grace, uint256 min, uint256 max);
     /// @notice Thrown when a freeze duration is outside [min, max].
+    /// @param freezeDuration The refused freeze duration, in seconds.
+    /// @param min The shortest freeze duration, MIN_FREEZE: 1 hour (3,600 s).
+    /// @param max The longest freeze duration, MAX_FREEZE: 14 days (1,209,600 s).
     error FreezeDurationOutOfBounds(uint256 freezeDuration, uint256 min, uint256 max);
     /// @notice Thrown when the grace period would be shorter than the freeze duration, so a freeze could expire proposals.
+    /// @param grace The grace period the change would leave, in seconds.
+    /// @param freezeDuration The freeze duration the change would leave, in seconds (at most the grace).
     error GraceShorterThanFreeze(uint256 grace, uint256 freezeDuration);
     /// @notice Thrown when a cap's asset is neither the native coin nor a contract other than the safe (zero, the
     ///         safe itself, an address without code), its limit is zero, or its period is outside [min, max];
     ///         and when quarantining the native coin (limit and period 0).
+    /// @param asset The cap's asset (NATIVE_ASSET for the native coin).
+    /// @param limit The limit, in base units (wei for the native coin); 0 when quarantining the native coin.
+    /// @param period The period, in seconds (valid: 1 hour to 365 days); 0 when quarantining the native coin.
     error InvalidCap(address asset, uint256 limit, uint256 period);
     /// @notice Thrown when adding a cap would exceed the maximum number of capped assets.
+    /// @param maxCaps The maximum number of capped assets, 16 (MAX_CAPS).
     error TooManyCaps(uint256 maxCaps);
     /// @notice Thrown when removing, quarantining or allowing a selector on a cap of an asset that has none.
+    /// @param asset The asset named, which has no cap.
     error CapNotFound(address asset);
 
     /// @notice Thrown when a proposal has no calls.
     error EmptyBatch();
     /// @notice Thrown when a proposal is not in a state that allows the operation.
+    /// @param id The proposal id.
+    /// @param state The proposal's state now (`proposalState(id)`), which forbids the operation.
     error InvalidProposalState(bytes32 id, ProposalState state);
     /// @notice Thrown when approving a proposal that was proposed under an older epoch.
+    /// @param id The proposal id.
+    /// @param proposalEpoch The epoch the proposal was proposed under.
+    /// @param currentEpoch The safe's epoch now; propose the batch again to collect approvals under it.
     error StaleProposal(bytes32 id, uint32 proposalEpoch, uint32 currentEpoch);
     /// @notice Thrown when an owner approves a proposal it already approved.
+    /// @param id The proposal id.
+    /// @param owner The owner that called `approve`; its approval is already counted.
     error AlreadyApproved(bytes32 id, address owner);
     /// @notice Thrown when a signature's signer is not an owner.
+    /// @param signer The `signer` of the refused signature, not an owner now.
     error SignerNotOwner(address signer);
     /// @notice Thrown when a signature does not verify for its signer (bad, high-s, wrong length, or EIP-1271 refused).
+    /// @param signer The address the signature was checked for: an owner (`queue`), a guardian
+    ///        (`evacuateBySig`) or the accepting account (`acceptRecoveryBySig`).
     error InvalidSignature(address signer);
     /// @notice Thrown when queueing with fewer distinct owner approvals than the threshold.
+    /// @param id The proposal id.
+    /// @param approvals The number of distinct owners whose approval counted (on chain and by signature).
+    /// @param threshold The threshold M now.
     error InsufficientApprovals(bytes32 id, uint256 approvals, uint256 threshold);
     /// @notice Thrown when executing before the proposal's eta.
+    /// @param id The proposal id.
+    /// @param eta Its earliest execution time (unix timestamp, seconds); `execute` works from that second on.
     error NotReady(bytes32 id, uint64 eta);
     /// @notice Thrown when executing after the proposal's grace period ended.
+    /// @param id The proposal id.
+    /// @param expiresAt The last second it could execute: its eta plus the grace at queueing.
     error ProposalExpired(bytes32 id, uint64 expiresAt);
     /// @notice Thrown when queueing or executing while the safe is frozen (except unfreeze/cancel batches).
+    /// @param until When the freeze ends (`frozenUntil`, unix seconds): frozen while the time is below it.
     error Frozen(uint64 until);
     /// @notice Thrown when unfreezing a safe that is not frozen.
     error NotFrozen();
     /// @notice Thrown when freezing a safe that is already frozen at least as long.
+    /// @param until The running freeze's end (unix seconds), no earlier than the new freeze's end would be.
     error AlreadyFrozen(uint64 until);
     /// @notice Thrown when a guardian freezes after the guardians' one-shot freeze was used and not re-armed.
     error GuardiansDisarmed();
     /// @notice Thrown when a guardian tries to cancel a guardian-protected proposal: one that only removes or
     ///         replaces guardians, or one made only of `unfreeze` and `cancel` self-calls.
+    /// @param id The guardian-protected proposal's id.
     error GuardianCannotCancel(bytes32 id);
     /// @notice Thrown when a call of an executed batch reverts (or a token call returns false); the whole execute reverts.
+    /// @param index The failing call's position in the batch, from 0.
+    /// @param target The failing call's target.
+    /// @param reason The call's return data: its revert data or, for a transfer or allowance grant that
+    ///        returned anything but `true`, what it returned (empty when the target has no code).
     error CallFailed(uint256 index, address target, bytes reason);
     /// @notice Thrown when a batch would move more of a capped asset than its cap has left.
+    /// @param asset The capped asset (NATIVE_ASSET for the native coin).
+    /// @param wanted The batch's outflow of it, in base units: the fall of the safe's balance across the
+    ///        batch plus the allowances it left standing (type(uint256).max if that sum overflows).
+    /// @param left What the cap still allowed to leave, in base units.
     error CapExceeded(address asset, uint256 wanted, uint256 left);
     /// @notice Thrown when call `index` of a batch calls capped token `asset` with a function whose effect the safe
     ///         does not measure: anything but `transfer`, `transferFrom`, `approve`, `increaseAllowance`,
@@ -253,45 +311,72 @@ interface ITreasurySafe {
     ///         (e.g. `multicall`, `permit`, operator grants, ERC-1363 `approveAndCall`); or with an allowance call
     ///         whose calldata is too short to name the spender.
     /// @dev `selector` is 0x00000000 for calldata shorter than 4 bytes (a call to receive or fallback).
+    /// @param index The offending call's position in the batch, from 0.
+    /// @param asset The capped token it calls.
+    /// @param selector The function selector it calls.
     error UnmeasurableCall(uint256 index, address asset, bytes4 selector);
     /// @notice Thrown when call `index` of a batch calls `asset`, a capped token the owners quarantined, or calls other
     ///         code (a contract that is neither the safe nor a capped token called with a measured function) while
     ///         `asset` is quarantined: that code could move it, and its balance is no longer read.
+    /// @param index The position in the batch, from 0, of the call that calls `asset` or, when the batch runs
+    ///        other code, of the first call that does.
+    /// @param asset The quarantined token.
     error AssetQuarantined(uint256 index, address asset);
     /// @notice Thrown when the balance of a capped token the batch could move (one it calls, or any capped token
     ///         when it calls other code), or an allowance it granted on one, cannot be read.
+    /// @param asset The capped token whose `balanceOf` or `allowance` read reverted, answered less than 32
+    ///        bytes or ran out of its fixed gas budget.
     error BalanceUnreadable(address asset);
     /// @notice Thrown when a fast-tracked (no-delay) proposal would loosen the safe; loosening waits the full delay.
+    /// @param selector The selector of the setter that refused (e.g. `setCap.selector`); queue the change in
+    ///        a batch that waits the delay.
     error LooseningNeedsDelay(bytes4 selector);
 
     /// @notice Thrown when a recovery address (first, backup or new) is zero, the safe, an owner or a guardian, or
     ///         when an owner or guardian to add is a recovery address (current, backup or scheduled).
+    /// @param account The refused address: a recovery address (first, backup, new), or an owner or guardian.
     error InvalidRecovery(address account);
     /// @notice Thrown when an account accepts the recovery role but is not the recovery address, the backup or
     ///         a scheduled new recovery address still within its acceptance window.
+    /// @param account The address that tried to accept (the caller, or the account of a relayed acceptance).
     error NotRecoveryCandidate(address account);
     /// @notice Thrown when a guardian evacuates (or signs an evacuation) before its evacuation power starts.
+    /// @param guardian The guardian: the caller of `evacuate`, or the signer of a relayed evacuation.
+    /// @param powerAt When its evacuation power starts (unix seconds): `delay` after it was added.
     error NoEvacuationPower(address guardian, uint64 powerAt);
     /// @notice Thrown when a caller hands more extras to a sweep than allowed.
+    /// @param count The number of extras handed in.
+    /// @param max The maximum, 16 (MAX_EXTRAS).
     error TooManyExtras(uint256 count, uint256 max);
     /// @notice Thrown when an evacuation-list asset is not a contract with code, is the safe, or the list is full.
+    /// @param asset The refused asset.
     error InvalidEvacuationAsset(address asset);
     /// @notice Thrown when removing an asset that is not on the evacuation list.
+    /// @param asset The asset named for removal.
     error EvacuationAssetNotFound(address asset);
     /// @notice Thrown when less gas is left than the next asset's fixed sweep budget: the whole sweep reverts
     ///         rather than starve an asset (retry with a higher gas limit).
+    /// @param asset The asset (or allowance to revoke) whose turn it was.
+    /// @param left The gas left when its turn came.
+    /// @param needed The per-asset budget, SWEEP_GAS (330,000 gas).
     error InsufficientSweepGas(address asset, uint256 left, uint256 needed);
     /// @notice Thrown when a relayed signature's deadline has passed.
+    /// @param deadline The signature's deadline (unix seconds), now past.
     error SignatureExpired(uint64 deadline);
     /// @notice Thrown when a relayed evacuation signature's deadline is further than 30 days away.
+    /// @param deadline The signature's deadline (unix seconds).
+    /// @param max The latest deadline allowed now: the current time plus 30 days (MAX_SIGNATURE_WINDOW).
     error DeadlineTooFar(uint64 deadline, uint64 max);
     /// @notice Thrown when a relayed evacuation signature was already used.
+    /// @param guardian The guardian that signed.
+    /// @param nonce The nonce it already used; sign again with a fresh one.
     error SignatureAlreadyUsed(address guardian, uint256 nonce);
     /// @notice Thrown when `reopen` runs while the safe is not evacuated.
     error NotEvacuated();
     /// @notice Thrown when queueing, while the safe is evacuated, a batch that is not a value-less self-call
     ///         to an allowed function (reopen, cancel, unfreeze, rearmGuardians, guardian and recovery changes,
     ///         tightenings).
+    /// @param id The refused proposal's id.
     error NotAllowedWhileEvacuated(bytes32 id);
     /// @notice Thrown when cancelling or switching recovery with nothing to act on (no scheduled change, no backup).
     error NoRecoveryChange();
@@ -302,19 +387,40 @@ interface ITreasurySafe {
 
     /// @notice Emitted once when the safe is initialised by the factory.
     /// @dev Guardians and caps are announced by the GuardianAdded and CapSet events emitted alongside.
+    /// @param owners The initial owners, in index order (the order of approval bitmaps).
+    /// @param threshold The initial threshold M.
+    /// @param delay The initial delay, in seconds.
+    /// @param grace The initial grace period, in seconds.
+    /// @param freezeDuration The initial freeze duration, in seconds.
     event SafeInitialized(
         address[] owners, uint256 threshold, uint32 delay, uint32 grace, uint32 freezeDuration
     );
     /// @notice Emitted when an owner proposes on chain; carries the full calls so anyone can rebuild it.
+    /// @param id The proposal id (its EIP-712 digest).
+    /// @param proposer The owner that proposed; its approval is counted.
+    /// @param epoch The epoch the proposal commits to (the current one).
+    /// @param salt The proposal's salt.
+    /// @param calls The full batch (target, value in wei, calldata); hashed with `salt` and `epoch` to `id`.
     event ProposalCreated(
         bytes32 indexed id, address indexed proposer, uint32 epoch, bytes32 salt, Call[] calls
     );
     /// @notice Emitted when an owner approves a proposal on chain (including the proposer at creation).
+    /// @param id The proposal id.
+    /// @param owner The owner that approved.
     event ProposalApproved(bytes32 indexed id, address indexed owner);
     /// @notice Emitted when a proposal enters the queue; carries the full calls and who approved.
     /// @dev `approvers` names every owner whose approval counted, exactly once: first those who approved on
     ///      chain (`propose`, `approve`), in owner order, then those whose signatures were handed to `queue`,
     ///      in signature order. Its length is the number of distinct approvals (at least the threshold).
+    /// @param id The proposal id.
+    /// @param eta The earliest execution time (unix seconds): the queueing time plus the delay, or the
+    ///        queueing time itself when fast-tracked.
+    /// @param expiresAt The last second it may execute: `eta` plus the grace period.
+    /// @param epoch The epoch its approvals counted under, which the id commits to (pass it to `execute`).
+    /// @param salt The proposal's salt.
+    /// @param calls The whole batch, as `execute` expects it.
+    /// @param approvers The owners whose approval counted, each once, in the order described above.
+    /// @param fastTrack Whether it was fast-tracked (only tightening self-calls; eta = queue time).
     event ProposalQueued(
         bytes32 indexed id,
         uint64 eta,
@@ -326,84 +432,139 @@ interface ITreasurySafe {
         bool fastTrack
     );
     /// @notice Emitted when a queued proposal is executed.
+    /// @param id The proposal id.
+    /// @param executor Who sent the `execute` transaction (anyone may).
     event ProposalExecuted(bytes32 indexed id, address indexed executor);
     /// @notice Emitted when a proposal is cancelled by a guardian or by the owners through the safe.
+    /// @param id The proposal id.
+    /// @param by The guardian that cancelled, or the safe's own address (the owners, by proposal).
     event ProposalCancelled(bytes32 indexed id, address indexed by);
     /// @notice Emitted when a capped asset leaves the safe in an executed batch.
+    /// @param asset The capped asset (NATIVE_ASSET for the native coin).
+    /// @param amount The outflow charged, in base units: balance decrease plus the allowances left standing.
+    /// @param remaining What may still leave now, after this charge, in base units.
     event CapConsumed(address indexed asset, uint256 amount, uint256 remaining);
     /// @notice Emitted when the safe is frozen, by a guardian or by the owners.
+    /// @param by The guardian that froze (using the guardians' one shot), or the safe's own address (owners).
+    /// @param until When it ends by itself (unix seconds): the freezing time plus `freezeDuration`.
     event SafeFrozen(address indexed by, uint64 until);
     /// @notice Emitted when the owners end a freeze early.
     event SafeUnfrozen();
     /// @notice Emitted when the owners re-arm the guardians' one-shot freeze.
     event GuardiansRearmed();
     /// @notice Emitted when an owner is added.
+    /// @param owner The new owner (also the new owner of a `swapOwner`).
     event OwnerAdded(address indexed owner);
     /// @notice Emitted when an owner is removed.
+    /// @param owner The removed owner (also the old owner of a `swapOwner`).
     event OwnerRemoved(address indexed owner);
     /// @notice Emitted when the threshold changes.
+    /// @param threshold The new threshold M (not emitted at initialisation, nor if a change keeps it).
     event ThresholdChanged(uint256 threshold);
     /// @notice Emitted when the owner set or threshold changes, invalidating approvals from older epochs.
+    /// @param epoch The new epoch; only approvals given under it count from now on.
     event EpochChanged(uint32 epoch);
     /// @notice Emitted when a guardian is added.
+    /// @param guardian The new guardian: may freeze and cancel at once; evacuate from `evacuationPowerAt`.
     event GuardianAdded(address indexed guardian);
     /// @notice Emitted when a guardian is removed.
+    /// @param guardian The removed guardian.
     event GuardianRemoved(address indexed guardian);
     /// @notice Emitted when the delay changes.
+    /// @param delay The new delay, in seconds; proposals already queued keep their eta.
     event DelayChanged(uint32 delay);
     /// @notice Emitted when the grace period changes.
+    /// @param grace The new grace period, in seconds; proposals already queued keep their expiry.
     event GraceChanged(uint32 grace);
     /// @notice Emitted when the freeze duration changes.
+    /// @param freezeDuration The new freeze duration, in seconds, for the next freezes.
     event FreezeDurationChanged(uint32 freezeDuration);
     /// @notice Emitted when a cap is added or tightened, and when a scheduled change of it is written, by the first
     ///         `execute` at or after its time (it is in force from that time, event or not).
+    /// @param asset The capped asset (NATIVE_ASSET for the native coin).
+    /// @param limit The limit C in force, in the asset's base units (wei for the native coin).
+    /// @param period The period P in force, in seconds.
     event CapSet(address indexed asset, uint128 limit, uint32 period);
     /// @notice Emitted when a scheduled cap removal is written, by the first `execute` at or after its time (the
     ///         asset is uncapped from that time, event or not).
+    /// @param asset The asset, now uncapped.
     event CapRemoved(address indexed asset);
     /// @notice Emitted when a loosening cap change (a higher limit, another period; limit 0 and period 0: removal)
     ///         is scheduled. The cap in force until `effectiveAt` stays in force until then.
+    /// @param asset The capped asset (NATIVE_ASSET for the native coin).
+    /// @param limit The new limit, in base units (0, with period 0: removal).
+    /// @param period The new period, in seconds (0 for a removal).
+    /// @param effectiveAt When it takes effect (unix seconds): one period P of the cap in force later.
     event CapChangeScheduled(address indexed asset, uint128 limit, uint32 period, uint64 effectiveAt);
     /// @notice Emitted when the owners quarantine a capped token: its balance is no longer read and no batch may
     ///         call it, until its cap is removed.
+    /// @param asset The quarantined token.
     event CapQuarantined(address indexed asset);
     /// @notice Emitted when the owners allow one more function on a capped token, in force from `effectiveAt`.
+    /// @param asset The capped token.
+    /// @param selector The extra function (0x00000000: receive/fallback); it replaces any allowed before.
+    /// @param effectiveAt When it takes effect (unix seconds): one period P of the token's cap later.
     event SelectorAllowed(address indexed asset, bytes4 selector, uint64 effectiveAt);
     /// @notice Emitted when the owners withdraw the extra function allowed on a capped token.
+    /// @param asset The token whose extra function was withdrawn.
     event SelectorDisallowed(address indexed asset);
 
     /// @notice Emitted at initialisation for the recovery address and backup, and when the recovery address in
     ///         force changes (a scheduled change written by the first sweep or acceptance at or after its time,
     ///         or a switch to the backup).
+    /// @param recovery The recovery address now in force.
+    /// @param backup The backup still available (zero: none, or used up by a switch to it).
     event RecoverySet(address indexed recovery, address backup);
     /// @notice Emitted when a recovery address (current, backup or scheduled) accepts on this chain.
+    /// @param account The address that accepted: the recovery address, the backup or the scheduled new one.
     event RecoveryAccepted(address indexed account);
     /// @notice Emitted when a recovery-address change is scheduled: in force from `effectiveAt` once `recovery`
     ///         has accepted; lapses at `lapsesAt` if it has not.
+    /// @param recovery The new recovery address (it has not accepted yet).
+    /// @param effectiveAt When it takes effect once accepted (unix seconds): now + recoveryChangeWait().
+    /// @param lapsesAt When the change lapses if still not accepted: `effectiveAt` plus the grace period.
     event RecoveryChangeScheduled(address indexed recovery, uint64 effectiveAt, uint64 lapsesAt);
     /// @notice Emitted when a scheduled recovery-address change is cancelled (by a guardian or the owners).
+    /// @param recovery The scheduled address that was dropped.
+    /// @param by The guardian that cancelled, or the safe's own address (the owners, by proposal).
     event RecoveryChangeCancelled(address indexed recovery, address indexed by);
     /// @notice Emitted when the safe enters the Evacuated state: names the guardian whose power was used (the
     ///         signer of a relayed evacuation), who sent it, the new generation and the destination.
+    /// @param guardian The guardian whose evacuation power was used (the signer of a relayed evacuation).
+    /// @param caller Who sent the transaction: the guardian itself, or the relayer.
+    /// @param generation The new generation: batches queued earlier are Voided unless guardian-protected.
+    /// @param recovery The recovery address in force (SweepHeld follows if it has not accepted yet).
     event SafeEvacuated(
         address indexed guardian, address indexed caller, uint32 generation, address recovery
     );
     /// @notice Emitted when a sweep moved `amount` of `asset` to `recovery`; `leftover` is what the safe still holds
     ///         of it (fees, rebasing dust, a token that moved less than asked).
+    /// @param asset The swept asset (NATIVE_ASSET for the native coin).
+    /// @param recovery The recovery address it went to.
+    /// @param amount What left, in base units: the fall of the safe's balance (native coin: the amount sent).
+    /// @param leftover The safe's balance of the asset after the sweep, in base units.
     event AssetSwept(address indexed asset, address indexed recovery, uint256 amount, uint256 leftover);
     /// @notice Emitted when a sweep could not move `asset` (read or transfer reverted, returned false, lied or ran
     ///         out of its gas budget), or could not revoke its allowance to `spender` (zero for a balance sweep).
     ///         The sweep goes on with the other assets.
+    /// @param asset The asset that could not be swept, or whose allowance could not be revoked.
+    /// @param spender The spender whose allowance still stands (zero: the balance sweep failed).
     event SweepFailed(address indexed asset, address spender);
     /// @notice Emitted when a sweep revoked the safe's allowance on `asset` to `spender`.
+    /// @param asset The token.
+    /// @param spender The spender whose allowance now reads zero.
     event AllowanceRevoked(address indexed asset, address indexed spender);
     /// @notice Emitted when a sweep moves nothing because the recovery address has not accepted on this chain.
+    /// @param recovery The recovery address in force, which has not accepted on this chain yet.
     event SweepHeld(address indexed recovery);
     /// @notice Emitted when `reopen` ends the Evacuated state (after its final sweep).
+    /// @param generation The evacuation generation that ended (the next evacuation starts the one after it).
     event SafeReopened(uint32 generation);
     /// @notice Emitted when an asset is added to the evacuation list.
+    /// @param asset The asset added.
     event EvacuationAssetAdded(address indexed asset);
     /// @notice Emitted when an asset is removed from the evacuation list.
+    /// @param asset The asset removed.
     event EvacuationAssetRemoved(address indexed asset);
 
     /*//////////////////////////////////////////////////////////////
@@ -537,6 +698,8 @@ interface ITreasurySafe {
     ///         proposal while queued. When it runs it only schedules the change (RecoveryChangeScheduled), in force
     ///         `max(delay, 7 days, the longest cap period)` later and only once `recovery` has accepted; it lapses
     ///         if not accepted within the grace period after that; any guardian may cancel it while scheduled.
+    /// @param recovery The new recovery address: never zero, the safe, an owner or a guardian. It replaces
+    ///        any change already scheduled.
     function setRecovery(address recovery) external;
 
     /// @notice Switches to the backup recovery address committed at deployment, at once (a tightening: fast-track
@@ -547,9 +710,11 @@ interface ITreasurySafe {
     function cancelRecoveryChange() external;
 
     /// @notice Adds an asset (a contract other than the safe) to the evacuation list, at most 16. Tightens.
+    /// @param asset A contract other than the safe (listed twice, it is only swept twice).
     function addEvacuationAsset(address asset) external;
 
     /// @notice Removes an asset from the evacuation list. Loosens: waits the delay.
+    /// @param asset An asset on the evacuation list.
     function removeEvacuationAsset(address asset) external;
 
     /*//////////////////////////////////////////////////////////////
@@ -558,30 +723,45 @@ interface ITreasurySafe {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Adds an owner and sets the threshold. Loosens: always waits the delay. Bumps the epoch.
+    /// @param owner The new owner: never zero, address(1), the safe, an owner or a recovery address.
+    /// @param threshold The threshold after the change, 1..the new owner count.
     function addOwner(address owner, uint256 threshold) external;
 
     /// @notice Removes an owner and sets the threshold. Tightens if the threshold does not fall. Bumps the epoch.
+    /// @param owner The owner to remove; at least one must remain.
+    /// @param threshold The threshold after the change, 1..the new owner count (fast-trackable if not lower).
     function removeOwner(address owner, uint256 threshold) external;
 
     /// @notice Replaces an owner. Loosens: always waits the delay. Bumps the epoch.
+    /// @param oldOwner The owner to replace; the new owner takes its index.
+    /// @param newOwner The replacement: never zero, address(1), the safe, an owner or a recovery address.
     function swapOwner(address oldOwner, address newOwner) external;
 
     /// @notice Sets the threshold. Tightens if it rises. Bumps the epoch.
+    /// @param threshold The new threshold, 1..the owner count (fast-trackable if not lower).
     function changeThreshold(uint256 threshold) external;
 
     /// @notice Adds a guardian. Tightens.
+    /// @param guardian The new guardian: never zero, the safe, a guardian or a recovery address; at most 8
+    ///        guardians. It may evacuate from `delay` after this change runs.
     function addGuardian(address guardian) external;
 
     /// @notice Removes a guardian. Loosens: always waits the delay.
+    /// @param guardian The guardian to remove.
     function removeGuardian(address guardian) external;
 
     /// @notice Sets the delay. Tightens if it grows.
+    /// @param delay The new delay, in seconds: 1 hour to 30 days. Proposals already queued keep their eta.
     function setDelay(uint32 delay) external;
 
     /// @notice Sets the grace period. Tightens if it shrinks.
+    /// @param grace The new grace period, in seconds: 1 hour to 90 days, and at least the freeze duration.
+    ///        Proposals already queued keep their expiry.
     function setGrace(uint32 grace) external;
 
     /// @notice Sets the freeze duration. Tightens if it grows.
+    /// @param freezeDuration The new freeze duration, in seconds: 1 hour to 14 days, and at most the grace
+    ///        period. A running freeze keeps its end.
     function setFreezeDuration(uint32 freezeDuration) external;
 
     /// @notice Adds or changes a cap. Tightens if the asset had none, or the limit does not rise and the period
@@ -591,11 +771,16 @@ interface ITreasurySafe {
     ///         batch, including the one that scheduled the change. A later setCap replaces the schedule.
     /// @dev Outflow already counted in the current window is carried into the new cap when it takes effect, so a
     ///      change never frees capacity early.
+    /// @param asset NATIVE_ASSET or a token contract other than the safe; at most 16 assets are capped.
+    /// @param limit C, the most that may leave over any interval of length `period`, in the asset's base
+    ///        units (wei for the native coin); not zero.
+    /// @param period P, in seconds: 1 hour to 365 days.
     function setCap(address asset, uint128 limit, uint32 period) external;
 
     /// @notice Removes a cap. Loosens: waits the delay, then is scheduled like a looser `setCap`: the asset stays
     ///         capped for one more period P of its cap, including for the batch that removes it.
     /// @dev Always executable: a batch of self-calls reads no token, so not even a hostile capped token can block it.
+    /// @param asset A capped asset (NATIVE_ASSET for the native coin).
     function removeCap(address asset) external;
 
     /// @notice Quarantines a capped token: from now on its balance is never read, and no batch may call it or call
@@ -605,6 +790,7 @@ interface ITreasurySafe {
     ///      only, which reads nothing). Allowances the safe granted earlier stay as they are (they were charged when
     ///      granted). Batches of self-calls, transfers to accounts without code and calls to other capped tokens
     ///      still run. The native coin cannot be quarantined (InvalidCap).
+    /// @param asset A capped token (not NATIVE_ASSET).
     function quarantine(address asset) external;
 
     /// @notice Allows one more function on a capped token besides the measured ones, e.g. WETH's `withdraw`;
@@ -612,9 +798,12 @@ interface ITreasurySafe {
     ///         P of the cap later (SelectorAllowed). Selector 0x00000000 stands for calls to receive/fallback.
     /// @dev The token's balance is still measured around such a call, but an allowance it grants is not: allowing
     ///      a function that grants allowances (multicall, approveAndCall) is as loose as removing the cap.
+    /// @param asset A capped token.
+    /// @param selector The function selector to allow.
     function allowSelector(address asset, bytes4 selector) external;
 
     /// @notice Withdraws the extra function allowed on a token (in force or not yet). Tightens: fast-tracked.
+    /// @param asset The token (no check: with nothing allowed, only the event is emitted).
     function disallowSelector(address asset) external;
 
     /*//////////////////////////////////////////////////////////////
@@ -622,11 +811,20 @@ interface ITreasurySafe {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice The EIP-712 digest (and id) of a proposal.
+    /// @param calls The batch.
+    /// @param salt The proposal's salt.
+    /// @param epoch The epoch the approvals are given under: `epoch()` now, for a proposal to queue.
+    /// @return The proposal id: the digest of `Proposal(Call[] calls,bytes32 salt,uint32 epoch)` in this
+    ///         safe's domain, which owners sign.
     function hashProposal(Call[] calldata calls, bytes32 salt, uint32 epoch) external view returns (bytes32);
 
     /// @notice The EIP-712 digest a guardian signs for `evacuateBySig(guardian, extras, nonce, deadline, …)` now: it
     ///         commits to this safe and chain (domain), the recovery address in force and the current generation.
     ///         Reverts with SignatureExpired or DeadlineTooFar when `deadline` is passed or more than 30 days ahead.
+    /// @param extras The extras the relayed evacuation will carry, in the same order.
+    /// @param nonce A value this guardian has not used before (not checked here).
+    /// @param deadline Last timestamp the signature may be relayed (unix seconds).
+    /// @return The digest the guardian signs; invalid once the recovery address or generation changes.
     function evacuationDigest(EvacuationExtra[] calldata extras, uint256 nonce, uint64 deadline)
         external
         view
@@ -634,13 +832,18 @@ interface ITreasurySafe {
 
     /// @notice How long a recovery-address change waits once scheduled: max(delay, 7 days, the longest cap period in
     ///         force or scheduled).
+    /// @return The wait, in seconds.
     function recoveryChangeWait() external view returns (uint256);
 
     /// @notice The EIP-712 digest a recovery address signs for `acceptRecoveryBySig(account, deadline, …)`. Reverts
     ///         with SignatureExpired when `deadline` has passed.
+    /// @param account The accepting address (not checked here: `acceptRecoveryBySig` checks it).
+    /// @param deadline Last timestamp the signature may be relayed (unix seconds).
+    /// @return The digest `account` signs.
     function acceptanceDigest(address account, uint64 deadline) external view returns (bytes32);
 
     /// @notice The EIP-712 domain separator for this safe on this chain.
+    /// @return The hash of EIP712Domain("TreasurySafe", "1", this chain's id, this safe).
     function domainSeparator() external view returns (bytes32);
 
     /// @notice The EIP-712 domain of this safe (ERC-5267), for wallets that show it before signing.
@@ -665,60 +868,90 @@ interface ITreasurySafe {
         );
 
     /// @notice A proposal's state now.
+    /// @param id The proposal id.
+    /// @return Its state (Unknown for an id never proposed nor queued on chain).
     function proposalState(bytes32 id) external view returns (ProposalState);
 
     /// @notice A proposal's stored record and state now.
+    /// @param id The proposal id.
+    /// @return Its record and state now (all zero and Unknown for an id never proposed nor queued).
     function getProposal(bytes32 id) external view returns (ProposalView memory);
 
     /// @notice Whether `owner` approved `id` on chain.
+    /// @param id The proposal id.
+    /// @param owner The owner asked about.
+    /// @return Whether its bit is set in the proposal's approval bitmap; false if `owner` is not an owner now
+    ///         or the epoch changed since the proposal was recorded.
     function hasApproved(bytes32 id, address owner) external view returns (bool);
 
     /// @notice The whole configuration and cap state now.
+    /// @return The configuration; `caps` lists the caps in force now (scheduled changes whose time has come
+    ///         applied, removed caps left out).
     function getConfig() external view returns (ConfigView memory);
 
     /// @notice The owners, in index order (the order used by approval bitmaps).
+    /// @return The owners, in index order.
     function getOwners() external view returns (address[] memory);
 
     /// @notice The guardians.
+    /// @return The guardians, in storage order (a removal moves the last one into its place).
     function getGuardians() external view returns (address[] memory);
 
     /// @notice Whether `account` is an owner.
+    /// @param account Any address.
+    /// @return Whether it is an owner now.
     function isOwner(address account) external view returns (bool);
 
     /// @notice Whether `account` is a guardian.
+    /// @param account Any address.
+    /// @return Whether it is a guardian now.
     function isGuardian(address account) external view returns (bool);
 
     /// @notice The threshold M.
+    /// @return The approvals needed to queue: 1..the owner count.
     function threshold() external view returns (uint256);
 
     /// @notice The configuration epoch.
+    /// @return The current epoch: 0 at deployment, one more at each owner or threshold change and at each
+    ///         evacuation that starts a generation.
     function epoch() external view returns (uint32);
 
     /// @notice The timestamp until which the safe is frozen (0 or past: not frozen).
+    /// @return A unix timestamp in seconds: the safe is frozen while the time is below it.
     function frozenUntil() external view returns (uint64);
 
     /// @notice The recovery configuration and evacuation state now (see RecoveryView).
+    /// @return The recovery configuration and evacuation state.
     function getRecovery() external view returns (RecoveryView memory);
 
     /// @notice When `guardian` gains evacuation power (0: not a guardian). Freeze and cancel are immediate.
+    /// @param guardian Any address.
+    /// @return From when it may evacuate (unix seconds; the deployment time for the deployment's guardians),
+    ///         or 0 if it is not a guardian.
     function evacuationPowerAt(address guardian) external view returns (uint64);
 
     /// @notice A raw storage word of this safe, for its lens (TreasurySafeLens) and for indexers.
     /// @dev The larger views (getConfig, getProposal, proposalState, hasApproved, remainingCap, scheduledCapChange,
     ///      getRecovery, evacuationPowerAt) are answered by the lens, which the safe reaches by STATICCALL with the
     ///      same calldata: the lens reads the safe through this function and can change nothing.
+    /// @param slot The storage slot to read.
+    /// @return value The 32-byte word stored there.
     function extsload(bytes32 slot) external view returns (bytes32 value);
 
     /// @notice What may still leave now in `asset` (type(uint256).max if uncapped).
+    /// @param asset The asset (NATIVE_ASSET for the native coin).
+    /// @return An amount in the asset's base units (wei for the native coin).
     function remainingCap(address asset) external view returns (uint256);
 
     /// @notice What a batch may do with capped token `asset`.
+    /// @param asset The token asked about.
     /// @return quarantined Whether the token is quarantined (never read, never callable).
     /// @return selector The extra function allowed on it besides the measured ones (meaningful if `from` != 0).
     /// @return from When that extra function is allowed from (0: none).
     function callPolicy(address asset) external view returns (bool quarantined, bytes4 selector, uint64 from);
 
     /// @notice The loosening change of `asset`'s cap that is scheduled and not yet in force (all zero if none).
+    /// @param asset The capped asset asked about (NATIVE_ASSET for the native coin).
     /// @return limit The new limit (0 together with period 0: the cap is to be removed).
     /// @return period The new period.
     /// @return effectiveAt When it takes effect.

@@ -11,9 +11,13 @@ import {ITreasurySafe} from "./ITreasurySafe.sol";
 ///      on any chain. Deploying an identical configuration twice reverts (the address is taken).
 interface ITreasurySafeFactory {
     /// @notice Emitted when a safe is created.
+    /// @param safe The new safe.
+    /// @param creator The account that called `createSafe`; it gets no power over the safe.
+    /// @param salt The salt passed to `createSafe` (the CREATE2 salt also commits to the configuration).
     event SafeCreated(address indexed safe, address indexed creator, bytes32 salt);
 
     /// @notice The immutable implementation every safe delegates to (created by this factory; never initialisable).
+    /// @return The implementation's address.
     function IMPLEMENTATION() external view returns (address);
 
     /// @notice Deploys and initialises a safe in one transaction.
@@ -25,6 +29,9 @@ interface ITreasurySafeFactory {
         returns (address safe);
 
     /// @notice The address `createSafe(config, salt)` deploys to.
+    /// @param config The initial configuration, exactly as it will be passed to `createSafe`.
+    /// @param salt The salt, as it will be passed to `createSafe`.
+    /// @return The CREATE2 address; whether a safe is already deployed there is not checked.
     function predictSafeAddress(ITreasurySafe.InitConfig calldata config, bytes32 salt)
         external
         view
