@@ -94,11 +94,12 @@ demo: deps ## Run the narrated demo (tsafe demo) on a throwaway local anvil.
 
 # Every gate, in order. cargo test stays last so its summary closes the log: doc tests run
 # first, so the closing line is the integration tests' summary, not an empty doc-test run.
-test: deps solc-info ## Run every gate: formatting, sizes, forge tests, storage layout, toolchain tests, clippy, cargo tests.
+test: deps solc-info ## Run every gate: formatting, sizes, forge tests, storage layout, NatSpec, toolchain tests, clippy, cargo tests.
 	forge fmt --check
 	forge build --sizes
 	FOUNDRY_PROFILE=ci forge test --gas-snapshot-check=true
 	node toolchain/storage-layout.js
+	node toolchain/natspec.js
 	node --test toolchain/
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --all-targets -- -D warnings

@@ -1455,7 +1455,8 @@ contract TreasurySafe {
         return p.account;
     }
 
-    /// @dev Whether `account` is the recovery address, the backup or a scheduled one (not yet lapsed or applied).
+    /// @dev Whether `account` is the recovery address, the backup or a scheduled one (until replaced or cancelled,
+    ///      even once lapsed: refusing it as an owner or guardian a little longer is the safe side).
     function _isRecoveryAddress(address account) internal view returns (bool) {
         return account == _recovery.account || account == _backup.account || account == _pending.account;
     }

@@ -145,7 +145,8 @@ interface ITreasurySafe {
     struct ProposalView {
         ProposalState state;
         uint32 epoch;
-        /// Bitmap of owner indices (position in `owners()` under `epoch`) that approved on chain.
+        /// Bitmap of owner indices (position in `getOwners()` under `epoch`) that approved: on chain before queueing;
+        /// once queued, also the owners whose off-chain signatures `queue` counted.
         uint32 approvals;
         uint64 eta;
         uint64 expiresAt;
@@ -232,7 +233,8 @@ interface ITreasurySafe {
     error GraceShorterThanFreeze(uint256 grace, uint256 freezeDuration);
     /// @notice Thrown when a cap's asset is neither the native coin nor a contract other than the safe (zero, the
     ///         safe itself, an address without code), its limit is zero, or its period is outside [min, max];
-    ///         and when quarantining the native coin (limit and period 0).
+    ///         when quarantining the native coin (limit and period 0); and when an asset appears twice in the
+    ///         initial caps (factory).
     /// @param asset The cap's asset (NATIVE_ASSET for the native coin).
     /// @param limit The limit, in base units (wei for the native coin); 0 when quarantining the native coin.
     /// @param period The period, in seconds (valid: 1 hour to 365 days); 0 when quarantining the native coin.
@@ -289,8 +291,8 @@ interface ITreasurySafe {
     error AlreadyFrozen(uint64 until);
     /// @notice Thrown when a guardian freezes after the guardians' one-shot freeze was used and not re-armed.
     error GuardiansDisarmed();
-    /// @notice Thrown when a guardian tries to cancel a guardian-protected proposal: one that only removes or
-    ///         replaces guardians, or one made only of `unfreeze` and `cancel` self-calls.
+    /// @notice Thrown when a guardian tries to cancel a guardian-protected proposal: value-less self-calls to
+    ///         addGuardian, removeGuardian, reopen, unfreeze and cancel only, at least one of them not addGuardian.
     /// @param id The guardian-protected proposal's id.
     error GuardianCannotCancel(bytes32 id);
     /// @notice Thrown when a call of an executed batch reverts (or a token call returns false); the whole execute reverts.
@@ -332,8 +334,9 @@ interface ITreasurySafe {
     ///        a batch that waits the delay.
     error LooseningNeedsDelay(bytes4 selector);
 
-    /// @notice Thrown when a recovery address (first, backup or new) is zero, the safe, an owner or a guardian, or
-    ///         when an owner or guardian to add is a recovery address (current, backup or scheduled).
+    /// @notice Thrown when a recovery address (first, backup or new) is zero, the safe, an owner or a guardian, when
+    ///         the backup equals the recovery address (factory), or when an owner or guardian to add is a recovery
+    ///         address (current, backup or scheduled: a scheduled one counts until replaced or cancelled, even lapsed).
     /// @param account The refused address: a recovery address (first, backup, new), or an owner or guardian.
     error InvalidRecovery(address account);
     /// @notice Thrown when an account accepts the recovery role but is not the recovery address, the backup or
@@ -461,7 +464,8 @@ interface ITreasurySafe {
     /// @notice Emitted when the threshold changes.
     /// @param threshold The new threshold M (not emitted at initialisation, nor if a change keeps it).
     event ThresholdChanged(uint256 threshold);
-    /// @notice Emitted when the owner set or threshold changes, invalidating approvals from older epochs.
+    /// @notice Emitted when the owner set or threshold is set (even to the same threshold) and when an evacuation
+    ///         enters the Evacuated state, invalidating approvals from older epochs.
     /// @param epoch The new epoch; only approvals given under it count from now on.
     event EpochChanged(uint32 epoch);
     /// @notice Emitted when a guardian is added.
@@ -557,7 +561,8 @@ interface ITreasurySafe {
     /// @notice Emitted when a sweep moves nothing because the recovery address has not accepted on this chain.
     /// @param recovery The recovery address in force, which has not accepted on this chain yet.
     event SweepHeld(address indexed recovery);
-    /// @notice Emitted when `reopen` ends the Evacuated state (after its final sweep).
+    /// @notice Emitted when `reopen` ends the Evacuated state, just before its final sweep (the sweep's AssetSwept
+    ///         events follow it in the same transaction).
     /// @param generation The evacuation generation that ended (the next evacuation starts the one after it).
     event SafeReopened(uint32 generation);
     /// @notice Emitted when an asset is added to the evacuation list.
@@ -572,7 +577,8 @@ interface ITreasurySafe {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Sets up a freshly cloned safe. Callable once, by the factory, in the deploying transaction.
-    /// @param config Owners, threshold, guardians, delay, grace, freeze duration and caps.
+    /// @param config Owners, threshold, guardians, delay, grace, freeze duration, caps, recovery address and
+    ///        optional backup.
     function initialize(InitConfig calldata config) external;
 
     /*//////////////////////////////////////////////////////////////
@@ -620,9 +626,9 @@ interface ITreasurySafe {
     function execute(Call[] calldata calls, bytes32 salt, uint32 epoch) external;
 
     /// @notice Cancels a proposed or queued proposal (terminal).
-    /// @dev Guardians may cancel anything but a guardian-protected proposal: one that only removes or replaces
-    ///      guardians (so a rogue guardian cannot block its removal), or one made only of `unfreeze` and `cancel`
-    ///      self-calls (so it cannot block the owners' early unfreeze or their cancels). The safe itself (owners,
+    /// @dev Guardians may cancel anything but a guardian-protected proposal: value-less self-calls to addGuardian,
+    ///      removeGuardian, reopen, unfreeze and cancel only, at least one of them not addGuardian (so a rogue
+    ///      guardian cannot block its removal, the owners' early unfreeze, their cancels or their reopen). The safe itself (owners,
     ///      through a proposal) may cancel any id, including one never seen on chain, to void leaked signatures.
     /// @param id The proposal id.
     function cancel(bytes32 id) external;
@@ -737,7 +743,7 @@ interface ITreasurySafe {
     /// @param newOwner The replacement: never zero, address(1), the safe, an owner or a recovery address.
     function swapOwner(address oldOwner, address newOwner) external;
 
-    /// @notice Sets the threshold. Tightens if it rises. Bumps the epoch.
+    /// @notice Sets the threshold. Tightens unless it falls (the same value counts as tightening). Bumps the epoch.
     /// @param threshold The new threshold, 1..the owner count (fast-trackable if not lower).
     function changeThreshold(uint256 threshold) external;
 
@@ -750,16 +756,16 @@ interface ITreasurySafe {
     /// @param guardian The guardian to remove.
     function removeGuardian(address guardian) external;
 
-    /// @notice Sets the delay. Tightens if it grows.
+    /// @notice Sets the delay. Tightens unless it shrinks.
     /// @param delay The new delay, in seconds: 1 hour to 30 days. Proposals already queued keep their eta.
     function setDelay(uint32 delay) external;
 
-    /// @notice Sets the grace period. Tightens if it shrinks.
+    /// @notice Sets the grace period. Tightens unless it grows.
     /// @param grace The new grace period, in seconds: 1 hour to 90 days, and at least the freeze duration.
     ///        Proposals already queued keep their expiry.
     function setGrace(uint32 grace) external;
 
-    /// @notice Sets the freeze duration. Tightens if it grows.
+    /// @notice Sets the freeze duration. Tightens unless it shrinks.
     /// @param freezeDuration The new freeze duration, in seconds: 1 hour to 14 days, and at most the grace
     ///        period. A running freeze keeps its end.
     function setFreezeDuration(uint32 freezeDuration) external;
@@ -877,7 +883,8 @@ interface ITreasurySafe {
     /// @return Its record and state now (all zero and Unknown for an id never proposed nor queued).
     function getProposal(bytes32 id) external view returns (ProposalView memory);
 
-    /// @notice Whether `owner` approved `id` on chain.
+    /// @notice Whether `owner`'s approval of `id` is recorded: given on chain (`approve`, `propose`), or, once
+    ///         queued, counted by `queue` from an off-chain signature.
     /// @param id The proposal id.
     /// @param owner The owner asked about.
     /// @return Whether its bit is set in the proposal's approval bitmap; false if `owner` is not an owner now
