@@ -436,8 +436,12 @@ contract TreasurySafeLens {
 
     /// @notice See ITreasurySafe.acceptanceDigest.
     function acceptanceDigest(address account, uint64 deadline) public view returns (bytes32) {
-        // A relayed signature is valid only until its deadline.
+        // A relayed signature is valid only until its deadline, at most 30 days ahead: an acceptance has no nonce,
+        // and a long-lived one could accept a later change back to this address after its key was lost.
         if (block.timestamp > deadline) revert ITreasurySafe.SignatureExpired(deadline);
+        if (deadline > block.timestamp + MAX_SIGNATURE_WINDOW) {
+            revert ITreasurySafe.DeadlineTooFar(deadline, uint64(block.timestamp + MAX_SIGNATURE_WINDOW));
+        }
         return _typedData(keccak256(abi.encode(ACCEPTANCE_TYPEHASH, account, deadline)));
     }
 

@@ -842,9 +842,11 @@ interface ITreasurySafe {
     function recoveryChangeWait() external view returns (uint256);
 
     /// @notice The EIP-712 digest a recovery address signs for `acceptRecoveryBySig(account, deadline, …)`. Reverts
-    ///         with SignatureExpired when `deadline` has passed.
+    ///         with SignatureExpired or DeadlineTooFar when `deadline` is passed or more than 30 days ahead.
     /// @param account The accepting address (not checked here: `acceptRecoveryBySig` checks it).
-    /// @param deadline Last timestamp the signature may be relayed (unix seconds).
+    /// @param deadline Last timestamp the signature may be relayed (unix seconds), at most 30 days ahead: an
+    ///        acceptance has no nonce, so a long-lived one could accept a later, re-scheduled change to the same
+    ///        address long after its key was lost.
     /// @return The digest `account` signs.
     function acceptanceDigest(address account, uint64 deadline) external view returns (bytes32);
 

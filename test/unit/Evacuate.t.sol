@@ -190,6 +190,22 @@ contract EvacuateTest is EvacuationBase {
         assertTrue(other.getRecovery().accepted);
     }
 
+    /// An acceptance has no nonce, so its deadline is bounded like an evacuation's: 30 days at most.
+    function test_RevertWhen_AcceptanceDeadlineTooFar() public {
+        (address rec, uint256 key) = makeAddrAndKey("signingRecovery");
+        ITreasurySafe.InitConfig memory cfg = defaultConfig();
+        cfg.recovery = rec;
+        ITreasurySafe other = _deploySafe(cfg, bytes32("sig"));
+        uint64 max = uint64(_now() + 30 days);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.DeadlineTooFar.selector, max + 1, max));
+        other.acceptanceDigest(rec, max + 1);
+        bytes memory sig = _sign(key, other.acceptanceDigest(rec, max));
+        // Signed with the longest window allowed, then relayed: accepted.
+        vm.prank(stranger);
+        other.acceptRecoveryBySig(rec, max, sig);
+        assertTrue(other.getRecovery().accepted);
+    }
+
     /// Attack: an acceptance signed for another chain (same safe address there) is replayed here.
     function test_RevertWhen_AcceptanceSignedForAnotherChain() public {
         (address rec, uint256 key) = makeAddrAndKey("signingRecovery");
