@@ -73,9 +73,9 @@ function layout() {
   // (Type ids carry AST ids that change with any edit; labels and positions do not.)
   const describe = (id) => {
     const t = types[id];
-    // `struct TreasurySafe.Config` → `struct Config`: which contract of the hierarchy declares a struct does not
+    // `struct TreasurySafe.Config` → `struct Config` (enums too): which contract of the hierarchy declares a type does not
     // change where anything is stored.
-    const d = { type: t.label.replace(/struct \w+\./g, 'struct '), bytes: Number(t.numberOfBytes) };
+    const d = { type: t.label.replace(/(struct|enum) \w+\./g, '$1 '), bytes: Number(t.numberOfBytes) };
     if (t.members)
       d.members = t.members.map((m) => ({ label: m.label, slot: Number(m.slot), offset: m.offset, ...describe(m.type) }));
     if (t.base) d.element = describe(t.base);
