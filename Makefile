@@ -123,11 +123,12 @@ slither: deps venv ## Static analysis: fail on any medium/high slither finding n
 # gets 200 ms (halmos' default, 1 ms, keeps infeasible paths alive and multiplies them: minutes instead of seconds).
 HALMOS := FOUNDRY_PROFILE=halmos $(VENV)/bin/halmos --forge-build-out out-halmos --solver-threads 1 \
 	  --solver-timeout-branching 200ms --no-status
-halmos: deps venv ## Symbolic proofs: halmos check_* in test/halmos (a few minutes).
+halmos: deps venv ## Symbolic proofs: halmos check_* in test/halmos (about 2 minutes here).
 	$(HALMOS)
 
-# prove_* are the same kind of proof, over functions whose paths take the solver longer than this machine
-# allowed (more than 4 minutes each, unfinished): run by hand, not in `make test`.
+# prove_* are the same kind of proof, over functions whose paths take the solver longer than `make test` can afford
+# on this machine (changeThreshold over all arguments: 247 s on the merged contract; setDelay: 98 s before the merge; the setCap, removeCap,
+# quarantine and allowSelector ones: more than 4 minutes each, unfinished): run by hand, not in `make test`.
 halmos-long: deps venv ## Symbolic proofs too long for make test: halmos prove_* in test/halmos.
 	$(HALMOS) --function prove_
 
