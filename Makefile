@@ -92,13 +92,16 @@ build: deps solc-info ## Build the contracts (forge) and the CLI (cargo, dev pro
 demo: deps ## Run the narrated demo (tsafe demo) on a throwaway local anvil.
 	cargo run --locked --bin tsafe -- demo
 
-# Every gate, in order. cargo test stays last so its summary closes the log: doc tests run
-# first, so the closing line is the integration tests' summary, not an empty doc-test run.
-test: deps solc-info ## Run every gate: formatting, sizes, forge tests, shim tests, clippy, cargo tests.
+# Every gate, in order. slither and halmos (in .venv/, created from requirements-verify.txt: needs python3 with
+# venv and pip) run after the forge tests, each on its own build. cargo test stays last so its summary closes the
+# log: doc tests run first, so the closing line is the integration tests' summary, not an empty doc-test run.
+test: deps solc-info ## Run every gate: formatting, sizes, forge tests, shim tests, slither, halmos, clippy, cargo tests.
 	forge fmt --check
 	forge build --sizes
 	FOUNDRY_PROFILE=ci forge test --gas-snapshot-check=true
 	node --test toolchain/solc.test.js
+	$(MAKE) --no-print-directory slither
+	$(MAKE) --no-print-directory halmos
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --all-targets -- -D warnings
 	cargo test --locked --workspace --doc
