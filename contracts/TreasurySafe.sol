@@ -392,7 +392,9 @@ contract TreasurySafe {
         _settleCaps(cfg);
         // Self-calls move nothing but `reopen`'s sweep, which is not charged: a batch of them is not measured.
         (Outflow[] memory flows, Grant[] memory grants, uint256 grantCount) = _inspect(calls, cfg.capCount);
+        // slither-disable-next-line write-after-write: read by the setters this batch calls (_requireTightening)
         _fastTrack = r.fastTrack;
+        // slither-disable-next-line reentrancy-eth: locked: only this approved batch's self-calls can touch _caps
         _runCalls(calls);
         _fastTrack = false;
         _chargeCaps(flows, grants, grantCount);
@@ -408,6 +410,7 @@ contract TreasurySafe {
         Config memory cfg = _loadConfig();
         Status status = r.status;
         // Terminal states stay terminal: Executed, Cancelled, and Voided (queued before an evacuation).
+        // slither-disable-next-line incorrect-equality: compares the stored Status enum, not a balance
         bool live = status == Status.Proposed || (status == Status.Queued && !_voided(r, cfg));
         if (msg.sender == address(this)) {
             // The owners may void any live id, even one never seen on chain (leaked signatures).
@@ -629,6 +632,7 @@ contract TreasurySafe {
         // Removing must remove someone.
         if (!_isOwner(owner)) revert ITreasurySafe.OwnerNotFound(owner);
         address[] memory next = new address[](current.length - 1);
+        // slither-disable-next-line uninitialized-local: index into `next`, counts from 0 (zero-initialised on purpose)
         uint256 j;
         for (uint256 i; i < current.length; ++i) {
             if (current[i] != owner) next[j++] = current[i];
@@ -727,6 +731,7 @@ contract TreasurySafe {
         _askLens();
         Config memory cfg = _loadConfig();
         uint256 i = _findCap(cfg, asset);
+        // slither-disable-next-line incorrect-equality: i == capCount is _findCap's 'not found' sentinel, not a balance
         if (i == cfg.capCount) {
             // A cap on a new asset only restricts.
             _addCap(cfg, asset, limit, period);
@@ -736,6 +741,7 @@ contract TreasurySafe {
         Cap memory old = _caps[i];
         // Tighter means: no more per window, over the same windows. Any new period is a loosening: a longer one
         // would start counting afresh and forget what its longer window should still count (F-9).
+        // slither-disable-next-line incorrect-equality: limit and period are configured values, not balances
         bool tightens = limit <= old.limit && period == old.period;
         _requireTightening(tightens);
         if (tightens) {
@@ -867,11 +873,13 @@ contract TreasurySafe {
     {
         uint32 onChain = approvals;
         address[] memory added = new address[](signatures.length);
+        // slither-disable-next-line uninitialized-local: signers added so far; counts from 0 (zero-initialised)
         uint256 n;
         for (uint256 i; i < signatures.length; ++i) {
             address signer = signatures[i].signer;
             uint8 index = _ownerIndex(signer);
             // Only owners' approvals count; anything else is a mistake worth surfacing.
+            // slither-disable-next-line incorrect-equality: uint8 max is _ownerIndex's 'not an owner' sentinel
             if (index == type(uint8).max) revert ITreasurySafe.SignerNotOwner(signer);
             // ECDSA (low-s, 65 bytes) by the owner's key, or EIP-1271 for an owner with code.
             if (!_isValidSignature(signer, id, signatures[i].data)) {
@@ -879,10 +887,12 @@ contract TreasurySafe {
             }
             uint32 bit = uint32(1 << index);
             // A bitmap counts each owner once, however many approvals it brings; the event names it once.
+            // slither-disable-next-line incorrect-equality: tests an owner's bit in the approval bitmap
             if (approvals & bit == 0) added[n++] = signer;
             approvals |= bit;
         }
         // Every approval came from a distinct signature (the usual case): the signers are the list.
+        // slither-disable-next-line incorrect-equality: empty on-chain bitmap, one owner per signature: counts
         if (onChain == 0 && n == signatures.length) return (approvals, added);
         approvers = _ownersIn(onChain, n);
         for (uint256 i; i < n; ++i) {
@@ -895,7 +905,9 @@ contract TreasurySafe {
     ///      signer, or else, if the signer has code (a contract, an EIP-7702 account), its EIP-1271 answer.
     ///      ECDSA is tried first, as it reads no account: only the signer's own key can produce it.
     function _isValidSignature(address signer, bytes32 id, bytes calldata data) internal view returns (bool) {
+        // slither-disable-next-line unused-return: the third value only details `err`, which the next line checks
         (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(id, data);
+        // slither-disable-next-line incorrect-equality: ECDSA error enum and recovered-signer identity, not a balance
         if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
         return
             signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, id, data);
@@ -906,6 +918,7 @@ contract TreasurySafe {
     function _ownersIn(uint32 bits, uint256 room) internal view returns (address[] memory list) {
         list = new address[](_popcount(bits) + room);
         address current = SENTINEL;
+        // slither-disable-next-line uninitialized-local: index into `list`, counts from 0 (zero-initialised on purpose)
         uint256 n;
         // Owner index i is the i-th node after the sentinel.
         for (uint256 i; bits >> i != 0; ++i) {
@@ -982,6 +995,7 @@ contract TreasurySafe {
 
     /// @dev Voided: queued in an earlier evacuation generation and not guardian-protected (terminal).
     function _voided(Record memory r, Config memory cfg) internal pure returns (bool) {
+        // slither-disable-next-line incorrect-equality: Status enum and evacuation generation counters, not a balance
         return r.status == Status.Queued && !r.guardianProtected && r.generation < cfg.generation;
     }
 
@@ -1030,6 +1044,7 @@ contract TreasurySafe {
             (flows[k].asset, flows[k].quarantined) = (_caps[k].asset, _caps[k].quarantined);
         }
         grants = new Grant[](calls.length);
+        // slither-disable-next-line uninitialized-local: false until a call targets other than the safe
         bool moves;
         // The first call that runs other code (calls.length: none).
         uint256 foreign = calls.length;
@@ -1039,6 +1054,7 @@ contract TreasurySafe {
             if (c.target == address(this)) continue;
             moves = true;
             uint256 k = _flowIndex(flows, c.target);
+            // slither-disable-next-line incorrect-equality: k == capCount is _flowIndex's 'not a capped asset' sentinel
             if (k == capCount) {
                 // Code the safe calls may act on any capped token with the safe as its caller.
                 if (foreign == calls.length && c.target.code.length != 0) foreign = i;
@@ -1087,6 +1103,7 @@ contract TreasurySafe {
         for (uint256 i; i < calls.length; ++i) {
             ITreasurySafe.Call calldata c = calls[i];
             // Plain CALL, all remaining gas minus the 1/64 kept: a starved call fails and reverts the batch.
+            // slither-disable-next-line arbitrary-send-eth: the queued batch: M owners approved it, delay passed
             (bool ok, bytes memory ret) = c.target.call{value: c.value}(c.data);
             bytes4 selector = c.data.length >= 4 ? bytes4(c.data[:4]) : bytes4(0);
             if (!ok || _tokenCallFailed(selector, c.target, ret)) {
@@ -1140,6 +1157,7 @@ contract TreasurySafe {
 
     function _seenBefore(Grant[] memory grants, uint256 g) internal pure returns (bool) {
         for (uint256 h; h < g; ++h) {
+            // slither-disable-next-line incorrect-equality: same (cap index, spender) pair, not a balance
             if (grants[h].flow == grants[g].flow && grants[h].spender == grants[g].spender) return true;
         }
         return false;
@@ -1214,6 +1232,7 @@ contract TreasurySafe {
         Config memory cfg = _loadConfig();
         i = _findCap(cfg, asset);
         // The change must concern a cap that exists.
+        // slither-disable-next-line incorrect-equality: i == capCount is _findCap's 'not found' sentinel, not a balance
         if (i == cfg.capCount) revert ITreasurySafe.CapNotFound(asset);
     }
 
@@ -1279,10 +1298,12 @@ contract TreasurySafe {
     function _rebased(Cap memory c, uint128 limit, uint32 period) internal view returns (Cap memory) {
         uint256 usedUnits =
             RollingCap.usedUnits(c.lanes, c.head, RollingCap.indexAt(c.period, block.timestamp));
+        // slither-disable-next-line incorrect-equality: unit count of past spends (0: no round-up carry)
         uint256 usedAmount = RollingCap.toAmount(usedUnits, c.limit) + (usedUnits == 0 ? 0 : 1);
         uint256 carried = RollingCap.toUnits(usedAmount, limit);
         if (carried > RollingCap.FULL) carried = RollingCap.FULL;
         uint64 head = RollingCap.indexAt(period, block.timestamp);
+        // slither-disable-next-line unused-return: record(0, head, head, ..) returns `head` as the new head
         (uint128 lanes,) = RollingCap.record(0, head, head, carried);
         return Cap({
             asset: c.asset,
@@ -1373,6 +1394,7 @@ contract TreasurySafe {
     function _sweepAsset(address asset, address to) internal {
         if (asset == NATIVE_ASSET) {
             uint256 amount = address(this).balance;
+            // slither-disable-next-line incorrect-equality: 0: nothing to send; a donation only makes this sweep it too
             if (amount == 0) return;
             bool sent;
             assembly ("memory-safe") {
@@ -1385,6 +1407,7 @@ contract TreasurySafe {
         }
         bytes memory balanceQuery = abi.encodeWithSignature("balanceOf(address)", address(this));
         (bool ok, uint256 before) = _readWord(asset, balanceQuery);
+        // slither-disable-next-line incorrect-equality: 0: nothing to send; a donated balance is swept like any other
         if (ok && before == 0) return;
         if (ok) {
             _callWith(asset, abi.encodeWithSignature("transfer(address,uint256)", to, before));
@@ -1404,6 +1427,7 @@ contract TreasurySafe {
         _callWith(asset, abi.encodeWithSignature("approve(address,uint256)", spender, 0));
         (bool ok, uint256 left) =
             _readWord(asset, abi.encodeWithSignature("allowance(address,address)", address(this), spender));
+        // slither-disable-next-line incorrect-equality: allowance read back zero only picks which event is emitted
         if (ok && left == 0) emit ITreasurySafe.AllowanceRevoked(asset, spender);
         else emit ITreasurySafe.SweepFailed(asset, spender);
     }
@@ -1418,6 +1442,7 @@ contract TreasurySafe {
 
     /// @dev Records the acceptance of `account` if it is the recovery address, the backup or the scheduled one.
     function _accept(address account) internal {
+        // slither-disable-next-line uninitialized-local: false until `account` is one of the recovery addresses
         bool known;
         if (account == _recovery.account) (known, _recovery.accepted) = (true, true);
         if (account == _backup.account) (known, _backup.accepted) = (true, true);
@@ -1473,6 +1498,7 @@ contract TreasurySafe {
     function _requireOwner(address account) internal view returns (uint8 index) {
         index = _ownerIndex(account);
         // Proposing and approving are owner powers.
+        // slither-disable-next-line incorrect-equality: uint8 max is _ownerIndex's 'not an owner' sentinel
         if (index == type(uint8).max) revert ITreasurySafe.NotOwner(account);
     }
 
@@ -1495,14 +1521,17 @@ contract TreasurySafe {
     /// @dev Replaces the owner list and threshold; a change (not the first write) bumps the epoch.
     function _writeOwners(Config memory cfg, address[] memory list, uint256 newThreshold) internal {
         // 1..MAX_OWNERS owners: approval bitmaps are 32 bits.
+        // slither-disable-next-line incorrect-equality: argument check: an empty owner list is refused
         if (list.length == 0 || list.length > MAX_OWNERS) {
             revert ITreasurySafe.OwnerCountOutOfBounds(list.length, MAX_OWNERS);
         }
         // M of N with 1 <= M <= N.
+        // slither-disable-next-line incorrect-equality: argument check: threshold 0 is refused
         if (newThreshold == 0 || newThreshold > list.length) {
             revert ITreasurySafe.InvalidThreshold(newThreshold, list.length);
         }
 
+        // slither-disable-next-line incorrect-equality: ownerCount is 0 only before initialize wrote the owners
         bool firstWrite = cfg.ownerCount == 0;
         address[] memory old = _ownerList(cfg.ownerCount);
         for (uint256 i; i < old.length; ++i) {

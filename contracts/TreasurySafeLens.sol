@@ -159,6 +159,7 @@ contract TreasurySafeLens {
         view_.frozenUntil = cfg.frozenUntil;
         // The caps in force now: scheduled changes whose time has come are shown applied, removals left out.
         ITreasurySafe.CapView[] memory caps = new ITreasurySafe.CapView[](cfg.capCount);
+        // slither-disable-next-line uninitialized-local: caps in force copied so far; counts from 0 (zero-initialised)
         uint256 n;
         for (uint256 i; i < cfg.capCount; ++i) {
             Cap memory c = _inForce(_cap(i));
@@ -175,6 +176,7 @@ contract TreasurySafeLens {
         (bool found, Cap memory c) = _findCap(asset);
         if (found) c = _inForce(c);
         // Uncapped, or its removal has taken effect.
+        // slither-disable-next-line incorrect-equality: limit 0 encodes a removal in force: configured, not a balance
         if (!found || c.limit == 0) return type(uint256).max;
         return _capView(c).remaining;
     }
@@ -470,6 +472,7 @@ contract TreasurySafeLens {
         freezeExempt = true;
         guardianProtected = true;
         allowedWhileEvacuated = true;
+        // slither-disable-next-line uninitialized-local: false until a remedy call (unfreeze, cancel, ...) is seen
         bool remedy;
         for (uint256 i; i < calls.length; ++i) {
             ITreasurySafe.Call calldata c = calls[i];
@@ -510,6 +513,7 @@ contract TreasurySafeLens {
         view
         returns (bool)
     {
+        // slither-disable-next-line unused-return: the third value only details `err`, which the next line checks
         (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, data);
         if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
         return
@@ -550,6 +554,7 @@ contract TreasurySafeLens {
             (bool found, Cap memory c) = _findCap(asset);
             if (found) c = _inForce(c);
             // No cap in force (none, or its removal has taken effect): a new cap only restricts.
+            // slither-disable-next-line incorrect-equality: configured limit (0: removed) and period, not balances
             return !found || c.limit == 0 || (limit <= c.limit && period == c.period);
         }
         return true;
@@ -675,10 +680,12 @@ contract TreasurySafeLens {
     function _rebased(Cap memory c, uint128 limit, uint32 period) internal view returns (Cap memory r) {
         uint256 usedUnits =
             RollingCap.usedUnits(c.lanes, c.head, RollingCap.indexAt(c.period, block.timestamp));
+        // slither-disable-next-line incorrect-equality: unit count of past spends (0: no round-up carry)
         uint256 usedAmount = RollingCap.toAmount(usedUnits, c.limit) + (usedUnits == 0 ? 0 : 1);
         uint256 carried = RollingCap.toUnits(usedAmount, limit);
         if (carried > RollingCap.FULL) carried = RollingCap.FULL;
         uint64 head = RollingCap.indexAt(period, block.timestamp);
+        // slither-disable-next-line unused-return: record(0, head, head, ..) returns `head` as the new head
         (uint128 lanes,) = RollingCap.record(0, head, head, carried);
         (r.asset, r.period, r.head, r.limit, r.lanes) = (c.asset, period, head, limit, lanes);
     }

@@ -1,65 +1,70 @@
 #!/usr/bin/env python3
-"""slither gate: fail on any medium- or high-impact finding that is not justified.
+"""slither gate: fail on any medium- or high-impact finding that is not justified at its spot.
 
-A finding is justified in one of two ways:
+slither runs with --show-ignored-findings, so its JSON report holds every finding, disabled or not, and this
+gate decides alone what counts as justified:
 
-1. in place, by a one-line comment on the line before it, which slither itself honours:
-       // slither-disable-next-line <detector>: <why it is safe>
-   This gate also checks that every such comment in contracts/ carries a reason after the colon;
-2. temporarily, by an entry of the baseline file (toolchain/slither-baseline.json), for findings in
-   files that cannot be edited right now (see docs/slither-triage.md). An entry matches a finding by
-   detector and by slither's description with file positions removed, so moving code does not break
-   it but changing the flagged code does. Entries that match nothing fail the gate too: the baseline
-   only shrinks.
+- a finding is justified only by a one-line comment on the line right before its *spot*:
+      // slither-disable-next-line <detector>[,<detector>…]: <why it is safe>
+  naming the finding's detector and giving a reason after the colon. The spot is the first source line of
+  the finding's first flagged statement (an element of type "node": the comparison, the call, the write),
+  or, for a finding without one (uninitialized-local), of its first element (the variable's declaration).
+  slither itself is laxer: it accepts the comment before *any* element of a finding, e.g. before the
+  enclosing function's header or a state variable's declaration, which would silence every finding of that
+  detector in the whole function; this gate does not;
+- every disable comment in CONTRACTS_DIR must carry a reason and must justify a current medium/high finding
+  at the line after it: a comment left over after the code changed fails the gate (no stale justifications).
 
-Usage: slither_gate.py SLITHER_JSON BASELINE_JSON CONTRACTS_DIR
-Exit 0 when every medium/high finding is justified, 1 otherwise, 2 when slither itself failed.
+There is no baseline: a finding is fixed or justified at its spot.
+
+Usage: slither_gate.py SLITHER_JSON CONTRACTS_DIR
+Exit 0 when every medium/high finding is justified and every comment is used, 1 otherwise, 2 when slither
+itself failed.
 """
 
-import collections
 import json
 import pathlib
 import re
 import sys
 
 GATED = {"High", "Medium"}
-# `(contracts/X.sol#12-34)` and `(contracts/X.sol#12)`: positions move with every edit.
-POSITION = re.compile(r"\s*\([^()\s]+#\d+(?:-\d+)?\)")
-DISABLE = re.compile(r"//\s*slither-disable-next-line\s*([A-Za-z0-9_,-]*)(.*)$")
+DISABLE = re.compile(r"^\s*//\s*slither-disable-next-line\b(.*)$")
+# `<detectors>: <reason>`; detectors as slither reads them (letters, digits, `_`, `-`, commas).
+JUSTIFIED = re.compile(r"^\s+([A-Za-z0-9_,-]+)\s*:\s*(\S.*)$")
 
 
-def normalise(description: str) -> str:
-    return " ".join(POSITION.sub("", description).split())
+def spot(finding: dict) -> tuple[str, int] | None:
+    """(file relative to the project, first line) of the finding's flagged statement."""
+    elements = [e for e in finding.get("elements", []) if e.get("source_mapping", {}).get("lines")]
+    if not elements:
+        return None
+    nodes = [e for e in elements if e.get("type") == "node"]
+    element = nodes[0] if nodes else elements[0]
+    mapping = element["source_mapping"]
+    return (mapping["filename_relative"], min(mapping["lines"]))
 
 
-def key(detector: str, description: str) -> tuple[str, str]:
-    return (detector, normalise(description))
-
-
-def unjustified_comments(contracts: pathlib.Path) -> list[str]:
-    """Every disable comment must name its detectors and say why after a colon."""
-    problems = []
+def comments(contracts: pathlib.Path) -> dict[tuple[str, int], tuple[list[str], str, str]]:
+    """Every disable comment under CONTRACTS_DIR: (file, line of the code it covers) -> (detectors, reason, text)."""
+    found = {}
     for path in sorted(contracts.rglob("*.sol")):
         for number, line in enumerate(path.read_text(encoding="utf8").splitlines(), 1):
-            match = DISABLE.search(line)
+            match = DISABLE.match(line)
             if not match:
                 continue
-            detectors, rest = match.group(1), match.group(2).strip()
-            if not detectors or not rest.startswith(":") or not rest[1:].strip():
-                problems.append(
-                    f"{path}:{number}: write `// slither-disable-next-line <detector>: <why>` "
-                    f"(a detector and a reason after the colon): {line.strip()}"
-                )
-    return problems
+            justified = JUSTIFIED.match(match.group(1))
+            detectors = [d for d in justified.group(1).split(",") if d] if justified else []
+            reason = justified.group(2).strip() if justified else ""
+            found[(path.as_posix(), number + 1)] = (detectors, reason, f"{path}:{number}: {line.strip()}")
+    return found
 
 
 def main() -> int:
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
     report = json.loads(pathlib.Path(sys.argv[1]).read_text(encoding="utf8"))
-    baseline = json.loads(pathlib.Path(sys.argv[2]).read_text(encoding="utf8"))
-    contracts = pathlib.Path(sys.argv[3])
+    contracts = pathlib.Path(sys.argv[2])
 
     if not report.get("success"):
         print(f"slither failed: {report.get('error')}", file=sys.stderr)
@@ -68,47 +73,48 @@ def main() -> int:
     findings = [
         r for r in report.get("results", {}).get("detectors", []) if r.get("impact") in GATED
     ]
-    accepted = collections.Counter(key(e["detector"], e["description"]) for e in baseline["accepted"])
-    for entry in baseline["accepted"]:
-        if not entry.get("why", "").strip():
-            print(f"baseline entry without a reason: {entry['detector']}: {entry['description']}", file=sys.stderr)
-            return 1
-
+    disables = comments(contracts)
+    used: set[tuple[tuple[str, int], str]] = set()
     unjustified = []
     for finding in findings:
-        k = key(finding["check"], finding["description"])
-        if accepted[k] > 0:
-            accepted[k] -= 1
+        where = spot(finding)
+        detectors, reason, _ = disables.get(where, ([], "", "")) if where else ([], "", "")
+        if finding["check"] in detectors and reason:
+            used.add((where, finding["check"]))
         else:
-            unjustified.append(finding)
+            unjustified.append((finding, where))
 
-    stale = [k for k, n in accepted.items() for _ in range(n)]
-    comments = unjustified_comments(contracts)
+    problems = []
+    for where, (detectors, reason, text) in sorted(disables.items()):
+        if not detectors or not reason:
+            problems.append(
+                f"{text}\n  write `// slither-disable-next-line <detector>: <why>` (a detector, a colon, a reason)"
+            )
+            continue
+        for detector in detectors:
+            if (where, detector) not in used:
+                problems.append(
+                    f"{text}\n  justifies no medium/high `{detector}` finding on the next line: "
+                    f"remove it, or move it to the line before the flagged statement"
+                )
 
-    for finding in unjustified:
+    for finding, where in unjustified:
+        at = f"{where[0]}:{where[1]}" if where else "?"
         print(
-            f"unjustified {finding['impact'].lower()} finding ({finding['check']}):\n"
-            f"  {finding['description'].strip()}\n"
-            f"  fix it, or justify it on the line before: "
+            f"unjustified {finding['impact'].lower()} finding ({finding['check']}) at {at}:\n"
+            f"  {' '.join(finding['description'].split())}\n"
+            f"  fix it, or justify it on the line right before {at}: "
             f"// slither-disable-next-line {finding['check']}: <why>",
             file=sys.stderr,
         )
-    for detector, description in stale:
-        print(
-            f"baseline entry matches no finding any more ({detector}): {description}\n"
-            f"  remove it from {sys.argv[2]}",
-            file=sys.stderr,
-        )
-    for problem in comments:
+    for problem in problems:
         print(problem, file=sys.stderr)
 
-    baselined = len(findings) - len(unjustified)
     print(
-        f"slither: {len(findings)} medium/high findings not disabled in place; {baselined} in the baseline, "
-        f"{len(unjustified)} unjustified; {len(stale)} stale baseline entries; "
-        f"{len(comments)} disable comments without a reason"
+        f"slither: {len(findings)} medium/high findings, {len(findings) - len(unjustified)} justified at their spot, "
+        f"{len(unjustified)} unjustified; {len(problems)} disable comments without a reason or a finding"
     )
-    return 1 if unjustified or stale or comments else 0
+    return 1 if unjustified or problems else 0
 
 
 if __name__ == "__main__":
