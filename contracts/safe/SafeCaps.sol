@@ -92,7 +92,7 @@ abstract contract SafeCaps is SafeStorage {
         for (uint256 i; i < calls.length; ++i) {
             ITreasurySafe.Call calldata c = calls[i];
             // Plain CALL, all remaining gas minus the 1/64 kept: a starved call fails and reverts the batch.
-            // slither-disable-next-line arbitrary-send-eth: the queued batch: M owners approved it, delay passed
+            // Arbitrary target and value by design: the queued batch, which M owners approved and whose delay passed.
             (bool ok, bytes memory ret) = c.target.call{value: c.value}(c.data);
             bytes4 selector = c.data.length >= 4 ? bytes4(c.data[:4]) : bytes4(0);
             if (!ok || _tokenCallFailed(selector, c.target, ret)) {
