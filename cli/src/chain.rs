@@ -1,20 +1,86 @@
-//! Chain-side helpers shared by commands: the deterministic factory and ERC-20 metadata.
+//! The node adapter: a connection whose chain id was read ([`Chain`]), the chain's time, logs in
+//! bounded ranges, ERC-20 metadata and the deterministic factory.
 
 use crate::{
-    context::{Chain, node_down},
-    contracts::TREASURY_SAFE_FACTORY_BYTECODE,
-    exit::Failure,
+    contracts::{ITreasurySafe, TREASURY_SAFE_FACTORY_BYTECODE},
+    exit::{ExitKind, Failure},
     output::Out,
     tx,
 };
 use alloy::{
     network::TransactionBuilder,
     primitives::{Address, B256, Bytes, address, keccak256},
-    providers::Provider,
-    rpc::types::TransactionRequest,
+    providers::{DynProvider, Provider},
+    rpc::types::{BlockNumberOrTag, TransactionRequest},
     sol,
 };
 use eyre::Result;
+use std::time::Duration;
+
+/// A connection to a node whose chain id was read.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    /// The provider (with a wallet when the command signs transactions).
+    pub provider: DynProvider,
+    /// The URL it talks to.
+    pub rpc_url: String,
+    /// The chain id the node reported.
+    pub chain_id: u64,
+    /// How long to wait for receipts.
+    pub timeout: Duration,
+}
+
+impl Chain {
+    /// The safe's binding at `address` on this chain, after checking that a tsafe safe is there.
+    pub async fn safe_at(
+        &self,
+        address: Address,
+    ) -> Result<ITreasurySafe::ITreasurySafeInstance<DynProvider>> {
+        let code =
+            self.provider.get_code_at(address).await.map_err(|e| node_down(&self.rpc_url, &e))?;
+        if code.is_empty() {
+            return Err(Failure::bad_input(format!(
+                "no contract at {} on chain {} ({})",
+                address, self.chain_id, self.rpc_url
+            ))
+            .fix("check --safe and --rpc-url/--network: the safe lives on another chain, or was never deployed")
+            .into());
+        }
+        // A contract is there; it is a tsafe safe if it answers `domainSeparator()` with the
+        // EIP-712 domain of a tsafe at this address on this chain.
+        let bound = ITreasurySafe::new(address, self.provider.clone());
+        let expected =
+            crate::proposal::hash_proposal(self.chain_id, address, &[], Default::default(), 0)
+                .domain_separator;
+        match bound.domainSeparator().call().await {
+            Ok(domain) if domain == expected => Ok(bound),
+            Err(e) if crate::exit::is_unreachable(&e) => Err(node_down(&self.rpc_url, &e)),
+            _ => Err(Failure::bad_input(format!(
+                "{} on chain {} is a contract, but not a tsafe safe (it does not answer the safe's domainSeparator())",
+                address, self.chain_id
+            ))
+            .fix("check --safe: it names another contract (a token, perhaps); `tsafe status --safe ADDRESS` works on the safe's own address")
+            .into()),
+        }
+    }
+}
+
+/// The chain's latest block timestamp (what the contract compares against).
+pub async fn chain_now(chain: &Chain) -> Result<u64> {
+    let block = chain
+        .provider
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .await?
+        .ok_or_else(|| eyre::eyre!("the node returned no latest block"))?;
+    Ok(block.header.timestamp)
+}
+
+/// A node that cannot be reached.
+pub fn node_down(url: &str, error: &dyn std::fmt::Display) -> eyre::Report {
+    Failure::new(ExitKind::Node, format!("cannot reach the node at {url}: {error}"))
+        .fix("start it (`tsafe devnet` for a local one) or pass the right --rpc-url / --network")
+        .into()
+}
 
 sol! {
     /// The ERC-20 surface the CLI reads and proposes.
@@ -78,15 +144,16 @@ pub async fn ensure_factory(
         .with_from(from)
         .with_to(CREATE2_DEPLOYER)
         .with_input(Bytes::from(input));
-    let pending = chain.provider.send_transaction(request).await.map_err(|e| {
-        Failure::new(crate::exit::ExitKind::Reverted, format!("factory deployment failed: {e}"))
-    })?;
+    let pending =
+        chain.provider.send_transaction(request).await.map_err(|e| {
+            Failure::new(ExitKind::Reverted, format!("factory deployment failed: {e}"))
+        })?;
     let mined = tx::wait(out, chain, "factory deployment", pending).await?;
     let code =
         chain.provider.get_code_at(factory).await.map_err(|e| node_down(&chain.rpc_url, &e))?;
     if code.is_empty() {
         return Err(Failure::new(
-            crate::exit::ExitKind::Reverted,
+            ExitKind::Reverted,
             format!("factory deployment {} left no code at {factory}", mined.hash),
         )
         .into());
@@ -135,7 +202,7 @@ pub async fn token_info(chain: &Chain, token: Address) -> Result<(String, u8)> {
 /// fixed destination that evacuation relies on (docs/SECURITY.md §3.14). Anything else passes: an
 /// account without code, or a contract that is not a tsafe. Longer cycles are not followed.
 pub async fn check_recovery_cycle(
-    chain: &crate::context::Chain,
+    chain: &Chain,
     flag: &str,
     candidate: Address,
     safe: Address,
@@ -144,10 +211,10 @@ pub async fn check_recovery_cycle(
     if code.is_empty() {
         return Ok(());
     }
-    let other = crate::contracts::ITreasurySafe::new(candidate, chain.provider.clone());
+    let other = ITreasurySafe::new(candidate, chain.provider.clone());
     let Ok(r) = other.getRecovery().call().await else { return Ok(()) };
     if [r.recovery, r.backup, r.pending].contains(&safe) {
-        return Err(crate::exit::Failure::bad_input(format!(
+        return Err(Failure::bad_input(format!(
             "{flag} {candidate} is a tsafe whose own recovery address is {safe}, this safe: two safes recovering into each other are a cycle, and an evacuation would no longer reach a destination out of the thieves' reach"
         ))
         .fix("name a recovery address outside this pair: a deep-vault tsafe that recovers elsewhere, or a cold wallet")

@@ -144,3 +144,31 @@ pub struct SendOpts {
     #[command(flatten)]
     pub tx: TxOpts,
 }
+
+/// How the proposal is made and where it goes.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Proposal")]
+pub struct MakeOpts {
+    /// Salt (0x-hex, or any text, hashed) so identical batches can coexist [default: random].
+    #[arg(long, value_name = "HEX|TEXT")]
+    pub salt: Option<String>,
+    /// A note stored in the file for co-signers (not signed, not on chain).
+    #[arg(short = 'm', long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Where to write the proposal file [default: ./proposal-<id prefix>.json].
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace an existing file at --out.
+    #[arg(long)]
+    pub force: bool,
+    /// Propose on chain (the full calls go into an event; counts as your approval). Writes a file
+    /// only with --out.
+    #[arg(long)]
+    pub onchain: bool,
+    /// The safe's name in the config, for the commands printed next (set by the command).
+    #[arg(skip)]
+    pub safe_name: Option<String>,
+    /// The `--call` signatures used, recorded in the file for co-signers (set by the command).
+    #[arg(skip)]
+    pub functions: Vec<String>,
+}

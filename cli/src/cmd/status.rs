@@ -13,7 +13,6 @@ use crate::{
 use alloy::{
     primitives::{Address, B256, U256},
     providers::Provider,
-    rpc::types::BlockNumberOrTag,
 };
 use clap::Args;
 use eyre::Result;
@@ -174,20 +173,8 @@ const ERC20_SELECTORS: [[u8; 4]; 5] = [
     [0xa4, 0x57, 0xc2, 0xd7],
 ];
 
-/// The proposal state's name, as the contract's enum (`Invalid` for a value it does not have).
-pub fn state_name(state: u8) -> &'static str {
-    ProposalState::from_u8(state).map_or("Invalid", ProposalState::name)
-}
-
-/// The chain's latest block timestamp (what the contract compares against).
-pub async fn chain_now(chain: &Chain) -> Result<u64> {
-    let block = chain
-        .provider
-        .get_block_by_number(BlockNumberOrTag::Latest)
-        .await?
-        .ok_or_else(|| eyre::eyre!("the node returned no latest block"))?;
-    Ok(block.header.timestamp)
-}
+/// Kept for `explain.rs` (the other half of the refactor) until it calls [`crate::chain::chain_now`].
+pub use crate::chain::chain_now;
 
 /// Every proposal the safe has seen (created or queued), oldest first, with its calls as the
 /// events carry them.
