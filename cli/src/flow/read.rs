@@ -217,3 +217,32 @@ pub async fn warnings_since_queued(
     let seen: Vec<&decode::Warning> = before.all_warnings().collect();
     Ok(now.all_warnings().filter(|w| !seen.contains(w)).cloned().collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy::primitives::Bytes;
+
+    fn call(target: Address, value: u64, data: Vec<u8>) -> ITreasurySafe::Call {
+        ITreasurySafe::Call { target, value: U256::from(value), data: Bytes::from(data) }
+    }
+
+    #[test]
+    fn candidates_are_value_recipients_and_address_shaped_words_once_each() {
+        let to = Address::repeat_byte(0xaa);
+        let token = Address::repeat_byte(0xbb);
+        let mut data = vec![0xa9, 0x05, 0x9c, 0xbb];
+        data.extend_from_slice(&[0; 12]);
+        data.extend_from_slice(to.as_slice());
+        // A small number is not an address.
+        data.extend_from_slice(&U256::from(1_000_000u64).to_be_bytes::<32>());
+        let calls = [call(to, 1, Vec::new()), call(token, 0, data), call(to, 2, Vec::new())];
+        assert_eq!(address_candidates(&calls), vec![to]);
+    }
+
+    #[test]
+    fn short_data_yields_no_words() {
+        let calls = [call(Address::repeat_byte(1), 0, vec![1, 2, 3])];
+        assert!(address_candidates(&calls).is_empty());
+    }
+}

@@ -145,3 +145,58 @@ pub fn warn_all(out: &Out, report: &ProposalReport) {
         out.warn(&w.message);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        contracts::ITreasurySafe,
+        flow::{ApprovalStatus, Loaded, offline_report},
+        proposal::ProposalFile,
+    };
+    use alloy::primitives::{Address, B256, Bytes, U256};
+    use std::path::PathBuf;
+
+    fn report() -> ProposalReport {
+        let calls = vec![ITreasurySafe::Call {
+            target: Address::repeat_byte(0xaa),
+            value: U256::from(10u64).pow(U256::from(18u64)),
+            data: Bytes::new(),
+        }];
+        let file =
+            ProposalFile::new(1, Address::repeat_byte(0x5a), 3, B256::ZERO, calls, None).unwrap();
+        offline_report(&Loaded::from_file(PathBuf::from("p.json"), file)).unwrap()
+    }
+
+    #[test]
+    fn offline_rendering_lists_what_was_not_checked() {
+        let text = render(&report());
+        assert!(text.contains("call 1 of 1"), "{text}");
+        assert!(text.contains("OFFLINE"), "{text}");
+        assert!(text.contains("not compared with the safe offline"), "{text}");
+        assert!(!text.contains("state     "), "{text}");
+    }
+
+    #[test]
+    fn online_rendering_shows_the_state_and_strangers() {
+        let mut r = report();
+        r.not_checked.clear();
+        r.threshold = 2;
+        r.approvals = vec![ApprovalStatus {
+            signer: Address::repeat_byte(9),
+            kind: "eip712".into(),
+            owner: false,
+        }];
+        r.onchain.state = ProposalState::Queued;
+        r.onchain.now = 100;
+        r.onchain.eta = 100 + 3_600;
+        r.onchain.safe_epoch = r.epoch;
+        let text = render(&r);
+        assert!(text.contains("approvals have 0, need 2"), "{text}");
+        assert!(text.contains("NOT AN OWNER"), "{text}");
+        assert!(text.contains("state     Queued: executable in 1h"), "{text}");
+        r.onchain.state = ProposalState::Proposed;
+        r.onchain.safe_epoch = r.epoch + 1;
+        assert!(render(&r).contains("approvals no longer count"));
+    }
+}

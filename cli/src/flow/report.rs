@@ -281,3 +281,66 @@ pub fn check_queueable(report: &ProposalReport, source: &Source, safe: &SafeRef)
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proposal::ProposalFile;
+    use alloy::primitives::{Bytes, U256};
+    use std::path::PathBuf;
+
+    fn report() -> ProposalReport {
+        let safe = Address::repeat_byte(0x5a);
+        let calls = vec![ITreasurySafe::Call {
+            target: Address::repeat_byte(0xaa),
+            value: U256::from(10u64).pow(U256::from(18u64)),
+            data: Bytes::new(),
+        }];
+        let file = ProposalFile::new(1, safe, 3, B256::repeat_byte(7), calls, Some("rent".into()))
+            .unwrap();
+        offline_report(&Loaded::from_file(PathBuf::from("p.json"), file)).unwrap()
+    }
+
+    fn approval(byte: u8, owner: bool) -> ApprovalStatus {
+        ApprovalStatus { signer: Address::repeat_byte(byte), kind: "eip712".into(), owner }
+    }
+
+    #[test]
+    fn an_offline_report_says_what_it_did_not_check() {
+        let r = report();
+        assert_eq!(r.onchain.state, ProposalState::Unknown);
+        assert_eq!(r.not_checked.len(), NOT_CHECKED_OFFLINE.len());
+        assert!(!r.digest_matches_safe);
+        assert_eq!(r.description.as_deref(), Some("rent"));
+    }
+
+    #[test]
+    fn only_owners_count() {
+        let mut r = report();
+        r.approvals = vec![approval(1, true), approval(2, false), approval(3, true)];
+        assert_eq!(counted(&r), 2);
+    }
+
+    #[test]
+    fn queueable_checks_state_epoch_and_approvals() {
+        let safe = SafeRef::address(Address::repeat_byte(0x5a));
+        let source = Source::File(PathBuf::from("p.json"));
+        let mut r = report();
+        r.threshold = 2;
+        r.onchain.safe_epoch = r.epoch;
+        r.approvals = vec![approval(1, true), approval(2, false)];
+        let err = check_queueable(&r, &source, &safe).unwrap_err();
+        assert_eq!(crate::exit::kind_of(&err), ExitKind::NotReady);
+        r.approvals.push(approval(3, true));
+        check_queueable(&r, &source, &safe).unwrap();
+        r.onchain.safe_epoch = r.epoch + 1;
+        let err = check_queueable(&r, &source, &safe).unwrap_err();
+        assert!(err.to_string().contains("epoch"), "{err}");
+        r.onchain.safe_epoch = r.epoch;
+        for state in [ProposalState::Queued, ProposalState::Executed, ProposalState::Voided] {
+            r.onchain.state = state;
+            let err = check_queueable(&r, &source, &safe).unwrap_err();
+            assert_eq!(crate::exit::kind_of(&err), ExitKind::BadInput, "{state}");
+        }
+    }
+}

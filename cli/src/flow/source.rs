@@ -268,3 +268,44 @@ pub fn next_command(verb: &str, source: &Source, safe: &SafeRef, rest: &str) -> 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_is_0x_and_64_hex_digits_anything_else_a_path() {
+        let id = format!("0x{}", "1f".repeat(32));
+        assert_eq!(id.parse::<Source>().unwrap(), Source::Id(id.parse().unwrap()));
+        for path in ["p.json", "0x1234", &format!("0x{}", "zz".repeat(32))] {
+            assert_eq!(path.parse::<Source>().unwrap(), Source::File(PathBuf::from(path)));
+        }
+        assert_eq!(Source::Id(id.parse().unwrap()).to_string(), id);
+    }
+
+    #[test]
+    fn next_command_names_the_safe_after_an_id_only() {
+        let safe =
+            SafeRef { name: Some("ops".into()), ..SafeRef::address(Address::repeat_byte(1)) };
+        let file = Source::File(PathBuf::from("p.json"));
+        assert_eq!(next_command("queue", &file, &safe, ""), "tsafe queue p.json");
+        let id = Source::Id(B256::repeat_byte(2));
+        assert_eq!(
+            next_command("execute", &id, &safe, "--wait"),
+            format!("tsafe execute {} --safe ops --wait", B256::repeat_byte(2))
+        );
+        let unnamed = SafeRef::address(Address::repeat_byte(1));
+        assert!(
+            next_command("approve", &id, &unnamed, "")
+                .ends_with(&format!("--safe {}", Address::repeat_byte(1)))
+        );
+    }
+
+    #[test]
+    fn proposal_errors_are_bad_input_with_a_fix() {
+        let err = proposal_failure(ProposalError::Exists { path: PathBuf::from("p.json") });
+        assert_eq!(crate::exit::kind_of(&err), ExitKind::BadInput);
+        let failure = err.downcast_ref::<Failure>().unwrap();
+        assert!(failure.fix.as_deref().unwrap().contains("--force"));
+    }
+}
