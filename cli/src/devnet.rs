@@ -2,8 +2,9 @@
 //! handle holding every dev key, and the demo safe (`tsafe devnet` and `tsafe demo` share it).
 
 use crate::{
-    chain::{Chain, ensure_factory},
+    chain::Chain,
     contracts::{DevToken, ITreasurySafe, TreasurySafeFactory},
+    factory::ensure_factory,
     output::Out,
     toolchain, tx,
     units::NATIVE_ASSET,

@@ -3,11 +3,12 @@
 //! lacks it. `--name` saves the safe in the config file.
 
 use crate::{
-    chain::{ensure_factory, token_info},
+    chain::token_info,
     config::SafeEntry,
     context::Ctx,
     contracts::TreasurySafeFactory,
     exit::Failure,
+    factory::ensure_factory,
     opts::{RpcOpts, TxOpts, WalletOpts},
     output::Outcome,
     tx,

@@ -12,6 +12,7 @@ mod evacuate;
 mod harness;
 mod help;
 mod json_docs;
+mod layers;
 mod props;
 mod readme;
 mod recovery_config;
