@@ -33,8 +33,11 @@ impl Chain {
         &self,
         address: Address,
     ) -> Result<ITreasurySafe::ITreasurySafeInstance<DynProvider>> {
-        let code =
-            self.provider.get_code_at(address).await.map_err(|e| node_down(&self.rpc_url, &e))?;
+        // Both at once: the code, and the answer a tsafe safe gives to `domainSeparator()`.
+        let bound = ITreasurySafe::new(address, self.provider.clone());
+        let domain = bound.domainSeparator();
+        let (code, domain) = tokio::join!(self.provider.get_code_at(address), domain.call());
+        let code = code.map_err(|e| node_down(&self.rpc_url, &e))?;
         if code.is_empty() {
             return Err(Failure::bad_input(format!(
                 "no contract at {} on chain {} ({})",
@@ -45,11 +48,10 @@ impl Chain {
         }
         // A contract is there; it is a tsafe safe if it answers `domainSeparator()` with the
         // EIP-712 domain of a tsafe at this address on this chain.
-        let bound = ITreasurySafe::new(address, self.provider.clone());
         let expected =
             crate::proposal::hash_proposal(self.chain_id, address, &[], Default::default(), 0)
                 .domain_separator;
-        match bound.domainSeparator().call().await {
+        match domain {
             Ok(domain) if domain == expected => Ok(bound),
             Err(e) if crate::exit::is_unreachable(&e) => Err(node_down(&self.rpc_url, &e)),
             _ => Err(Failure::bad_input(format!(
@@ -70,6 +72,20 @@ pub async fn chain_now(chain: &Chain) -> Result<u64> {
         .await?
         .ok_or_else(|| eyre::eyre!("the node returned no latest block"))?;
     Ok(block.header.timestamp)
+}
+
+/// Most reads one fan-out keeps in flight: enough for a full safe (32 owners, 32 candidate
+/// recipients) in one round trip, few enough for a hosted RPC's rate limit.
+pub const CONCURRENCY: usize = 32;
+
+/// Runs `read` on every item with at most [`CONCURRENCY`] in flight; results in item order.
+pub async fn fan_out<T, F, Fut>(items: Vec<T>, read: F) -> Vec<Fut::Output>
+where
+    F: FnMut(T) -> Fut,
+    Fut: std::future::Future,
+{
+    use futures::stream::StreamExt as _;
+    futures::stream::iter(items).map(read).buffered(CONCURRENCY).collect().await
 }
 
 /// A node that cannot be reached.
@@ -116,14 +132,16 @@ pub async fn logs(
 /// Symbol and decimals of a token, with an error that names it when it is not an ERC-20.
 pub async fn token_info(chain: &Chain, token: Address) -> Result<(String, u8)> {
     let erc20 = IERC20::new(token, chain.provider.clone());
-    let decimals = erc20.decimals().call().await.map_err(|_| {
+    let (decimals, symbol) = (erc20.decimals(), erc20.symbol());
+    let (decimals, symbol) = tokio::join!(decimals.call(), symbol.call());
+    let decimals = decimals.map_err(|_| {
         Failure::bad_input(format!(
             "{token} does not answer decimals(): not an ERC-20 on chain {}",
             chain.chain_id
         ))
         .fix("check the token address and the network")
     })?;
-    let symbol = erc20.symbol().call().await.unwrap_or_else(|_| format!("{token}"));
+    let symbol = symbol.unwrap_or_else(|_| format!("{token}"));
     Ok((symbol, decimals))
 }
 

@@ -48,11 +48,12 @@ pub async fn check_runs(
         signatures: &signatures,
         sender,
     };
-    let sim = simulate(chain, &plan).await?;
+    let (sim, balance) = tokio::join!(simulate(chain, &plan), chain.provider.get_balance(safe));
+    let sim = sim?;
     // A native transfer beyond the safe's balance fails as a call without reason: the safe may
     // be funded before the eta, so that is a warning too.
     let sent: U256 = loaded.calls.iter().map(|c| c.value).fold(U256::ZERO, U256::saturating_add);
-    let underfunded = sent > chain.provider.get_balance(safe).await?;
+    let underfunded = sent > balance?;
     let transient = sim.is_transient()
         || (underfunded
             && matches!(&sim, Simulation::Reverts { failure, .. }

@@ -3,7 +3,7 @@
 
 use super::{Loaded, Safe};
 use crate::{
-    chain::{Chain, token_info},
+    chain::{Chain, chain_now, fan_out, token_info},
     contracts::ITreasurySafe,
     decode::{self, CallPolicy, DecodeContext, SafeConfig, TokenInfo},
     exit::{ExitKind, Failure},
@@ -13,7 +13,7 @@ use crate::{
 use alloy::{
     primitives::{Address, U256},
     providers::{DynProvider, Provider},
-    rpc::types::{BlockNumberOrTag, Filter},
+    rpc::types::Filter,
     sol_types::SolEvent,
 };
 use eyre::Result;
@@ -27,7 +27,9 @@ pub async fn config(safe: &Safe) -> Result<SafeConfig> {
 }
 
 /// Everything the decoder needs: the safe's configuration, every token the batch touches or the
-/// safe caps, and which recipients look unused.
+/// safe caps, and which recipients look unused. Two rounds of reads, each fanned out (at most
+/// [`crate::chain::CONCURRENCY`] requests in flight): what the safe says of itself, then every token, candidate
+/// recipient and call policy at once.
 pub async fn decode_context(
     chain: &Chain,
     safe: &Safe,
@@ -35,25 +37,24 @@ pub async fn decode_context(
 ) -> Result<DecodeContext> {
     let safe_address = *safe.address();
     let mut ctx = DecodeContext::new(safe_address, chain.chain_id);
-    let config = config(safe).await?;
+    let recovery = safe.getRecovery();
+    let (config, recovery, native, now) = tokio::join!(
+        config(safe),
+        recovery.call(),
+        chain.provider.get_balance(safe_address),
+        chain_now(chain),
+    );
+    let config = config?;
+    let recovery = recovery.map_err(|e| revert::contract_failure("getRecovery", &e))?;
+    if let Ok(balance) = native {
+        ctx.balances.insert(NATIVE_ASSET, balance);
+    }
     let mut tokens: Vec<Address> =
         config.caps.iter().map(|c| c.asset).filter(|a| *a != NATIVE_ASSET).collect();
     for call in calls {
         if call.target != safe_address && call.data.len() >= 4 && !tokens.contains(&call.target) {
             tokens.push(call.target);
         }
-    }
-    for token in tokens {
-        if let Ok((symbol, decimals)) = token_info(chain, token).await {
-            ctx.tokens.insert(token, TokenInfo { symbol, decimals });
-            let erc20 = crate::chain::IERC20::new(token, chain.provider.clone());
-            if let Ok(balance) = erc20.balanceOf(safe_address).call().await {
-                ctx.balances.insert(token, balance);
-            }
-        }
-    }
-    if let Ok(balance) = chain.provider.get_balance(safe_address).await {
-        ctx.balances.insert(NATIVE_ASSET, balance);
     }
     let known: HashSet<Address> = config
         .owners
@@ -62,35 +63,55 @@ pub async fn decode_context(
         .copied()
         .chain([safe_address, NATIVE_ASSET])
         .collect();
-    for candidate in address_candidates(calls).into_iter().filter(|a| !known.contains(a)).take(32) {
-        if is_fresh(&chain.provider, candidate).await? {
+    let candidates: Vec<Address> =
+        address_candidates(calls).into_iter().filter(|a| !known.contains(a)).take(32).collect();
+    // What the safe lets the batch do with each capped token it calls (quarantine, extra
+    // function), so the decoder can tell which calls the contract will refuse.
+    let mut policed: Vec<Address> = Vec::new();
+    for call in calls {
+        let capped = config.caps.iter().any(|c| c.asset == call.target);
+        if capped && call.target != NATIVE_ASSET && !policed.contains(&call.target) {
+            policed.push(call.target);
+        }
+    }
+    let token_reads = fan_out(tokens, |token| async move {
+        let erc20 = crate::chain::IERC20::new(token, chain.provider.clone());
+        let balance = erc20.balanceOf(safe_address);
+        let (info, balance) = tokio::join!(token_info(chain, token), balance.call());
+        (token, info, balance)
+    });
+    let fresh_reads = fan_out(candidates, |candidate| async move {
+        (candidate, is_fresh(&chain.provider, candidate).await)
+    });
+    let policy_reads = fan_out(policed, |target| async move {
+        let policy = safe.callPolicy(target);
+        (target, policy.call().await)
+    });
+    let (token_reads, fresh_reads, policy_reads) =
+        tokio::join!(token_reads, fresh_reads, policy_reads);
+    for (token, info, balance) in token_reads {
+        if let Ok((symbol, decimals)) = info {
+            ctx.tokens.insert(token, TokenInfo { symbol, decimals });
+            if let Ok(balance) = balance {
+                ctx.balances.insert(token, balance);
+            }
+        }
+    }
+    for (candidate, fresh) in fresh_reads {
+        if fresh? {
             ctx.fresh_addresses.insert(candidate);
         }
     }
-    // What the safe lets the batch do with each capped token it calls (quarantine, extra function),
-    // and the time now, so the decoder can tell which calls the contract will refuse.
-    for call in calls {
-        let capped = config.caps.iter().any(|c| c.asset == call.target);
-        if capped && call.target != NATIVE_ASSET && !ctx.call_policies.contains_key(&call.target) {
-            let p = safe
-                .callPolicy(call.target)
-                .call()
-                .await
-                .map_err(|e| revert::contract_failure("callPolicy", &e))?;
-            let extra = (p.from != 0).then_some((p.selector.0, p.from));
-            ctx.call_policies.insert(
-                call.target,
-                CallPolicy { quarantined: p.quarantined, extra_selector: extra },
-            );
-        }
+    for (target, policy) in policy_reads {
+        let p = policy.map_err(|e| revert::contract_failure("callPolicy", &e))?;
+        let extra = (p.from != 0).then_some((p.selector.0, p.from));
+        ctx.call_policies
+            .insert(target, CallPolicy { quarantined: p.quarantined, extra_selector: extra });
     }
     if !ctx.call_policies.is_empty() {
-        let latest = chain.provider.get_block_by_number(BlockNumberOrTag::Latest).await?;
-        ctx.now = latest.map(|b| b.header.timestamp);
+        ctx.now = Some(now?);
     }
     // An evacuated safe queues only a few kinds of batch: the decoder says when this is not one.
-    let recovery =
-        safe.getRecovery().call().await.map_err(|e| revert::contract_failure("getRecovery", &e))?;
     ctx.evacuated = Some(recovery.evacuated);
     ctx.config = Some(config);
     Ok(ctx)
@@ -123,13 +144,12 @@ fn address_candidates(calls: &[ITreasurySafe::Call]) -> Vec<Address> {
 }
 
 async fn is_fresh(provider: &DynProvider, address: Address) -> Result<bool> {
-    let code = provider.get_code_at(address).await?;
-    if !code.is_empty() {
-        return Ok(false);
-    }
-    let nonce = provider.get_transaction_count(address).await?;
-    let balance = provider.get_balance(address).await?;
-    Ok(nonce == 0 && balance.is_zero())
+    let (code, nonce, balance) = tokio::join!(
+        provider.get_code_at(address),
+        provider.get_transaction_count(address),
+        provider.get_balance(address),
+    );
+    Ok(code?.is_empty() && nonce? == 0 && balance?.is_zero())
 }
 
 /// Checks the locally computed digest against the safe's own `hashProposal`; a mismatch means

@@ -6,7 +6,7 @@ use super::{
     read::{check_digest, decode_context},
 };
 use crate::{
-    chain::Chain,
+    chain::{Chain, chain_now, fan_out},
     context::SafeRef,
     contracts::ITreasurySafe,
     decode::{self, DecodeContext, DecodedBatch},
@@ -143,8 +143,10 @@ pub fn offline_report(loaded: &Loaded) -> Result<ProposalReport> {
 /// Builds the full report of a loaded proposal: checks the digest with the safe, decodes against
 /// the chain, lists approvals from the file and the chain, and where it stands.
 pub async fn report(chain: &Chain, safe: &Safe, loaded: &Loaded) -> Result<ProposalReport> {
-    check_digest(safe, loaded).await?;
-    let mut dctx = decode_context(chain, safe, &loaded.calls).await?;
+    let (digest, dctx) =
+        tokio::join!(check_digest(safe, loaded), decode_context(chain, safe, &loaded.calls));
+    digest?;
+    let mut dctx = dctx?;
     dctx.add_functions(loaded.functions());
     let decoded = decode::decode_batch(&loaded.calls, &dctx);
     let Some(config) = dctx.config else {
@@ -197,23 +199,35 @@ pub async fn refresh(
             });
         }
     }
-    for owner in &report.owners {
-        if !approvals.iter().any(|a| a.signer == *owner)
-            && safe.hasApproved(id, *owner).call().await?
-        {
-            approvals.push(ApprovalStatus { signer: *owner, kind: "onchain".into(), owner: true });
+    // One round trip: every owner's on-chain approval, the record, the state, the time, the
+    // epoch.
+    let unsigned: Vec<Address> = report
+        .owners
+        .iter()
+        .copied()
+        .filter(|o| !approvals.iter().any(|a| a.signer == *o))
+        .collect();
+    let approved = fan_out(unsigned, |owner| async move {
+        let call = safe.hasApproved(id, owner);
+        (owner, call.call().await)
+    });
+    let (view, state, epoch) = (safe.getProposal(id), safe.proposalState(id), safe.epoch());
+    let (approved, view, state, now, epoch) =
+        tokio::join!(approved, view.call(), state.call(), chain_now(chain), epoch.call());
+    for (owner, approved) in approved {
+        if approved? {
+            approvals.push(ApprovalStatus { signer: owner, kind: "onchain".into(), owner: true });
         }
     }
-    let view = safe.getProposal(id).call().await?;
-    let state = safe.proposalState(id).call().await?;
+    let (view, state) = (view?, state?);
     report.description = loaded.file.as_ref().and_then(|(_, f)| f.description().map(str::to_owned));
     report.approvals = approvals;
     report.onchain = OnchainState {
         state: crate::state::from_contract(state)?,
         eta: view.eta,
         expires_at: view.expiresAt,
-        now: crate::chain::chain_now(chain).await?,
-        safe_epoch: safe.epoch().call().await?,
+        now: now?,
+        safe_epoch: epoch?,
     };
     Ok(())
 }

@@ -9,6 +9,7 @@ mod cli;
 mod digest;
 mod e2e;
 mod evacuate;
+mod fanout;
 mod harness;
 mod help;
 mod json_docs;
