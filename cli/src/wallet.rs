@@ -211,17 +211,16 @@ fn from_mnemonic(mnemonic: &str, opts: &WalletOpts) -> Result<PrivateKeySigner> 
 }
 
 /// Opens the Ledger at Ledger Live account `index`. The USB HID layer panics when it cannot
-/// start (no USB access, a container); that panic is contained and reported as an error, quietly.
+/// start (no USB access, a container); that panic is contained in its task and reported as an
+/// error, quietly (see [`quiet_ledger_panics`]).
 async fn open_ledger(index: usize, chain_id: u64) -> Result<LedgerSigner> {
     let fix = "connect and unlock the Ledger and open its Ethereum app (on Linux, install Ledger's udev rules), then retry; or approve on chain with another signer";
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    quiet_ledger_panics();
     let opened =
         tokio::spawn(
             async move { LedgerSigner::new(HDPath::LedgerLive(index), Some(chain_id)).await },
         )
         .await;
-    std::panic::set_hook(previous);
     match opened {
         Ok(Ok(ledger)) => Ok(ledger),
         Ok(Err(e)) => Err(Failure::new(ExitKind::Error, format!("cannot use the Ledger: {e}"))
@@ -236,10 +235,41 @@ async fn open_ledger(index: usize, chain_id: u64) -> Result<LedgerSigner> {
     }
 }
 
+/// Whether a panic was raised inside the Ledger/USB HID crates (by where it was raised).
+fn is_ledger_panic(file: &str) -> bool {
+    ["coins-ledger", "coins_ledger", "hidapi", "alloy-signer-ledger", "alloy_signer_ledger"]
+        .iter()
+        .any(|krate| file.contains(krate))
+}
+
+/// Keeps the USB HID layer's start-up panic off stderr. Installed once, as a wrapper that hands
+/// every other panic to the hook in place before it: the process-wide hook is never swapped back
+/// and forth around a call (which would race with another thread's panic).
+fn quiet_ledger_panics() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !info.location().is_some_and(|l| is_ledger_panic(l.file())) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn only_ledger_panics_are_quiet() {
+        assert!(is_ledger_panic("/r/src/coins-ledger-0.12.0/src/transports/native/hid.rs"));
+        assert!(!is_ledger_panic("cli/src/wallet.rs"));
+        quiet_ledger_panics();
+        quiet_ledger_panics();
+        assert!(std::panic::catch_unwind(|| panic!("still reported")).is_err());
+    }
 
     const ANVIL_KEY_0: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
     const ANVIL_MNEMONIC: &str = "test test test test test test test test test test test junk";
