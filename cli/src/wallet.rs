@@ -37,27 +37,12 @@ impl fmt::Debug for Wallet {
 }
 
 impl Wallet {
-    /// Resolves the wallet flags; exactly one kind of signer may be given.
+    /// Resolves the wallet flags. clap's `signer` group (see [`WalletOpts`]) already refused two
+    /// kinds of signer; none is refused here.
     pub async fn from_opts(opts: &WalletOpts, chain_id: u64) -> Result<Self> {
-        let chosen = [
-            opts.private_key.is_some(),
-            opts.interactive,
-            opts.keystore.is_some(),
-            opts.account.is_some(),
-            opts.mnemonic.is_some(),
-            opts.ledger,
-        ]
-        .iter()
-        .filter(|set| **set)
-        .count();
-        if chosen == 0 {
+        if !opts.is_set() {
             return Err(Failure::bad_input("this command signs, but no signer was given")
                 .fix("pass --keystore PATH, --account NAME, --ledger, --mnemonic, -i, or --private-key (tests only)")
-                .into());
-        }
-        if chosen > 1 {
-            return Err(Failure::bad_input("more than one signer was given")
-                .fix("choose one of --private-key, -i, --keystore, --account, --mnemonic, --ledger")
                 .into());
         }
         let mut wallet = if let Some(key) = &opts.private_key {
@@ -323,13 +308,22 @@ mod tests {
     async fn no_signer_and_two_signers_are_refused() {
         let err = Wallet::from_opts(&WalletOpts::default(), 1).await.unwrap_err();
         assert!(err.to_string().contains("no signer"));
-        let two = WalletOpts {
-            private_key: Some(ANVIL_KEY_0.into()),
-            mnemonic: Some(ANVIL_MNEMONIC.into()),
-            ..Default::default()
-        };
-        let err = Wallet::from_opts(&two, 1).await.unwrap_err();
-        assert!(err.to_string().contains("more than one signer"));
+        #[derive(Debug, clap::Parser)]
+        struct Flags {
+            #[command(flatten)]
+            wallet: WalletOpts,
+        }
+        let two = <Flags as clap::Parser>::try_parse_from([
+            "t",
+            "--private-key",
+            ANVIL_KEY_0,
+            "--mnemonic",
+            ANVIL_MNEMONIC,
+        ])
+        .unwrap_err();
+        assert_eq!(two.kind(), clap::error::ErrorKind::ArgumentConflict);
+        let one = <Flags as clap::Parser>::try_parse_from(["t", "--private-key", ANVIL_KEY_0]);
+        assert!(one.unwrap().wallet.is_set());
     }
 
     #[tokio::test]
