@@ -1,20 +1,99 @@
-//! Chain-side helpers shared by commands: the deterministic factory and ERC-20 metadata.
+//! The node adapter: a connection whose chain id was read ([`Chain`]), the chain's time, logs in
+//! bounded ranges, ERC-20 metadata and the deterministic factory.
 
 use crate::{
-    context::{Chain, node_down},
-    contracts::TREASURY_SAFE_FACTORY_BYTECODE,
-    exit::Failure,
-    output::Out,
-    tx,
+    contracts::ITreasurySafe,
+    exit::{ExitKind, Failure},
 };
 use alloy::{
-    network::TransactionBuilder,
-    primitives::{Address, B256, Bytes, address, keccak256},
-    providers::Provider,
-    rpc::types::TransactionRequest,
+    primitives::Address,
+    providers::{DynProvider, Provider},
+    rpc::types::BlockNumberOrTag,
     sol,
 };
 use eyre::Result;
+use std::time::Duration;
+
+/// A connection to a node whose chain id was read.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    /// The provider (with a wallet when the command signs transactions).
+    pub provider: DynProvider,
+    /// The URL it talks to.
+    pub rpc_url: String,
+    /// The chain id the node reported.
+    pub chain_id: u64,
+    /// How long to wait for receipts.
+    pub timeout: Duration,
+}
+
+impl Chain {
+    /// The safe's binding at `address` on this chain, after checking that a tsafe safe is there.
+    pub async fn safe_at(
+        &self,
+        address: Address,
+    ) -> Result<ITreasurySafe::ITreasurySafeInstance<DynProvider>> {
+        // Both at once: the code, and the answer a tsafe safe gives to `domainSeparator()`.
+        let bound = ITreasurySafe::new(address, self.provider.clone());
+        let domain = bound.domainSeparator();
+        let (code, domain) = tokio::join!(self.provider.get_code_at(address), domain.call());
+        let code = code.map_err(|e| node_down(&self.rpc_url, &e))?;
+        if code.is_empty() {
+            return Err(Failure::bad_input(format!(
+                "no contract at {} on chain {} ({})",
+                address, self.chain_id, self.rpc_url
+            ))
+            .fix("check --safe and --rpc-url/--network: the safe lives on another chain, or was never deployed")
+            .into());
+        }
+        // A contract is there; it is a tsafe safe if it answers `domainSeparator()` with the
+        // EIP-712 domain of a tsafe at this address on this chain.
+        let expected =
+            crate::proposal::hash_proposal(self.chain_id, address, &[], Default::default(), 0)
+                .domain_separator;
+        match domain {
+            Ok(domain) if domain == expected => Ok(bound),
+            Err(e) if crate::exit::is_unreachable(&e) => Err(node_down(&self.rpc_url, &e)),
+            _ => Err(Failure::bad_input(format!(
+                "{} on chain {} is a contract, but not a tsafe safe (it does not answer the safe's domainSeparator())",
+                address, self.chain_id
+            ))
+            .fix("check --safe: it names another contract (a token, perhaps); `tsafe status --safe ADDRESS` works on the safe's own address")
+            .into()),
+        }
+    }
+}
+
+/// The chain's latest block timestamp (what the contract compares against).
+pub async fn chain_now(chain: &Chain) -> Result<u64> {
+    let block = chain
+        .provider
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .await?
+        .ok_or_else(|| eyre::eyre!("the node returned no latest block"))?;
+    Ok(block.header.timestamp)
+}
+
+/// Most reads one fan-out keeps in flight: enough for a full safe (32 owners, 32 candidate
+/// recipients) in one round trip, few enough for a hosted RPC's rate limit.
+pub const CONCURRENCY: usize = 32;
+
+/// Runs `read` on every item with at most [`CONCURRENCY`] in flight; results in item order.
+pub async fn fan_out<T, F, Fut>(items: Vec<T>, read: F) -> Vec<Fut::Output>
+where
+    F: FnMut(T) -> Fut,
+    Fut: std::future::Future,
+{
+    use futures::stream::StreamExt as _;
+    futures::stream::iter(items).map(read).buffered(CONCURRENCY).collect().await
+}
+
+/// A node that cannot be reached.
+pub fn node_down(url: &str, error: &dyn std::fmt::Display) -> eyre::Report {
+    Failure::new(ExitKind::Node, format!("cannot reach the node at {url}: {error}"))
+        .fix("start it (`tsafe devnet` for a local one) or pass the right --rpc-url / --network")
+        .into()
+}
 
 sol! {
     /// The ERC-20 surface the CLI reads and proposes.
@@ -26,72 +105,6 @@ sol! {
         function transfer(address to, uint256 amount) external returns (bool);
         function approve(address spender, uint256 amount) external returns (bool);
     }
-}
-
-/// The standard deterministic CREATE2 deployer (present on anvil and most chains).
-pub const CREATE2_DEPLOYER: Address = address!("0x4e59b44847b379578588920ca78fbf26c0b4956c");
-
-/// The factory's CREATE2 salt: `keccak256("tsafe.TreasurySafeFactory.v1")`, as in script/Deploy.s.sol.
-pub fn factory_salt() -> B256 {
-    keccak256("tsafe.TreasurySafeFactory.v1")
-}
-
-/// Where the factory lives on every chain (same creation code and salt as script/Deploy.s.sol).
-pub fn factory_address() -> Address {
-    CREATE2_DEPLOYER.create2_from_code(factory_salt(), TREASURY_SAFE_FACTORY_BYTECODE)
-}
-
-/// Deploys the factory through the deterministic deployer unless it is already there.
-/// Returns the factory address and the transaction, if one was sent.
-pub async fn ensure_factory(
-    out: &Out,
-    chain: &Chain,
-    from: Address,
-    dry_run: bool,
-) -> Result<(Address, Option<tx::Mined>)> {
-    let factory = factory_address();
-    let code =
-        chain.provider.get_code_at(factory).await.map_err(|e| node_down(&chain.rpc_url, &e))?;
-    if !code.is_empty() {
-        return Ok((factory, None));
-    }
-    let deployer = chain
-        .provider
-        .get_code_at(CREATE2_DEPLOYER)
-        .await
-        .map_err(|e| node_down(&chain.rpc_url, &e))?;
-    if deployer.is_empty() {
-        return Err(Failure::bad_input(format!(
-            "chain {} has no deterministic deployer at {CREATE2_DEPLOYER}, so the factory cannot be placed at its fixed address",
-            chain.chain_id
-        ))
-        .fix("deploy the deployer first (see its repository), or use a chain that has it")
-        .into());
-    }
-    if dry_run {
-        out.status(format!("dry run: would deploy the factory at {factory}"));
-        return Ok((factory, None));
-    }
-    let mut input = factory_salt().to_vec();
-    input.extend_from_slice(TREASURY_SAFE_FACTORY_BYTECODE);
-    let request = TransactionRequest::default()
-        .with_from(from)
-        .with_to(CREATE2_DEPLOYER)
-        .with_input(Bytes::from(input));
-    let pending = chain.provider.send_transaction(request).await.map_err(|e| {
-        Failure::new(crate::exit::ExitKind::Reverted, format!("factory deployment failed: {e}"))
-    })?;
-    let mined = tx::wait(out, chain, "factory deployment", pending).await?;
-    let code =
-        chain.provider.get_code_at(factory).await.map_err(|e| node_down(&chain.rpc_url, &e))?;
-    if code.is_empty() {
-        return Err(Failure::new(
-            crate::exit::ExitKind::Reverted,
-            format!("factory deployment {} left no code at {factory}", mined.hash),
-        )
-        .into());
-    }
-    Ok((factory, Some(mined)))
 }
 
 /// Blocks per `eth_getLogs` request: hosted RPCs refuse larger ranges.
@@ -119,14 +132,16 @@ pub async fn logs(
 /// Symbol and decimals of a token, with an error that names it when it is not an ERC-20.
 pub async fn token_info(chain: &Chain, token: Address) -> Result<(String, u8)> {
     let erc20 = IERC20::new(token, chain.provider.clone());
-    let decimals = erc20.decimals().call().await.map_err(|_| {
+    let (decimals, symbol) = (erc20.decimals(), erc20.symbol());
+    let (decimals, symbol) = tokio::join!(decimals.call(), symbol.call());
+    let decimals = decimals.map_err(|_| {
         Failure::bad_input(format!(
             "{token} does not answer decimals(): not an ERC-20 on chain {}",
             chain.chain_id
         ))
         .fix("check the token address and the network")
     })?;
-    let symbol = erc20.symbol().call().await.unwrap_or_else(|_| format!("{token}"));
+    let symbol = symbol.unwrap_or_else(|_| format!("{token}"));
     Ok((symbol, decimals))
 }
 
@@ -135,7 +150,7 @@ pub async fn token_info(chain: &Chain, token: Address) -> Result<(String, u8)> {
 /// fixed destination that evacuation relies on (docs/SECURITY.md §3.14). Anything else passes: an
 /// account without code, or a contract that is not a tsafe. Longer cycles are not followed.
 pub async fn check_recovery_cycle(
-    chain: &crate::context::Chain,
+    chain: &Chain,
     flag: &str,
     candidate: Address,
     safe: Address,
@@ -144,10 +159,10 @@ pub async fn check_recovery_cycle(
     if code.is_empty() {
         return Ok(());
     }
-    let other = crate::contracts::ITreasurySafe::new(candidate, chain.provider.clone());
+    let other = ITreasurySafe::new(candidate, chain.provider.clone());
     let Ok(r) = other.getRecovery().call().await else { return Ok(()) };
     if [r.recovery, r.backup, r.pending].contains(&safe) {
-        return Err(crate::exit::Failure::bad_input(format!(
+        return Err(Failure::bad_input(format!(
             "{flag} {candidate} is a tsafe whose own recovery address is {safe}, this safe: two safes recovering into each other are a cycle, and an evacuation would no longer reach a destination out of the thieves' reach"
         ))
         .fix("name a recovery address outside this pair: a deep-vault tsafe that recovers elsewhere, or a cold wallet")

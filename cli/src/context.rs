@@ -1,10 +1,11 @@
 //! Flags, environment and config file, resolved once into what commands use. Commands never read
 //! the environment themselves.
 
+pub use crate::chain::{Chain, node_down};
 use crate::{
     config::{Config, DEVNET_RPC_URL},
     contracts::ITreasurySafe,
-    exit::{ExitKind, Failure},
+    exit::Failure,
     opts::{GlobalOpts, RpcOpts, SafeOpts, WalletOpts},
     output::Out,
     wallet::Wallet,
@@ -27,19 +28,6 @@ pub struct Ctx {
     pub config: Config,
     /// Where the config file lives (or would).
     pub config_path: PathBuf,
-}
-
-/// A connection to a node whose chain id was read.
-#[derive(Debug, Clone)]
-pub struct Chain {
-    /// The provider (with a wallet when the command signs transactions).
-    pub provider: DynProvider,
-    /// The URL it talks to.
-    pub rpc_url: String,
-    /// The chain id the node reported.
-    pub chain_id: u64,
-    /// How long to wait for receipts.
-    pub timeout: Duration,
 }
 
 /// A safe named on the command line or in the config.
@@ -201,40 +189,12 @@ impl Ctx {
 }
 
 impl Chain {
-    /// The safe's binding on this chain, after checking that code is deployed there.
+    /// The safe's binding on this chain, after checking that a tsafe safe is deployed there.
     pub async fn safe(
         &self,
         safe: &SafeRef,
     ) -> Result<ITreasurySafe::ITreasurySafeInstance<DynProvider>> {
-        let code = self
-            .provider
-            .get_code_at(safe.address)
-            .await
-            .map_err(|e| node_down(&self.rpc_url, &e))?;
-        if code.is_empty() {
-            return Err(Failure::bad_input(format!(
-                "no contract at {} on chain {} ({})",
-                safe.address, self.chain_id, self.rpc_url
-            ))
-            .fix("check --safe and --rpc-url/--network: the safe lives on another chain, or was never deployed")
-            .into());
-        }
-        // A contract is there; it is a tsafe safe if it answers `domainSeparator()` with the
-        // EIP-712 domain of a tsafe at this address on this chain.
-        let bound = ITreasurySafe::new(safe.address, self.provider.clone());
-        let expected =
-            crate::proposal::hash_proposal(self.chain_id, safe.address, &[], Default::default(), 0)
-                .domain_separator;
-        match bound.domainSeparator().call().await {
-            Ok(domain) if domain == expected => Ok(bound),
-            Err(e) if crate::exit::is_unreachable(&e) => Err(node_down(&self.rpc_url, &e)),
-            _ => Err(Failure::bad_input(format!(
-                "{} on chain {} is a contract, but not a tsafe safe (it does not answer the safe's domainSeparator())",
-                safe.address, self.chain_id
-            ))
-            .fix("check --safe: it names another contract (a token, perhaps); `tsafe status --safe ADDRESS` works on the safe's own address")
-            .into()),
-        }
+        self.safe_at(safe.address).await
     }
 }
 
@@ -270,11 +230,4 @@ pub fn expand_env(text: &str) -> std::result::Result<String, String> {
     }
     out.push_str(rest);
     Ok(out)
-}
-
-/// A node that cannot be reached.
-pub fn node_down(url: &str, error: &dyn std::fmt::Display) -> eyre::Report {
-    Failure::new(ExitKind::Node, format!("cannot reach the node at {url}: {error}"))
-        .fix("start it (`tsafe devnet` for a local one) or pass the right --rpc-url / --network")
-        .into()
 }

@@ -1,8 +1,21 @@
 //! `tsafe`: command-line tool for the tsafe treasury safe: propose, co-sign, queue, execute and
 //! freeze, with every call shown decoded and every hash recomputed locally before signing.
 //!
-//! Layout: `opts` (flag groups) → `context` (flags + env + config resolved once) → `cmd/*` (one
-//! file per command, each returning an [`output::Outcome`]) → `output` (the only printer).
+//! Layers (imports run down only; `cli/tests/it/layers.rs` keeps them, with the table of
+//! module → layer and the few imports still waiting on the other half of the refactor):
+//!
+//! ```text
+//! L0 pure        contracts (generated bindings) · units · state (typed ProposalState) · revert
+//!                (decoding) · proposal · decode · salt
+//! L1 errors/out  exit (Failure, ExitKind) · output (the only printer)
+//! L2 adapters    chain (node handle, chain_now, logs, tokens) · factory · config · wallet · tx
+//!                · toolchain · explain · simulate
+//! L3 resolve     opts (flag groups) · context (flags + env + config → what to act on)
+//! L4 workflows   flow/ (source, read, report, render, sign, check, create) · sweep · relay
+//!                · watch/ · devnet
+//! L5 commands    cmd/* (one file per command, each returning an [`output::Outcome`]; commands
+//!                import library modules only, never each other)
+//! ```
 
 pub mod chain;
 pub mod cmd;
@@ -10,14 +23,17 @@ pub mod config;
 pub mod context;
 pub mod contracts;
 pub mod decode;
+pub mod devnet;
 pub mod exit;
 pub mod explain;
+pub mod factory;
 pub mod flow;
 pub mod opts;
 pub mod output;
 pub mod proposal;
 pub mod relay;
 pub mod revert;
+pub mod salt;
 pub mod simulate;
 pub mod state;
 pub mod sweep;

@@ -51,26 +51,35 @@ pub struct SafeOpts {
 
 /// How to sign. Keystores and hardware wallets are the way for real funds; `--private-key` is
 /// for tests and devnets.
+/// One signer at most: `--private-key`, `-i`, `--keystore`, `--account`, `--mnemonic` and
+/// `--ledger` form the clap group `signer` (clap refuses two of them, env values included).
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Wallet options")]
+#[command(group = clap::ArgGroup::new("signer").multiple(false))]
 pub struct WalletOpts {
     /// A raw private key (tests and devnets only: it lands in your shell history).
-    #[arg(long, value_name = "HEX", env = "TSAFE_PRIVATE_KEY", hide_env_values = true)]
+    #[arg(
+        group = "signer",
+        long,
+        value_name = "HEX",
+        env = "TSAFE_PRIVATE_KEY",
+        hide_env_values = true
+    )]
     pub private_key: Option<String>,
     /// Prompt for the private key (not echoed).
-    #[arg(short = 'i', long)]
+    #[arg(group = "signer", short = 'i', long)]
     pub interactive: bool,
     /// An encrypted JSON keystore file.
-    #[arg(long, env = "ETH_KEYSTORE", value_name = "PATH")]
+    #[arg(group = "signer", long, env = "ETH_KEYSTORE", value_name = "PATH")]
     pub keystore: Option<PathBuf>,
     /// A keystore by name from Foundry's folder (~/.foundry/keystores).
-    #[arg(long, env = "ETH_KEYSTORE_ACCOUNT", value_name = "NAME")]
+    #[arg(group = "signer", long, env = "ETH_KEYSTORE_ACCOUNT", value_name = "NAME")]
     pub account: Option<String>,
     /// File holding the keystore password (otherwise you are prompted).
     #[arg(long, env = "ETH_PASSWORD", value_name = "PATH")]
     pub password_file: Option<PathBuf>,
     /// A BIP-39 mnemonic phrase, or a path to a file holding one.
-    #[arg(long, value_name = "PHRASE|PATH", hide_env_values = true)]
+    #[arg(group = "signer", long, value_name = "PHRASE|PATH", hide_env_values = true)]
     pub mnemonic: Option<String>,
     /// Index of the account derived from the mnemonic (m/44'/60'/0'/0/INDEX).
     #[arg(long, default_value_t = 0, value_name = "INDEX", conflicts_with = "hd_path")]
@@ -83,7 +92,7 @@ pub struct WalletOpts {
     #[arg(long, value_name = "PATH", requires = "mnemonic")]
     pub hd_path: Option<String>,
     /// Sign with a Ledger device (Ethereum app open).
-    #[arg(short = 'l', long)]
+    #[arg(group = "signer", short = 'l', long)]
     pub ledger: bool,
     /// Ledger Live account index (m/44'/60'/INDEX'/0/0).
     #[arg(long, default_value_t = 0, value_name = "INDEX", requires = "ledger")]
@@ -143,4 +152,32 @@ pub struct SendOpts {
     /// `--dry-run`.
     #[command(flatten)]
     pub tx: TxOpts,
+}
+
+/// How the proposal is made and where it goes.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Proposal")]
+pub struct MakeOpts {
+    /// Salt (0x-hex, or any text, hashed) so identical batches can coexist [default: random].
+    #[arg(long, value_name = "HEX|TEXT")]
+    pub salt: Option<String>,
+    /// A note stored in the file for co-signers (not signed, not on chain).
+    #[arg(short = 'm', long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Where to write the proposal file [default: ./proposal-<id prefix>.json].
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace an existing file at --out.
+    #[arg(long)]
+    pub force: bool,
+    /// Propose on chain (the full calls go into an event; counts as your approval). Writes a file
+    /// only with --out.
+    #[arg(long)]
+    pub onchain: bool,
+    /// The safe's name in the config, for the commands printed next (set by the command).
+    #[arg(skip)]
+    pub safe_name: Option<String>,
+    /// The `--call` signatures used, recorded in the file for co-signers (set by the command).
+    #[arg(skip)]
+    pub functions: Vec<String>,
 }

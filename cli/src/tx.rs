@@ -3,7 +3,7 @@
 //! transaction is still pending and must not be resubmitted.
 
 use crate::{
-    context::Chain,
+    chain::Chain,
     exit::{ExitKind, Failure},
     opts::TxOpts,
     output::Out,

@@ -37,27 +37,12 @@ impl fmt::Debug for Wallet {
 }
 
 impl Wallet {
-    /// Resolves the wallet flags; exactly one kind of signer may be given.
+    /// Resolves the wallet flags. clap's `signer` group (see [`WalletOpts`]) already refused two
+    /// kinds of signer; none is refused here.
     pub async fn from_opts(opts: &WalletOpts, chain_id: u64) -> Result<Self> {
-        let chosen = [
-            opts.private_key.is_some(),
-            opts.interactive,
-            opts.keystore.is_some(),
-            opts.account.is_some(),
-            opts.mnemonic.is_some(),
-            opts.ledger,
-        ]
-        .iter()
-        .filter(|set| **set)
-        .count();
-        if chosen == 0 {
+        if !opts.is_set() {
             return Err(Failure::bad_input("this command signs, but no signer was given")
                 .fix("pass --keystore PATH, --account NAME, --ledger, --mnemonic, -i, or --private-key (tests only)")
-                .into());
-        }
-        if chosen > 1 {
-            return Err(Failure::bad_input("more than one signer was given")
-                .fix("choose one of --private-key, -i, --keystore, --account, --mnemonic, --ledger")
                 .into());
         }
         let mut wallet = if let Some(key) = &opts.private_key {
@@ -211,17 +196,16 @@ fn from_mnemonic(mnemonic: &str, opts: &WalletOpts) -> Result<PrivateKeySigner> 
 }
 
 /// Opens the Ledger at Ledger Live account `index`. The USB HID layer panics when it cannot
-/// start (no USB access, a container); that panic is contained and reported as an error, quietly.
+/// start (no USB access, a container); that panic is contained in its task and reported as an
+/// error, quietly (see [`quiet_ledger_panics`]).
 async fn open_ledger(index: usize, chain_id: u64) -> Result<LedgerSigner> {
     let fix = "connect and unlock the Ledger and open its Ethereum app (on Linux, install Ledger's udev rules), then retry; or approve on chain with another signer";
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    quiet_ledger_panics();
     let opened =
         tokio::spawn(
             async move { LedgerSigner::new(HDPath::LedgerLive(index), Some(chain_id)).await },
         )
         .await;
-    std::panic::set_hook(previous);
     match opened {
         Ok(Ok(ledger)) => Ok(ledger),
         Ok(Err(e)) => Err(Failure::new(ExitKind::Error, format!("cannot use the Ledger: {e}"))
@@ -236,10 +220,41 @@ async fn open_ledger(index: usize, chain_id: u64) -> Result<LedgerSigner> {
     }
 }
 
+/// Whether a panic was raised inside the Ledger/USB HID crates (by where it was raised).
+fn is_ledger_panic(file: &str) -> bool {
+    ["coins-ledger", "coins_ledger", "hidapi", "alloy-signer-ledger", "alloy_signer_ledger"]
+        .iter()
+        .any(|krate| file.contains(krate))
+}
+
+/// Keeps the USB HID layer's start-up panic off stderr. Installed once, as a wrapper that hands
+/// every other panic to the hook in place before it: the process-wide hook is never swapped back
+/// and forth around a call (which would race with another thread's panic).
+fn quiet_ledger_panics() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !info.location().is_some_and(|l| is_ledger_panic(l.file())) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn only_ledger_panics_are_quiet() {
+        assert!(is_ledger_panic("/r/src/coins-ledger-0.12.0/src/transports/native/hid.rs"));
+        assert!(!is_ledger_panic("cli/src/wallet.rs"));
+        quiet_ledger_panics();
+        quiet_ledger_panics();
+        assert!(std::panic::catch_unwind(|| panic!("still reported")).is_err());
+    }
 
     const ANVIL_KEY_0: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
     const ANVIL_MNEMONIC: &str = "test test test test test test test test test test test junk";
@@ -293,13 +308,22 @@ mod tests {
     async fn no_signer_and_two_signers_are_refused() {
         let err = Wallet::from_opts(&WalletOpts::default(), 1).await.unwrap_err();
         assert!(err.to_string().contains("no signer"));
-        let two = WalletOpts {
-            private_key: Some(ANVIL_KEY_0.into()),
-            mnemonic: Some(ANVIL_MNEMONIC.into()),
-            ..Default::default()
-        };
-        let err = Wallet::from_opts(&two, 1).await.unwrap_err();
-        assert!(err.to_string().contains("more than one signer"));
+        #[derive(Debug, clap::Parser)]
+        struct Flags {
+            #[command(flatten)]
+            wallet: WalletOpts,
+        }
+        let two = <Flags as clap::Parser>::try_parse_from([
+            "t",
+            "--private-key",
+            ANVIL_KEY_0,
+            "--mnemonic",
+            ANVIL_MNEMONIC,
+        ])
+        .unwrap_err();
+        assert_eq!(two.kind(), clap::error::ErrorKind::ArgumentConflict);
+        let one = <Flags as clap::Parser>::try_parse_from(["t", "--private-key", ANVIL_KEY_0]);
+        assert!(one.unwrap().wallet.is_set());
     }
 
     #[tokio::test]

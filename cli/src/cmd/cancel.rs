@@ -2,10 +2,15 @@
 //! the owners' fast-tracked `cancel(id)` proposal, which M owners queue and execute at once, even
 //! while the safe is frozen.
 
-use super::propose::{MakeOpts, create};
 use crate::{
-    context::Ctx, contracts::ITreasurySafe, exit::Failure, flow::Source, opts::SendOpts,
-    output::Outcome, state::ProposalState, tx,
+    context::Ctx,
+    contracts::ITreasurySafe,
+    exit::Failure,
+    flow::{self, Source},
+    opts::{MakeOpts, SendOpts},
+    output::Outcome,
+    state::ProposalState,
+    tx,
 };
 use alloy::{
     primitives::{Address, B256, Bytes, U256},
@@ -98,7 +103,8 @@ impl CancelArgs {
             value: U256::ZERO,
             data: Bytes::from(ITreasurySafe::cancelCall { id }.abi_encode()),
         }];
-        let salt = self.make.salt.as_deref().map(super::deploy::parse_salt).unwrap_or(id);
-        create(ctx, &chain, &safe, &self.send.wallet, &self.send.tx, calls, salt, &self.make).await
+        let salt = self.make.salt.as_deref().map(crate::salt::parse_salt).unwrap_or(id);
+        flow::create(ctx, &chain, &safe, &self.send.wallet, &self.send.tx, calls, salt, &self.make)
+            .await
     }
 }

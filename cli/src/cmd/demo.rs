@@ -7,7 +7,7 @@
 //! drain is voided. Every refusal is the contract's own revert, decoded.
 //! Exits 0 only if every step behaved as the story says.
 
-use super::devnet::{dev_chain, setup_dev_safe, spawn_anvil};
+use crate::devnet::{dev_chain, setup_dev_safe, spawn_anvil};
 use crate::{
     context::{Chain, Ctx},
     contracts::ITreasurySafe,
@@ -146,7 +146,7 @@ impl DemoArgs {
             out,
             chain: chain.clone(),
             safe: ITreasurySafe::new(Address::ZERO, chain.provider.clone()),
-            owners: super::devnet::dev_signers()?,
+            owners: crate::devnet::dev_signers()?,
             guardian: Address::ZERO,
             steps: Vec::new(),
             n: 0,
@@ -285,7 +285,7 @@ async fn story_run(s: &mut Story<'_>) -> Result<()> {
         *s.out,
         &s.chain.rpc_url,
         *safe.address(),
-        super::devnet::DEV_KEYS[3],
+        crate::devnet::DEV_KEYS[3],
         id,
     )
     .await?;
@@ -301,11 +301,11 @@ async fn story_run(s: &mut Story<'_>) -> Result<()> {
 /// Stolen owner keys (2 of 3) queue a drain of everything; the guardian evacuates through the
 /// same plan and sweep code as `tsafe evacuate`; the attacker gets nothing, the recovery address
 /// holds the funds, and the drain is voided.
-async fn evacuation(s: &mut Story<'_>, dev: &super::devnet::DevSafe) -> Result<()> {
+async fn evacuation(s: &mut Story<'_>, dev: &crate::devnet::DevSafe) -> Result<()> {
     use crate::sweep;
     let safe = s.safe.clone();
     let attacker = Address::repeat_byte(0xba);
-    let recovery = s.owners[super::devnet::DEV_RECOVERY_INDEX].address();
+    let recovery = s.owners[crate::devnet::DEV_RECOVERY_INDEX].address();
     s.step(
         "stolen-keys",
         "Two stolen owner keys queue a drain of everything: remove the dUSD cap, send all ETH and dUSD",

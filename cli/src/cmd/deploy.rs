@@ -3,17 +3,18 @@
 //! lacks it. `--name` saves the safe in the config file.
 
 use crate::{
-    chain::{ensure_factory, token_info},
+    chain::token_info,
     config::SafeEntry,
     context::Ctx,
     contracts::TreasurySafeFactory,
     exit::Failure,
+    factory::ensure_factory,
     opts::{RpcOpts, TxOpts, WalletOpts},
     output::Outcome,
     tx,
     units::{self, AssetRef, CapSpec},
 };
-use alloy::primitives::{Address, B256, keccak256};
+use alloy::primitives::{Address, B256};
 use clap::Args;
 use eyre::Result;
 use serde::Serialize;
@@ -82,12 +83,6 @@ pub struct DeployReport {
     pub transaction: Option<tx::Mined>,
     /// The name saved in the config, if any.
     pub name: Option<String>,
-}
-
-/// The salt from text: 0x-prefixed 32-byte hex as is, anything else hashed.
-pub fn parse_salt(salt: &str) -> B256 {
-    salt.parse::<B256>()
-        .unwrap_or_else(|_| if salt.is_empty() { B256::ZERO } else { keccak256(salt) })
 }
 
 fn addresses(flag: &str, values: &[String]) -> Result<Vec<Address>> {
@@ -173,7 +168,7 @@ impl DeployArgs {
         if specs.is_empty() {
             ctx.out.warn("no --cap given: every asset can leave without a rolling limit once a proposal passes its delay");
         }
-        let salt = parse_salt(&self.salt);
+        let salt = crate::salt::parse_salt(&self.salt);
 
         let (chain, from) = ctx.connect_signer(&self.rpc, &self.wallet, None).await?;
         let mut caps = Vec::with_capacity(specs.len());

@@ -60,7 +60,7 @@ impl ExecuteArgs {
             ProposalState::Unknown | ProposalState::Proposed | ProposalState::Stale
                 if report.decoded.fast_track =>
             {
-                super::queue::check_queueable(&report, source, &r.safe_ref)?;
+                flow::check_queueable(&report, source, &r.safe_ref)?;
                 // Queue and execute simulated together first: queue is never sent for a batch
                 // whose execute would revert.
                 flow::check_runs(
@@ -128,7 +128,7 @@ impl ExecuteArgs {
         // What the owners approved may mean something else against the configuration now (an
         // owner addition that resets a threshold raised since): say so and ask.
         confirm_changed_warnings(ctx, &r, &report).await?;
-        let now = crate::cmd::status::chain_now(&r.chain).await?;
+        let now = crate::chain::chain_now(&r.chain).await?;
         if now < eta {
             if !self.wait {
                 return Err(Failure::new(
@@ -216,7 +216,7 @@ async fn wait_for_eta(ctx: &Ctx, chain: &crate::context::Chain, eta: u64) -> Res
     let spinner = out.spinner("waiting for the eta");
     let mut last_print = None;
     loop {
-        let now = crate::cmd::status::chain_now(chain).await?;
+        let now = crate::chain::chain_now(chain).await?;
         if now >= eta {
             break;
         }

@@ -3,11 +3,11 @@
 //! signed, `tsafe execute FILE` queues and executes it in one go. `unfreeze` is allowed while
 //! frozen; `rearm` waits for the freeze to end.
 
-use super::propose::{MakeOpts, create};
 use crate::{
     context::Ctx,
     contracts::ITreasurySafe::{self, ITreasurySafeCalls},
-    opts::SendOpts,
+    flow,
+    opts::{MakeOpts, SendOpts},
     output::Outcome,
 };
 use alloy::{
@@ -43,9 +43,10 @@ impl OwnerCallArgs {
             let until = safe.frozenUntil().call().await?;
             keccak256([b"tsafe.unfreeze".as_slice(), &until.to_be_bytes()].concat())
         } else {
-            super::propose::fresh_salt()
+            crate::salt::fresh_salt()
         };
-        let salt = self.make.salt.as_deref().map(super::deploy::parse_salt).unwrap_or(default_salt);
-        create(ctx, &chain, &safe, &self.send.wallet, &self.send.tx, calls, salt, &self.make).await
+        let salt = self.make.salt.as_deref().map(crate::salt::parse_salt).unwrap_or(default_salt);
+        flow::create(ctx, &chain, &safe, &self.send.wallet, &self.send.tx, calls, salt, &self.make)
+            .await
     }
 }

@@ -11,22 +11,20 @@ use crate::{
     context::{Chain, Ctx},
     contracts::ITreasurySafe::{self, ITreasurySafeCalls},
     exit::Failure,
-    flow::{self, Loaded, Safe},
-    opts::{SendOpts, TxOpts, WalletOpts},
+    flow::{self, Safe},
+    opts::{MakeOpts, SendOpts},
     output::Outcome,
-    proposal::ProposalFile,
-    tx,
     units::{self, AssetRef},
 };
 use alloy::{
     dyn_abi::{DynSolType, DynSolValue, JsonAbiExt},
     json_abi::Function,
-    primitives::{Address, B256, Bytes, U256, keccak256},
+    primitives::{Address, B256, Bytes, U256},
     sol_types::SolInterface,
 };
 use clap::Args;
 use eyre::Result;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// One call from `--to`/`--value`/`--token`/`--amount`/`--call`/`--data`.
@@ -136,34 +134,6 @@ pub struct ConfigChanges {
     pub reopen: bool,
 }
 
-/// How the proposal is made and where it goes.
-#[derive(Debug, Clone, Default, Args)]
-#[command(next_help_heading = "Proposal")]
-pub struct MakeOpts {
-    /// Salt (0x-hex, or any text, hashed) so identical batches can coexist [default: random].
-    #[arg(long, value_name = "HEX|TEXT")]
-    pub salt: Option<String>,
-    /// A note stored in the file for co-signers (not signed, not on chain).
-    #[arg(short = 'm', long, value_name = "TEXT")]
-    pub description: Option<String>,
-    /// Where to write the proposal file [default: ./proposal-<id prefix>.json].
-    #[arg(short = 'o', long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// Replace an existing file at --out.
-    #[arg(long)]
-    pub force: bool,
-    /// Propose on chain (the full calls go into an event; counts as your approval). Writes a file
-    /// only with --out.
-    #[arg(long)]
-    pub onchain: bool,
-    /// The safe's name in the config, for the commands printed next (set by the command).
-    #[arg(skip)]
-    pub safe_name: Option<String>,
-    /// The `--call` signatures used, recorded in the file for co-signers (set by the command).
-    #[arg(skip)]
-    pub functions: Vec<String>,
-}
-
 /// Arguments of `tsafe propose`.
 #[derive(Debug, Args)]
 pub struct ProposeArgs {
@@ -182,22 +152,6 @@ pub struct ProposeArgs {
     pub make: MakeOpts,
     #[command(flatten)]
     pub send: SendOpts,
-}
-
-/// What `propose` (and `unfreeze`, `rearm`, an owner's `cancel`) reports.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProposeReport {
-    /// The proposal, decoded.
-    pub proposal: flow::ProposalReport,
-    /// The file written, if any.
-    pub file: Option<PathBuf>,
-    /// The signer who signed or proposed, if any.
-    pub signer: Option<Address>,
-    /// The on-chain propose transaction.
-    pub transaction: Option<tx::Mined>,
-    /// Nothing was written or sent (`--dry-run`).
-    pub dry_run: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -223,17 +177,6 @@ fn duration(flag: &str, value: &str) -> Result<u32> {
 
 fn self_call(safe: Address, call: &ITreasurySafeCalls) -> ITreasurySafe::Call {
     ITreasurySafe::Call { target: safe, value: U256::ZERO, data: Bytes::from(call.abi_encode()) }
-}
-
-/// A fresh salt: unique per invocation (it only tells identical batches apart; not a secret).
-pub fn fresh_salt() -> B256 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    let mut seed = nanos.to_be_bytes().to_vec();
-    seed.extend_from_slice(&std::process::id().to_be_bytes());
-    keccak256(seed)
 }
 
 impl CallSpec {
@@ -464,7 +407,7 @@ impl ConfigChanges {
 }
 
 impl ProposeArgs {
-    /// Builds the batch, then hands it to [`create`].
+    /// Builds the batch, then hands it to [`flow::create`].
     pub async fn run(self, ctx: &Ctx) -> Result<Outcome> {
         let appended = match &self.append {
             Some(path) => Some(flow::load_file(path)?),
@@ -525,8 +468,8 @@ impl ProposeArgs {
                 self.make
                     .salt
                     .as_deref()
-                    .map(crate::cmd::deploy::parse_salt)
-                    .unwrap_or_else(fresh_salt),
+                    .map(crate::salt::parse_salt)
+                    .unwrap_or_else(crate::salt::fresh_salt),
                 self.make.description.clone(),
                 self.make.out.clone(),
             ),
@@ -539,134 +482,6 @@ impl ProposeArgs {
             functions,
             ..self.make.clone()
         };
-        create(ctx, &chain, &safe, &self.send.wallet, &self.send.tx, calls, salt, &make).await
+        flow::create(ctx, &chain, &safe, &self.send.wallet, &self.send.tx, calls, salt, &make).await
     }
-}
-
-/// Shows the batch decoded, then writes the proposal file (signed when a wallet is given) and/or
-/// proposes it on chain.
-#[allow(clippy::too_many_arguments)]
-pub async fn create(
-    ctx: &Ctx,
-    chain: &Chain,
-    safe: &Safe,
-    wallet: &WalletOpts,
-    txo: &TxOpts,
-    calls: Vec<ITreasurySafe::Call>,
-    salt: B256,
-    make: &MakeOpts,
-) -> Result<Outcome> {
-    let out = &ctx.out;
-    let epoch = safe.epoch().call().await?;
-    let mut file = ProposalFile::new(
-        chain.chain_id,
-        *safe.address(),
-        epoch,
-        salt,
-        calls.clone(),
-        make.description.clone(),
-    )
-    .map_err(flow::proposal_failure)?;
-    for text in &make.functions {
-        file.add_function(text).map_err(|e| {
-            Failure::bad_input(format!("--call {text:?}: {e}"))
-                .fix("write the function exactly as the data encodes it")
-        })?;
-    }
-    let id = file.id();
-    // The path only names the file in messages; it is written below.
-    let path = make
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("proposal-{}.json", hex_prefix(id))));
-    let mut report =
-        flow::report(chain, safe, &Loaded::from_file(path.clone(), file.clone())).await?;
-    flow::warn_all(out, &report);
-    // The whole life simulated (propose, approvals, queue, execute at the eta) before anything is
-    // signed, written or sent: owners must not wait out a delay to meet a revert.
-    report.simulation = Some(
-        flow::check_runs(
-            out,
-            chain,
-            *safe.address(),
-            &Loaded::from_file(path.clone(), file.clone()),
-            None,
-            "propose",
-            false,
-        )
-        .await?,
-    );
-
-    let mut signer = None;
-    let mut transaction = None;
-    let mut written = None;
-    if make.onchain {
-        let (signing, from) = ctx.connect_signer_to(chain, wallet).await?;
-        if !safe.isOwner(from).call().await? {
-            return Err(Failure::bad_input(format!("{from} is not an owner of {}", safe.address()))
-                .fix("propose on chain with an owner's key, or drop --onchain to write a file anyone can pass around")
-                .into());
-        }
-        let bound = crate::contracts::ITreasurySafe::new(*safe.address(), signing.provider.clone());
-        let call = bound.propose(calls, salt).from(from);
-        transaction = tx::transact_with(out, &signing, "propose", &call, txo).await?;
-        signer = Some(from);
-    } else if wallet.is_set() {
-        let (who, _) = flow::sign_into(chain, safe, wallet, &mut file).await?;
-        signer = Some(who);
-    }
-    let want_file = !make.onchain || make.out.is_some();
-    if want_file && !txo.dry_run {
-        file.save_new(&path, make.force).map_err(flow::proposal_failure)?;
-        written = Some(path.clone());
-    }
-    // Approvals and state as they now stand: the proposer's signature, or its on-chain proposal.
-    if signer.is_some() {
-        flow::refresh(chain, safe, &Loaded::from_file(path, file), &mut report).await?;
-    }
-    let mut text = flow::render(&report);
-    match (&written, &transaction) {
-        (Some(path), _) => {
-            let p = path.display();
-            let then = if report.decoded.fast_track {
-                format!("tsafe execute {p} (fast track: queues and executes at once)")
-            } else {
-                format!("tsafe queue {p}")
-            };
-            text.push_str(&format!("\nwritten   {p}\n"));
-            text.push_str(&format!(
-                "next      other owners: tsafe sign {p}; then anyone: {then}\n"
-            ));
-        }
-        (None, Some(m)) => {
-            text.push_str(&format!("\nproposed on chain in {}\n", m.hash));
-            let safe_ref = crate::context::SafeRef {
-                name: make.safe_name.clone(),
-                ..crate::context::SafeRef::address(*safe.address())
-            };
-            let source = flow::Source::Id(id);
-            text.push_str(&format!(
-                "next      other owners: {}; then: {}\n",
-                flow::next_command("approve", &source, &safe_ref, ""),
-                flow::next_command("queue", &source, &safe_ref, "")
-            ));
-        }
-        (None, None) => text.push_str("\ndry run: nothing written, nothing sent\n"),
-    }
-    Outcome::new(
-        &ProposeReport {
-            proposal: report,
-            file: written,
-            signer,
-            transaction,
-            dry_run: txo.dry_run,
-        },
-        text,
-    )
-}
-
-/// The first 12 hex digits of an id, for file names.
-pub fn hex_prefix(id: B256) -> String {
-    let full = format!("{id:x}");
-    full.chars().take(12).collect()
 }

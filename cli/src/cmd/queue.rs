@@ -4,11 +4,9 @@
 
 use crate::{
     context::Ctx,
-    exit::{ExitKind, Failure},
     flow::{self, Source},
     opts::SendOpts,
     output::Outcome,
-    state::ProposalState,
     tx, units,
 };
 use alloy::primitives::B256;
@@ -39,66 +37,13 @@ struct QueueReport {
     transaction: Option<tx::Mined>,
 }
 
-/// Refuses a proposal that cannot be queued, with the reason and what to do (commands printed as
-/// they can be run: `--safe` follows an id).
-pub fn check_queueable(
-    report: &flow::ProposalReport,
-    source: &Source,
-    safe: &crate::context::SafeRef,
-) -> Result<()> {
-    let state = report.onchain.state;
-    let id = report.id;
-    match state {
-        ProposalState::Unknown | ProposalState::Proposed | ProposalState::Stale => {}
-        ProposalState::Queued | ProposalState::Ready => {
-            return Err(Failure::bad_input(format!("{id} is already queued (state {state})"))
-                .fix(format!(
-                    "execute it once ready: {}",
-                    flow::next_command("execute", source, safe, "")
-                ))
-                .into());
-        }
-        ProposalState::Expired
-        | ProposalState::Executed
-        | ProposalState::Cancelled
-        | ProposalState::Voided => {
-            return Err(Failure::bad_input(format!("{id} cannot be queued: it is {state}"))
-                .fix("propose the batch again with a new salt if it is still wanted")
-                .into());
-        }
-    }
-    if report.epoch != report.onchain.safe_epoch {
-        return Err(Failure::bad_input(format!(
-            "{id} was made under epoch {}, but the owners or threshold changed since (epoch {}): its approvals no longer count",
-            report.epoch, report.onchain.safe_epoch
-        ))
-        .fix("propose the same calls again (tsafe propose) and collect new signatures")
-        .into());
-    }
-    let have = flow::counted(report);
-    let need = usize::try_from(report.threshold).unwrap_or(usize::MAX);
-    if have < need {
-        let approve = match source {
-            Source::Id(_) => flow::next_command("approve", source, safe, ""),
-            Source::File(_) => "tsafe sign FILE".to_owned(),
-        };
-        return Err(Failure::new(
-            ExitKind::NotReady,
-            format!("{id} has too few owner approvals: have {have}, need {need}"),
-        )
-        .fix(format!("have more owners sign the file (tsafe sign FILE) or approve on chain ({approve}), then queue again"))
-        .into());
-    }
-    Ok(())
-}
-
 impl QueueArgs {
     /// Checks, simulates, sends `queue`, reports the ETA.
     pub async fn run(self, ctx: &Ctx) -> Result<Outcome> {
         let r = flow::resolve(ctx, &self.send.safe, &self.send.rpc, &self.proposal).await?;
         let report = flow::report(&r.chain, &r.safe, &r.loaded).await?;
         flow::warn_all(&ctx.out, &report);
-        check_queueable(&report, &self.proposal[0], &r.safe_ref)?;
+        flow::check_queueable(&report, &self.proposal[0], &r.safe_ref)?;
         let (signing, from) = ctx.connect_signer_to(&r.chain, &self.send.wallet).await?;
         // Queue and execute at the eta simulated together: a batch that can never run is not
         // queued (a revert that depends on the moment, such as a cap, is a warning).
@@ -124,7 +69,7 @@ impl QueueArgs {
         let mined = tx::transact_with(&ctx.out, &signing, "queue", &call, &self.send.tx).await?;
         let id = r.loaded.id();
         let view = r.safe.getProposal(id).call().await?;
-        let now = crate::cmd::status::chain_now(&r.chain).await?;
+        let now = crate::chain::chain_now(&r.chain).await?;
         let text = match &mined {
             None => format!("dry run: {id} can be queued by {from}; nothing was sent"),
             Some(m) if view.fastTrack => format!(

@@ -99,16 +99,26 @@ impl SignArgs {
                 .fix("pass --account NAME, --keystore PATH, --ledger, --mnemonic or -i (or --merge FILE to only merge)")
                 .into());
         }
-        let mut report = flow::report(&r.chain, &r.safe, &r.loaded).await?;
+        // The report and, with a signer, the whole remaining life simulated, at once (both only
+        // read the chain): a batch that can never run is refused with its decoded reason before
+        // anything is signed.
+        let simulation = async {
+            if self.send.wallet.is_set() {
+                let address = r.safe_ref.address;
+                flow::check_runs(out, &r.chain, address, &r.loaded, None, "sign", false)
+                    .await
+                    .map(Some)
+            } else {
+                Ok(None)
+            }
+        };
+        let (report, simulation) =
+            tokio::join!(flow::report(&r.chain, &r.safe, &r.loaded), simulation);
+        let mut report = report?;
         if self.send.wallet.is_set() {
             check_signable(&report, &self.file)?;
-            // The whole remaining life simulated before anything is signed: a batch that can
-            // never run is refused with its decoded reason.
-            report.simulation = Some(
-                flow::check_runs(out, &r.chain, r.safe_ref.address, &r.loaded, None, "sign", false)
-                    .await?,
-            );
         }
+        report.simulation = simulation?;
         let warnings = report.decoded.all_warnings().count();
         // What is about to be signed, on stderr before the prompt; skipped only when the caller
         // both answered yes in advance and asked for no narration (`-y` with `-q` or `--json`).

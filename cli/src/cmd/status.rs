@@ -2,7 +2,7 @@
 //! proposals by state with countdowns, rebuilt from the chain alone (events + views).
 
 use crate::{
-    chain::token_info,
+    chain::{fan_out, token_info},
     context::{Chain, Ctx},
     contracts::ITreasurySafe,
     opts::{RpcOpts, SafeOpts},
@@ -13,7 +13,6 @@ use crate::{
 use alloy::{
     primitives::{Address, B256, U256},
     providers::Provider,
-    rpc::types::BlockNumberOrTag,
 };
 use clap::Args;
 use eyre::Result;
@@ -174,20 +173,8 @@ const ERC20_SELECTORS: [[u8; 4]; 5] = [
     [0xa4, 0x57, 0xc2, 0xd7],
 ];
 
-/// The proposal state's name, as the contract's enum (`Invalid` for a value it does not have).
-pub fn state_name(state: u8) -> &'static str {
-    ProposalState::from_u8(state).map_or("Invalid", ProposalState::name)
-}
-
-/// The chain's latest block timestamp (what the contract compares against).
-pub async fn chain_now(chain: &Chain) -> Result<u64> {
-    let block = chain
-        .provider
-        .get_block_by_number(BlockNumberOrTag::Latest)
-        .await?
-        .ok_or_else(|| eyre::eyre!("the node returned no latest block"))?;
-    Ok(block.header.timestamp)
-}
+/// Kept for `explain.rs` (the other half of the refactor) until it calls [`crate::chain::chain_now`].
+pub use crate::chain::chain_now;
 
 /// Every proposal the safe has seen (created or queued), oldest first, with its calls as the
 /// events carry them.
@@ -214,19 +201,18 @@ async fn recovery_status<P: Provider>(
     safe: &ITreasurySafe::ITreasurySafeInstance<P>,
     guardians: &[Address],
 ) -> Result<RecoveryStatus> {
-    let r = safe
-        .getRecovery()
-        .call()
-        .await
-        .map_err(|e| crate::revert::contract_failure("getRecovery", &e))?;
+    let get = safe.getRecovery();
+    let powers = fan_out(guardians.to_vec(), |g| async move {
+        let call = safe.evacuationPowerAt(g);
+        (g, call.call().await)
+    });
+    let (r, powers) = tokio::join!(get.call(), powers);
+    let r = r.map_err(|e| crate::revert::contract_failure("getRecovery", &e))?;
     let mut guardian_power_at = Vec::new();
-    for g in guardians {
-        let power_at = safe
-            .evacuationPowerAt(*g)
-            .call()
-            .await
-            .map_err(|e| crate::revert::contract_failure("evacuationPowerAt", &e))?;
-        guardian_power_at.push(GuardianPower { guardian: *g, power_at });
+    for (guardian, power_at) in powers {
+        let power_at =
+            power_at.map_err(|e| crate::revert::contract_failure("evacuationPowerAt", &e))?;
+        guardian_power_at.push(GuardianPower { guardian, power_at });
     }
     Ok(RecoveryStatus {
         recovery: r.recovery,
@@ -323,33 +309,84 @@ impl StatusArgs {
         let safe_ref = ctx.safe(&self.safe)?;
         let chain = ctx.connect(&self.rpc, Some(&safe_ref)).await?;
         let safe = chain.safe(&safe_ref).await?;
-        let config = safe
-            .getConfig()
-            .call()
-            .await
-            .map_err(|e| crate::revert::contract_failure("getConfig", &e))?;
-        let now = chain_now(&chain).await?;
-        let native_balance = chain.provider.get_balance(safe_ref.address).await?;
-        let recovery = recovery_status(&safe, &config.guardians).await?;
+        // First round: what the safe says of itself, the time, its ether, the proposals it saw.
+        let from_block = self.from_block.unwrap_or(safe_ref.from_block());
+        let get_config = safe.getConfig();
+        let (config, now, native_balance, seen) = tokio::join!(
+            get_config.call(),
+            chain_now(&chain),
+            chain.provider.get_balance(safe_ref.address),
+            proposals_seen(&chain, safe_ref.address, from_block),
+        );
+        let config = config.map_err(|e| crate::revert::contract_failure("getConfig", &e))?;
+        let (now, native_balance, seen) = (now?, native_balance?, seen?);
+        let mut known: Vec<Address> = self.tokens.clone();
+        for (_, calls) in &seen {
+            for call in calls {
+                if call.target != safe_ref.address
+                    && call.data.len() >= 4
+                    && ERC20_SELECTORS.contains(&[
+                        call.data[0],
+                        call.data[1],
+                        call.data[2],
+                        call.data[3],
+                    ])
+                    && !known.contains(&call.target)
+                {
+                    known.push(call.target);
+                }
+            }
+        }
+        known.retain(|asset| !config.caps.iter().any(|c| c.asset == *asset));
+        // Second round, all at once: recovery, each cap's token and scheduled change, each
+        // proposal's record, each other token.
+        let (chain_ref, safe_ref_address, safe_ref2) = (&chain, safe_ref.address, &safe);
+        let cap_reads = fan_out(config.caps.clone(), |cap| async move {
+            let erc20 = crate::chain::IERC20::new(cap.asset, chain_ref.provider.clone());
+            let (balance, change) =
+                (erc20.balanceOf(safe_ref_address), safe_ref2.scheduledCapChange(cap.asset));
+            let (info, balance, change) = tokio::join!(
+                async {
+                    if cap.asset == NATIVE_ASSET {
+                        Ok(("ETH".to_string(), units::NATIVE_DECIMALS))
+                    } else {
+                        token_info(chain_ref, cap.asset).await
+                    }
+                },
+                balance.call(),
+                change.call(),
+            );
+            (cap, info, balance, change)
+        });
+        let ids: Vec<B256> = seen.iter().map(|(id, _)| *id).collect();
+        let proposal_reads = fan_out(ids, |id| async move {
+            let call = safe_ref2.getProposal(id);
+            call.call().await
+        });
+        let token_reads = fan_out(known, |asset| async move {
+            let erc20 = crate::chain::IERC20::new(asset, chain_ref.provider.clone());
+            let balance = erc20.balanceOf(safe_ref_address);
+            let (info, balance) = tokio::join!(token_info(chain_ref, asset), balance.call());
+            (asset, info, balance)
+        });
+        let (recovery, cap_reads, proposal_reads, token_reads) = tokio::join!(
+            recovery_status(&safe, &config.guardians),
+            cap_reads,
+            proposal_reads,
+            token_reads
+        );
+        let recovery = recovery?;
 
         let mut caps = Vec::new();
-        for cap in &config.caps {
-            let (symbol, decimals, balance) = if cap.asset == NATIVE_ASSET {
-                ("ETH".to_string(), units::NATIVE_DECIMALS, native_balance)
+        for (cap, info, balance, change) in cap_reads {
+            let (symbol, decimals) = info?;
+            let balance = if cap.asset == NATIVE_ASSET {
+                native_balance
             } else {
-                let (symbol, decimals) = token_info(&chain, cap.asset).await?;
-                let balance = crate::chain::IERC20::new(cap.asset, chain.provider.clone())
-                    .balanceOf(safe_ref.address)
-                    .call()
-                    .await
-                    .unwrap_or(U256::ZERO);
-                (symbol, decimals, balance)
+                balance.unwrap_or(U256::ZERO)
             };
-            let change = safe
-                .scheduledCapChange(cap.asset)
-                .call()
-                .await
-                .map_err(|e| crate::revert::contract_failure("scheduledCapChange", &e))?;
+            let change =
+                change.map_err(|e| crate::revert::contract_failure("scheduledCapChange", &e))?;
             let scheduled = (change.effectiveAt > 0).then(|| ScheduledCap {
                 limit: change.limit.to_string(),
                 period_seconds: change.period,
@@ -392,32 +429,11 @@ impl StatusArgs {
         }
         dctx.config = Some(crate::decode::SafeConfig::from(config.clone()));
         let mut proposals = Vec::new();
-        let mut known: Vec<Address> = self.tokens.clone();
-        for (id, calls) in proposals_seen(
-            &chain,
-            safe_ref.address,
-            self.from_block.unwrap_or(safe_ref.from_block()),
-        )
-        .await?
-        {
-            for call in &calls {
-                if call.target != safe_ref.address
-                    && call.data.len() >= 4
-                    && ERC20_SELECTORS.contains(&[
-                        call.data[0],
-                        call.data[1],
-                        call.data[2],
-                        call.data[3],
-                    ])
-                    && !known.contains(&call.target)
-                {
-                    known.push(call.target);
-                }
-            }
-            let p = safe.getProposal(id).call().await?;
+        for ((id, calls), p) in seen.iter().zip(proposal_reads) {
+            let p = p?;
             proposals.push(ProposalStatus {
-                summary: batch_summary(&calls, &dctx),
-                id,
+                summary: batch_summary(calls, &dctx),
+                id: *id,
                 state: crate::state::from_contract(p.state)?,
                 eta: p.eta,
                 expires_at: p.expiresAt,
@@ -428,22 +444,15 @@ impl StatusArgs {
         }
 
         let mut tokens = Vec::new();
-        for asset in known {
-            if caps.iter().any(|c| c.asset == asset) {
-                continue;
-            }
-            // A target that answers no decimals() is not a token: named with --token it is bad input,
-            // seen in a proposal it is just another contract.
-            let (symbol, decimals) = match token_info(&chain, asset).await {
+        for (asset, info, balance) in token_reads {
+            // A target that answers no decimals() is not a token: named with --token it is bad
+            // input, seen in a proposal it is just another contract.
+            let (symbol, decimals) = match info {
                 Ok(info) => info,
                 Err(e) if self.tokens.contains(&asset) => return Err(e),
                 Err(_) => continue,
             };
-            let balance = crate::chain::IERC20::new(asset, chain.provider.clone())
-                .balanceOf(safe_ref.address)
-                .call()
-                .await
-                .unwrap_or(U256::ZERO);
+            let balance = balance.unwrap_or(U256::ZERO);
             tokens.push(TokenHolding {
                 asset,
                 balance_display: units::format_token(balance, decimals, &symbol),

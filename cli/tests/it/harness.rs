@@ -205,7 +205,9 @@ impl Devnet {
         let safe = tsafe::contracts::ITreasurySafe::new(self.safe, self.provider.clone());
         let id = id.parse().unwrap();
         let state = self.rt.block_on(async { safe.proposalState(id).call().await.unwrap() });
-        tsafe::cmd::status::state_name(state).to_string()
+        tsafe::state::ProposalState::from_u8(state)
+            .map_or("Invalid", tsafe::state::ProposalState::name)
+            .to_string()
     }
 
     /// Mines `n` empty blocks.
