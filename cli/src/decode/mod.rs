@@ -32,7 +32,7 @@ mod render;
 mod tests;
 
 pub use batch::{decode_batch, decode_call};
-pub use classify::{Classification, allowed_while_evacuated, classify};
+pub use classify::{Classification, Unclassifiable, allowed_while_evacuated, classify, judge};
 pub use erc20::MEASURED_ON_CAPPED;
 
 use crate::{

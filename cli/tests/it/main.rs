@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod bytecode;
+mod classify_diff;
 mod cli;
 mod digest;
 mod e2e;
