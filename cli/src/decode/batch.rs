@@ -2,7 +2,7 @@
 
 use super::{
     DecodeContext, DecodedArg, DecodedBatch, DecodedCall, Outflow, Warning, WarningKind,
-    classify::{allowed_while_evacuated, classify},
+    classify::{Classification, judge},
     config_change::ConfigState,
 };
 use crate::{
@@ -36,7 +36,8 @@ pub fn decode_call(index: usize, call: &ITreasurySafe::Call, ctx: &DecodeContext
 /// Decodes a batch: every call, the estimated outflow per asset against the caps, and the
 /// contract's classification.
 pub fn decode_batch(calls: &[ITreasurySafe::Call], ctx: &DecodeContext) -> DecodedBatch {
-    let class = classify(ctx.safe, calls, ctx.config.as_ref());
+    let judged = judge(ctx.safe, calls, ctx.config.as_ref());
+    let class = judged.unwrap_or(Classification::NONE);
     let mut d = Decoder {
         ctx,
         state: ConfigState::from_context(ctx),
@@ -46,8 +47,14 @@ pub fn decode_batch(calls: &[ITreasurySafe::Call], ctx: &DecodeContext) -> Decod
     let decoded: Vec<DecodedCall> = calls.iter().enumerate().map(|(i, c)| d.decode(i, c)).collect();
 
     let mut warnings = Vec::new();
-    if ctx.evacuated == Some(true) && !allowed_while_evacuated(ctx.safe, calls, ctx.config.as_ref())
-    {
+    if let Err(unclassifiable) = judged {
+        warnings.push(Warning {
+            kind: WarningKind::WillRevert,
+            call: Some(unclassifiable.index),
+            message: format!("{unclassifiable} (the contract classifies every batch it is proposed or queued with)"),
+        });
+    }
+    if ctx.evacuated == Some(true) && !class.allowed_while_evacuated {
         warnings.push(Warning {
             kind: WarningKind::WillRevert,
             call: None,

@@ -289,6 +289,14 @@ mod tests {
         let mut dirty = ITreasurySafe::setCapCall { asset: DAI, limit: 1, period: 1 }.abi_encode();
         dirty[4] = 1;
         assert!(!fast(call(SAFE, 0, dirty.clone())));
+        let b = decode_batch(&[call(SAFE, 0, dirty.clone())], &ctx());
+        assert!(
+            b.warnings.iter().any(|w| w.kind == crate::decode::WarningKind::WillRevert
+                && w.call == Some(0)
+                && w.message.contains("never be proposed")),
+            "{:?}",
+            b.warnings
+        );
         let unfreeze = me(ITreasurySafe::unfreezeCall {});
         assert_eq!(
             judge(SAFE, &[unfreeze.clone(), call(SAFE, 0, dirty.clone())], Some(&cfg)),
