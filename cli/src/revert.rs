@@ -1,17 +1,80 @@
 //! Decodes revert data into the contracts' custom errors, with the "why / how to fix" text of
 //! `docs/errors.md`, so every failure a user meets names its cause and its fix.
+//!
+//! Pure: bytes in, a [`DecodedRevert`] out. What a revert means for the process (its exit code, the
+//! failure a command returns) is `crate::exit`'s, one layer up, which matches on [`KnownRevert`]:
+//! the generated error enums, never error names as text.
 
-use crate::exit::{ExitKind, Failure};
+use crate::contracts::{
+    ITreasurySafe::ITreasurySafeErrors, TreasurySafeFactory::TreasurySafeFactoryErrors,
+};
 use alloy::{
     dyn_abi::{DynSolValue, JsonAbiExt},
     json_abi::Error as AbiError,
     primitives::{Address, Bytes, hex},
+    sol_types::{ContractError, PanicKind, SolInterface},
 };
 use serde::Serialize;
 use std::{collections::HashMap, sync::OnceLock};
 
 /// The error catalogue the CLI prints from, compiled in from the repository's docs.
 const ERRORS_MD: &str = include_str!("../../docs/errors.md");
+
+alloy::sol! {
+    /// Errors a call inside a batch may revert with that are not the safe's own: OpenZeppelin's
+    /// ERC-20 errors (IERC20Errors, ERC-6093) and its `Address`/`Create2` helpers.
+    #[sol(abi)]
+    #[derive(Debug, PartialEq, Eq)]
+    interface IForeignErrors {
+        error FailedDeployment();
+        error FailedCall();
+        error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
+        error ERC20InvalidSender(address sender);
+        error ERC20InvalidReceiver(address receiver);
+        error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed);
+        error ERC20InvalidApprover(address approver);
+        error ERC20InvalidSpender(address spender);
+    }
+}
+
+pub use IForeignErrors::IForeignErrorsErrors as ForeignError;
+
+/// Moved to [`crate::exit::contract_failure`] (a failure is the errors layer's, above this one).
+/// Transitional: kept so the call sites in `tx`, `cmd/*` keep building until they name
+/// `crate::exit` directly; the last import of `exit` from this module, to go with them.
+pub use crate::exit::contract_failure;
+
+/// A revert the CLI knows, as the generated bindings type it: what `crate::exit` matches on.
+#[derive(Debug, Clone)]
+pub enum KnownRevert {
+    /// One of the safe's errors (ITreasurySafe), or Solidity's `Error(string)` / `Panic(uint256)`.
+    Safe(ContractError<ITreasurySafeErrors>),
+    /// One of the factory's errors that the safe does not share.
+    Factory(TreasurySafeFactoryErrors),
+    /// A token's or an OpenZeppelin helper's error.
+    Foreign(ForeignError),
+}
+
+impl KnownRevert {
+    /// Decodes revert data into a known error; `None` for unknown or malformed data.
+    pub fn decode(data: &[u8]) -> Option<Self> {
+        if let Ok(e) = ContractError::<ITreasurySafeErrors>::abi_decode(data) {
+            return Some(Self::Safe(e));
+        }
+        if let Ok(e) = TreasurySafeFactoryErrors::abi_decode(data) {
+            return Some(Self::Factory(e));
+        }
+        ForeignError::abi_decode(data).ok().map(Self::Foreign)
+    }
+
+    /// The safe's error, if this is one (not a string revert, a panic, or another contract's).
+    pub const fn safe_error(&self) -> Option<&ITreasurySafeErrors> {
+        match self {
+            Self::Safe(ContractError::CustomError(e)) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 /// A revert, decoded.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -42,33 +105,9 @@ impl DecodedRevert {
         self.inner.as_deref().map_or(self, Self::innermost)
     }
 
-    /// The exit kind a script should see for this revert.
-    pub fn exit_kind(&self) -> ExitKind {
-        match self.innermost().name.as_str() {
-            "NotReady" => ExitKind::NotReady,
-            "CapExceeded" => ExitKind::CapExceeded,
-            "Frozen" => ExitKind::Frozen,
-            _ => ExitKind::Reverted,
-        }
-    }
-
-    /// A [`Failure`] carrying this revert, its message and its fix.
-    pub fn into_failure(self, action: &str) -> Failure {
-        let mut message = format!("{action} would revert: {}", self.signature_line());
-        let mut node = &self;
-        while let Some(inner) = node.inner.as_deref() {
-            message.push_str(&format!("\n  inner call reverted: {}", inner.signature_line()));
-            node = inner;
-        }
-        let deepest = self.innermost();
-        if let Some(why) = &deepest.why {
-            message.push_str(&format!("\n  why: {why}"));
-        }
-        let fix = deepest.fix.clone();
-        let mut failure = Failure::new(self.exit_kind(), message);
-        failure.fix = fix;
-        failure.revert = Some(self);
-        failure
+    /// The error as the generated bindings type it (decoded again from [`DecodedRevert::raw`]).
+    pub fn known(&self) -> Option<KnownRevert> {
+        KnownRevert::decode(&self.raw)
     }
 }
 
@@ -80,26 +119,15 @@ fn catalogue() -> &'static HashMap<[u8; 4], AbiError> {
         let abis = [
             crate::contracts::ITreasurySafe::abi::contract(),
             crate::contracts::TreasurySafeFactory::abi::contract(),
+            IForeignErrors::abi::contract(),
         ];
         for abi in abis {
             for error in abi.errors() {
                 map.insert(error.selector().0, error.clone());
             }
         }
-        // Solidity's built-ins and the errors of OpenZeppelin's ERC-20 (IERC20Errors, ERC-6093),
-        // which a token call inside a batch reverts with.
-        for sig in [
-            "Error(string)",
-            "Panic(uint256 code)",
-            "FailedDeployment()",
-            "FailedCall()",
-            "ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
-            "ERC20InvalidSender(address sender)",
-            "ERC20InvalidReceiver(address receiver)",
-            "ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
-            "ERC20InvalidApprover(address approver)",
-            "ERC20InvalidSpender(address spender)",
-        ] {
+        // Solidity's built-ins, with the parameter names the rendering shows.
+        for sig in ["Error(string)", "Panic(uint256 code)"] {
             if let Ok(error) = AbiError::parse(sig) {
                 map.insert(error.selector().0, error);
             }
@@ -154,22 +182,18 @@ pub fn decode(data: &[u8]) -> Option<DecodedRevert> {
     let selector: [u8; 4] = data.get(..4)?.try_into().ok()?;
     let error = catalogue().get(&selector)?;
     let values = error.abi_decode_input(&data[4..]).ok()?;
-    let mut args = Vec::with_capacity(values.len());
-    let mut inner = None;
+    let known = KnownRevert::decode(data);
+    let mut args = Vec::with_capacity(values.len() + 1);
     for (i, (param, value)) in error.inputs.iter().zip(values.iter()).enumerate() {
         let name = if param.name.is_empty() { format!("arg{i}") } else { param.name.clone() };
-        if error.name == "CallFailed"
-            && name == "reason"
-            && let DynSolValue::Bytes(reason) = value
-        {
-            inner = decode(reason).map(Box::new);
-        }
         args.push((name, render(value)));
     }
-    if error.name == "Panic"
-        && let Some(DynSolValue::Uint(code, _)) = values.first()
-    {
-        args.push(("meaning".to_owned(), panic_meaning(code.saturating_to()).to_owned()));
+    let inner = match known.as_ref().and_then(KnownRevert::safe_error) {
+        Some(ITreasurySafeErrors::CallFailed(failed)) => decode(&failed.reason).map(Box::new),
+        _ => None,
+    };
+    if let Some(KnownRevert::Safe(ContractError::Panic(panic))) = &known {
+        args.push(("meaning".to_owned(), panic_meaning(panic.kind()).to_owned()));
     }
     let (why, fix) = docs().get(&error.name).cloned().unwrap_or_default();
     Some(DecodedRevert {
@@ -182,41 +206,21 @@ pub fn decode(data: &[u8]) -> Option<DecodedRevert> {
     })
 }
 
-/// Turns a failed call or send into a [`Failure`]: a decoded revert when there is one, else a
-/// node error (unreachable, refused) with the underlying message.
-pub fn contract_failure(action: &str, error: &alloy::contract::Error) -> Failure {
-    if let Some(data) = error.as_revert_data() {
-        if let Some(decoded) = decode(&data) {
-            return decoded.into_failure(action);
-        }
-        return Failure::new(
-            ExitKind::Reverted,
-            format!("{action} would revert with unknown data 0x{}", hex::encode(&data)),
-        );
-    }
-    let text = error.to_string();
-    let lowered = text.to_ascii_lowercase();
-    if lowered.contains("execution reverted") || lowered.contains("revert") {
-        return Failure::new(ExitKind::Reverted, format!("{action} would revert: {text}"));
-    }
-    Failure::new(ExitKind::Node, format!("{action} failed: {text}"))
-        .fix("check that the node at --rpc-url is running and reachable")
-}
-
-/// What a Solidity `Panic(uint256)` code means, in words.
-pub fn panic_meaning(code: u64) -> &'static str {
-    match code {
-        0x00 => "generic compiler panic",
-        0x01 => "assertion failed (assert)",
-        0x11 => "arithmetic overflow or underflow",
-        0x12 => "division or modulo by zero",
-        0x21 => "conversion to an enum out of range",
-        0x22 => "corrupted storage byte array",
-        0x31 => "pop() on an empty array",
-        0x32 => "array index out of bounds",
-        0x41 => "out of memory (too large an allocation)",
-        0x51 => "call to an uninitialised function pointer",
-        _ => "unknown panic code",
+/// What a Solidity `Panic(uint256)` means, in words (`None`: a code Solidity does not use).
+pub const fn panic_meaning(kind: Option<PanicKind>) -> &'static str {
+    match kind {
+        Some(PanicKind::Generic) => "generic compiler panic",
+        Some(PanicKind::Assert) => "assertion failed (assert)",
+        Some(PanicKind::UnderOverflow) => "arithmetic overflow or underflow",
+        Some(PanicKind::DivisionByZero) => "division or modulo by zero",
+        Some(PanicKind::EnumConversionError) => "conversion to an enum out of range",
+        Some(PanicKind::StorageEncodingError) => "corrupted storage byte array",
+        Some(PanicKind::EmptyArrayPop) => "pop() on an empty array",
+        Some(PanicKind::ArrayOutOfBounds) => "array index out of bounds",
+        Some(PanicKind::ResourceError) => "out of memory (too large an allocation)",
+        Some(PanicKind::InvalidInternalFunction) => "call to an uninitialised function pointer",
+        // A code Solidity does not use (PanicKind is non-exhaustive).
+        Some(_) | None => "unknown panic code",
     }
 }
 
@@ -258,7 +262,10 @@ mod tests {
         let decoded = decode(&data).expect("decodes");
         assert_eq!(decoded.name, "CapExceeded");
         assert_eq!(decoded.args[1], ("wanted".to_string(), "11".to_string()));
-        assert_eq!(decoded.exit_kind(), ExitKind::CapExceeded);
+        assert!(matches!(
+            decoded.known().as_ref().and_then(KnownRevert::safe_error),
+            Some(ITreasurySafeErrors::CapExceeded(e)) if e.asset == asset
+        ));
     }
 
     #[test]
@@ -274,7 +281,10 @@ mod tests {
         .abi_encode();
         let decoded = decode(&data).expect("decodes");
         assert_eq!(decoded.innermost().name, "LooseningNeedsDelay");
-        assert_eq!(decoded.exit_kind(), ExitKind::Reverted);
+        assert!(matches!(
+            decoded.innermost().known().as_ref().and_then(KnownRevert::safe_error),
+            Some(ITreasurySafeErrors::LooseningNeedsDelay(_))
+        ));
     }
 
     /// Calls refused on capped tokens (fail closed) decode with their docs and exit as `reverted`.
@@ -295,7 +305,6 @@ mod tests {
             let decoded = decode(&data).expect("decodes");
             assert!(decoded.why.is_some() && decoded.fix.is_some(), "{}", decoded.name);
             assert_eq!(decoded.args[0], ("index".to_string(), "2".to_string()));
-            assert_eq!(decoded.exit_kind(), ExitKind::Reverted);
         }
     }
 
@@ -307,10 +316,17 @@ mod tests {
         let decoded = decode(&data).expect("decodes");
         assert_eq!(decoded.name, "ERC20InsufficientBalance");
         assert!(decoded.why.is_some() && decoded.fix.is_some(), "documented");
+        assert!(matches!(
+            decoded.known(),
+            Some(KnownRevert::Foreign(ForeignError::ERC20InsufficientBalance(_)))
+        ));
         let mut panic = AbiError::parse("Panic(uint256)").unwrap().selector().to_vec();
         panic.extend_from_slice(&U256::from(0x11).to_be_bytes::<32>());
         let decoded = decode(&panic).expect("decodes");
         assert!(decoded.signature_line().contains("arithmetic overflow"), "{decoded:?}");
+        panic.truncate(4);
+        panic.extend_from_slice(&U256::from(0x99).to_be_bytes::<32>());
+        assert!(decode(&panic).expect("decodes").signature_line().contains("unknown panic code"));
     }
 
     #[test]

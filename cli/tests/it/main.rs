@@ -3,8 +3,10 @@
 // Tests may panic: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod amounts_diff;
 mod bad_input;
 mod bytecode;
+mod classify_diff;
 mod cli;
 mod digest;
 mod e2e;
