@@ -3,8 +3,8 @@
 //! left"). Reads token metadata and the chain's time, so it lives beside the other chain reads.
 
 use crate::{
+    chain::Chain,
     chain::token_info,
-    context::Chain,
     exit::Failure,
     revert::DecodedRevert,
     state::ProposalState,
@@ -17,7 +17,7 @@ use alloy::primitives::{Address, U256};
 /// without `decimals()`) is left as it was.
 pub async fn explain(chain: &Chain, mut failure: Failure) -> Failure {
     let Some(revert) = failure.revert.clone() else { return failure };
-    let now = crate::cmd::status::chain_now(chain).await.ok();
+    let now = crate::chain::chain_now(chain).await.ok();
     let mut words = Vec::new();
     let mut target = None;
     let mut node = Some(&revert);

@@ -39,11 +39,6 @@ alloy::sol! {
 
 pub use IForeignErrors::IForeignErrorsErrors as ForeignError;
 
-/// Moved to [`crate::exit::contract_failure`] (a failure is the errors layer's, above this one).
-/// Transitional: kept so the call sites in `tx`, `cmd/*` keep building until they name
-/// `crate::exit` directly; the last import of `exit` from this module, to go with them.
-pub use crate::exit::contract_failure;
-
 /// A revert the CLI knows, as the generated bindings type it: what `crate::exit` matches on.
 #[derive(Debug, Clone)]
 pub enum KnownRevert {

@@ -8,7 +8,7 @@
 //! sends `queue` for a fast-tracked batch whose `execute` would revert.
 
 use crate::{
-    context::Chain,
+    chain::Chain,
     contracts::ITreasurySafe,
     exit::{ExitKind, Failure},
     revert,
@@ -77,13 +77,16 @@ struct Step {
 /// execute at the eta (now for a fast-tracked batch).
 pub async fn simulate(chain: &Chain, plan: &Plan<'_>) -> Result<Simulation> {
     let safe = ITreasurySafe::new(plan.safe, chain.provider.clone());
-    let config =
-        safe.getConfig().call().await.map_err(|e| revert::contract_failure("getConfig", &e))?;
+    let config = safe
+        .getConfig()
+        .call()
+        .await
+        .map_err(|e| crate::exit::contract_failure("getConfig", &e))?;
     let id = safe
         .hashProposal(plan.calls.to_vec(), plan.salt, plan.epoch)
         .call()
         .await
-        .map_err(|e| revert::contract_failure("hashProposal", &e))?;
+        .map_err(|e| crate::exit::contract_failure("hashProposal", &e))?;
     let current = state::from_contract(safe.proposalState(id).call().await?)?;
     let view = safe.getProposal(id).call().await?;
     let latest = chain

@@ -7,7 +7,6 @@ use crate::{
     exit::{ExitKind, Failure},
     opts::TxOpts,
     output::Out,
-    revert,
 };
 use alloy::{
     contract::{CallBuilder, CallDecoder},
@@ -61,7 +60,7 @@ where
 {
     // Simulation: a revert is decoded into the contract's error, with its fix, before anything is signed.
     if let Err(e) = call.call_raw().await {
-        let failure = revert::contract_failure(what, &e);
+        let failure = crate::exit::contract_failure(what, &e);
         return Err(crate::explain::explain(chain, failure).await.into());
     }
     if opts.dry_run {
@@ -69,7 +68,7 @@ where
         return Ok(None);
     }
     let call = apply(chain, call.clone(), opts).await?;
-    let pending = call.send().await.map_err(|e| revert::contract_failure(what, &e))?;
+    let pending = call.send().await.map_err(|e| crate::exit::contract_failure(what, &e))?;
     wait_for(out, chain, what, pending, opts.confirmations.max(1)).await.map(Some)
 }
 

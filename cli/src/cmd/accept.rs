@@ -30,7 +30,7 @@ pub struct AcceptArgs {
     /// The signature file to write (with --sign-only; never overwritten).
     #[arg(short, long, value_name = "FILE", requires = "sign_only")]
     pub out: Option<PathBuf>,
-    /// How long the acceptance may be relayed (with --sign-only).
+    /// How long the acceptance may be relayed (with --sign-only; at most 30d).
     #[arg(long, value_name = "DURATION", default_value = "7d", requires = "sign_only")]
     pub deadline: String,
     /// Send a recovery address's acceptance file (any funded key may send it).
@@ -119,7 +119,7 @@ async fn roles(safe: &sweep::Safe, account: Address, now: u64) -> Result<Roles> 
         .getRecovery()
         .call()
         .await
-        .map_err(|e| crate::revert::contract_failure("getRecovery", &e))?;
+        .map_err(|e| crate::exit::contract_failure("getRecovery", &e))?;
     let mut roles = Vec::new();
     let mut all = true;
     if account == v.recovery {
@@ -167,7 +167,7 @@ impl AcceptArgs {
                 .fix("the recovery address accepts with its own key: pass --account, --keystore, --ledger, --mnemonic or -i")
                 .into());
         }
-        let now = sweep::chain_now(&chain).await?;
+        let now = crate::chain::chain_now(&chain).await?;
         if self.sign_only {
             return self.sign_only(ctx, &chain, &safe, now).await;
         }
@@ -212,7 +212,14 @@ impl AcceptArgs {
         safe: &sweep::Safe,
         now: u64,
     ) -> Result<Outcome> {
-        let (path, window) = relay::new_signature(self.out.as_deref(), &self.deadline, None)?;
+        let (path, window) = relay::new_signature(
+            self.out.as_deref(),
+            &self.deadline,
+            Some((
+                sweep::MAX_SIGNATURE_WINDOW,
+                "the safe refuses an acceptance signature valid for more than 30 days (it has no nonce)",
+            )),
+        )?;
         let deadline = now + window;
         let signer = crate::wallet::Wallet::from_opts(&self.send.wallet, chain.chain_id).await?;
         let who = signer.address();
@@ -226,7 +233,7 @@ impl AcceptArgs {
             .acceptanceDigest(who, deadline)
             .call()
             .await
-            .map_err(|e| crate::revert::contract_failure("acceptanceDigest", &e))?;
+            .map_err(|e| crate::exit::contract_failure("acceptanceDigest", &e))?;
         sweep::check_digest("the acceptance", onchain, hashes.digest)?;
         let out = &ctx.out;
         if !(ctx.yes && (out.quiet || out.json)) {
@@ -292,7 +299,7 @@ impl AcceptArgs {
         let chain = ctx.connect(&self.send.rpc, Some(&safe_ref)).await?;
         relay::check_target(path, file.chain_id, file.safe, chain.chain_id, safe_ref.address)?;
         let safe = chain.safe(&safe_ref).await?;
-        let now = sweep::chain_now(&chain).await?;
+        let now = crate::chain::chain_now(&chain).await?;
         if now > file.deadline {
             return Err(Failure::bad_input(format!(
                 "{} expired at {}: the contract refuses it (SignatureExpired)",

@@ -13,7 +13,7 @@ use crate::{
     contracts::ITreasurySafe,
     exit::{ExitKind, Failure},
     output::{Out, Outcome},
-    revert, tx,
+    tx,
     units::{NATIVE_ASSET, format_native},
 };
 use alloy::{
@@ -105,7 +105,7 @@ impl Story<'_> {
         match call.call_raw().await {
             Ok(_) => bail!("the safe accepted a call it must refuse ({expected})"),
             Err(e) => {
-                let failure = revert::contract_failure("call", &e);
+                let failure = crate::exit::contract_failure("call", &e);
                 let Some(decoded) = failure.revert.as_ref() else {
                     bail!("refused without a decodable reason: {failure}")
                 };

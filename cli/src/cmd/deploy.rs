@@ -211,7 +211,7 @@ impl DeployArgs {
         } else {
             let predicted =
                 factory.predictSafeAddress(config, salt).call().await.map_err(|e| {
-                    crate::revert::contract_failure("predicting the safe address", &e)
+                    crate::exit::contract_failure("predicting the safe address", &e)
                 })?;
             let code = alloy::providers::Provider::get_code_at(&chain.provider, predicted).await?;
             if !code.is_empty() {

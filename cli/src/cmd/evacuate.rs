@@ -160,7 +160,7 @@ impl EvacuateArgs {
             .evacuationPowerAt(who)
             .call()
             .await
-            .map_err(|e| crate::revert::contract_failure("evacuationPowerAt", &e))?;
+            .map_err(|e| crate::exit::contract_failure("evacuationPowerAt", &e))?;
         if !safe.isGuardian(who).call().await? {
             return Err(not_guardian(who, plan.safe));
         }
@@ -189,7 +189,7 @@ impl EvacuateArgs {
             .evacuationDigest(extras.clone(), nonce, deadline)
             .call()
             .await
-            .map_err(|e| crate::revert::contract_failure("evacuationDigest", &e))?;
+            .map_err(|e| crate::exit::contract_failure("evacuationDigest", &e))?;
         sweep::check_digest("the evacuation", onchain, hashes.digest)?;
         let out = &ctx.out;
         if !(ctx.yes && (out.quiet || out.json)) {
@@ -300,7 +300,7 @@ impl EvacuateArgs {
             .evacuationDigest(extras.clone(), nonce, file.deadline)
             .call()
             .await
-            .map_err(|e| crate::revert::contract_failure("evacuationDigest", &e))?;
+            .map_err(|e| crate::exit::contract_failure("evacuationDigest", &e))?;
         sweep::check_digest("the evacuation", onchain, file.hashes.digest)?;
         if !self.send.wallet.is_set() {
             return Err(Failure::bad_input("no signer given to send the relayed evacuation")

@@ -2,8 +2,8 @@
 //! proposals by state with countdowns, rebuilt from the chain alone (events + views).
 
 use crate::{
-    chain::{fan_out, token_info},
-    context::{Chain, Ctx},
+    chain::{Chain, chain_now, fan_out, token_info},
+    context::Ctx,
     contracts::ITreasurySafe,
     opts::{RpcOpts, SafeOpts},
     output::Outcome,
@@ -173,9 +173,6 @@ const ERC20_SELECTORS: [[u8; 4]; 5] = [
     [0xa4, 0x57, 0xc2, 0xd7],
 ];
 
-/// Kept for `explain.rs` (the other half of the refactor) until it calls [`crate::chain::chain_now`].
-pub use crate::chain::chain_now;
-
 /// Every proposal the safe has seen (created or queued), oldest first, with its calls as the
 /// events carry them.
 pub async fn proposals_seen(
@@ -207,11 +204,11 @@ async fn recovery_status<P: Provider>(
         (g, call.call().await)
     });
     let (r, powers) = tokio::join!(get.call(), powers);
-    let r = r.map_err(|e| crate::revert::contract_failure("getRecovery", &e))?;
+    let r = r.map_err(|e| crate::exit::contract_failure("getRecovery", &e))?;
     let mut guardian_power_at = Vec::new();
     for (guardian, power_at) in powers {
         let power_at =
-            power_at.map_err(|e| crate::revert::contract_failure("evacuationPowerAt", &e))?;
+            power_at.map_err(|e| crate::exit::contract_failure("evacuationPowerAt", &e))?;
         guardian_power_at.push(GuardianPower { guardian, power_at });
     }
     Ok(RecoveryStatus {
@@ -318,7 +315,7 @@ impl StatusArgs {
             chain.provider.get_balance(safe_ref.address),
             proposals_seen(&chain, safe_ref.address, from_block),
         );
-        let config = config.map_err(|e| crate::revert::contract_failure("getConfig", &e))?;
+        let config = config.map_err(|e| crate::exit::contract_failure("getConfig", &e))?;
         let (now, native_balance, seen) = (now?, native_balance?, seen?);
         let mut known: Vec<Address> = self.tokens.clone();
         for (_, calls) in &seen {
@@ -386,7 +383,7 @@ impl StatusArgs {
                 balance.unwrap_or(U256::ZERO)
             };
             let change =
-                change.map_err(|e| crate::revert::contract_failure("scheduledCapChange", &e))?;
+                change.map_err(|e| crate::exit::contract_failure("scheduledCapChange", &e))?;
             let scheduled = (change.effectiveAt > 0).then(|| ScheduledCap {
                 limit: change.limit.to_string(),
                 period_seconds: change.period,

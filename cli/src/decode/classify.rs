@@ -70,9 +70,10 @@ fn is_fast_track_selector(s: [u8; 4]) -> bool {
 /// Whether a fast-track self-call tightens the safe as configured now: the lens's `_tightensNow`,
 /// word for word, including its reading of calldata that is not canonical ABI:
 ///
-/// - `changeThreshold` and `removeOwner` take the threshold from the LAST 32 bytes of the
-///   calldata, wherever the argument list ends: trailing bytes after the arguments are read as
-///   the threshold (the function itself, once executed, reads the real argument);
+/// - `changeThreshold` and `removeOwner` take the threshold from its argument word (the first of
+///   `changeThreshold`, the second of `removeOwner`), where the setter's ABI decoding reads it:
+///   trailing bytes after the arguments change nothing (the lens once read the last word, so
+///   trailing bytes could fast-track a lowering the setter then refused);
 /// - the timing setters read the first argument word, whatever follows;
 /// - `setCap` `abi.decode`s its first three words: an asset word with bits above the address set
 ///   makes the contract revert (`Err`).
@@ -87,11 +88,12 @@ fn tightens_now(selector: [u8; 4], data: &[u8], config: Option<&SafeConfig>) -> 
     if selector == ITreasurySafe::changeThresholdCall::SELECTOR
         || selector == ITreasurySafe::removeOwnerCall::SELECTOR
     {
-        // The threshold is the last word of both argument lists.
-        if data.len() < 36 {
+        // The threshold argument: the first word of changeThreshold, the second of removeOwner.
+        let end = if selector == ITreasurySafe::changeThresholdCall::SELECTOR { 36 } else { 68 };
+        if data.len() < end {
             return Ok(false);
         }
-        return Ok(config.is_none_or(|c| word(data.len() - 32..data.len()) >= c.threshold));
+        return Ok(config.is_none_or(|c| word(end - 32..end) >= c.threshold));
     }
     if selector == ITreasurySafe::setDelayCall::SELECTOR
         || selector == ITreasurySafe::setGraceCall::SELECTOR
@@ -310,16 +312,25 @@ mod tests {
             judge(SAFE, &[call(SAFE, 0, vec![1]), call(SAFE, 0, dirty)], Some(&cfg)),
             Ok(none)
         );
-        // changeThreshold's threshold is the last calldata word, as the lens reads it: trailing
-        // bytes decide, not the argument.
+        // changeThreshold's threshold is its argument, as the setter decodes it: trailing bytes
+        // decide nothing, either way.
         let mut trailing =
             ITreasurySafe::changeThresholdCall { threshold: U256::from(2) }.abi_encode();
         trailing.extend_from_slice(&[0; 32]);
-        assert!(!fast(call(SAFE, 0, trailing)));
+        assert!(fast(call(SAFE, 0, trailing)));
         let mut trailing =
             ITreasurySafe::changeThresholdCall { threshold: U256::ZERO }.abi_encode();
         trailing.extend_from_slice(&U256::from(5).to_be_bytes::<32>());
-        assert!(fast(call(SAFE, 0, trailing)));
+        assert!(!fast(call(SAFE, 0, trailing)));
+        // removeOwner's threshold is its second argument; a word after it is ignored.
+        let mut trailing =
+            ITreasurySafe::removeOwnerCall { owner: BOB, threshold: U256::ZERO }.abi_encode();
+        trailing.extend_from_slice(&U256::from(5).to_be_bytes::<32>());
+        assert!(!fast(call(SAFE, 0, trailing)));
+        // A removeOwner too short to hold its threshold is never fast-tracked.
+        let short =
+            ITreasurySafe::removeOwnerCall { owner: BOB, threshold: U256::from(5) }.abi_encode();
+        assert!(!fast(call(SAFE, 0, short[..36].to_vec())));
         // Short calldata for a value-dependent setter is never fast-tracked.
         assert!(!fast(call(SAFE, 0, ITreasurySafe::setDelayCall::SELECTOR.to_vec())));
         // Without a configuration, value-dependent setters are assumed to tighten.

@@ -7,7 +7,6 @@ use crate::{
     contracts::ITreasurySafe,
     decode::{self, CallPolicy, DecodeContext, SafeConfig, TokenInfo},
     exit::{ExitKind, Failure},
-    revert,
     units::NATIVE_ASSET,
 };
 use alloy::{
@@ -21,8 +20,11 @@ use std::collections::HashSet;
 
 /// The safe's configuration, decoded.
 pub async fn config(safe: &Safe) -> Result<SafeConfig> {
-    let view =
-        safe.getConfig().call().await.map_err(|e| revert::contract_failure("getConfig", &e))?;
+    let view = safe
+        .getConfig()
+        .call()
+        .await
+        .map_err(|e| crate::exit::contract_failure("getConfig", &e))?;
     Ok(SafeConfig::from(view))
 }
 
@@ -45,7 +47,7 @@ pub async fn decode_context(
         chain_now(chain),
     );
     let config = config?;
-    let recovery = recovery.map_err(|e| revert::contract_failure("getRecovery", &e))?;
+    let recovery = recovery.map_err(|e| crate::exit::contract_failure("getRecovery", &e))?;
     if let Ok(balance) = native {
         ctx.balances.insert(NATIVE_ASSET, balance);
     }
@@ -103,7 +105,7 @@ pub async fn decode_context(
         }
     }
     for (target, policy) in policy_reads {
-        let p = policy.map_err(|e| revert::contract_failure("callPolicy", &e))?;
+        let p = policy.map_err(|e| crate::exit::contract_failure("callPolicy", &e))?;
         let extra = (p.from != 0).then_some((p.selector.0, p.from));
         ctx.call_policies
             .insert(target, CallPolicy { quarantined: p.quarantined, extra_selector: extra });
@@ -159,7 +161,7 @@ pub async fn check_digest(safe: &Safe, loaded: &Loaded) -> Result<()> {
         .hashProposal(loaded.calls.clone(), loaded.salt, loaded.epoch)
         .call()
         .await
-        .map_err(|e| revert::contract_failure("hashProposal", &e))?;
+        .map_err(|e| crate::exit::contract_failure("hashProposal", &e))?;
     if onchain != loaded.id() {
         return Err(Failure::new(
             ExitKind::Error,

@@ -23,12 +23,12 @@ pub use report::{
 };
 
 use crate::{
-    context::Chain,
+    chain::{Chain, chain_now},
     contracts::ITreasurySafe,
     exit::Failure,
     opts::TxOpts,
     output::Out,
-    revert, tx,
+    tx,
     units::{self, NATIVE_ASSET},
 };
 use alloy::{
@@ -36,7 +36,6 @@ use alloy::{
     network::Ethereum,
     primitives::{Address, U256},
     providers::{DynProvider, Provider},
-    rpc::types::BlockNumberOrTag,
 };
 use eyre::Result;
 use serde::Serialize;
@@ -47,7 +46,8 @@ pub type Safe = ITreasurySafe::ITreasurySafeInstance<DynProvider>;
 /// Most extras one sweep takes (the contract's `MAX_EXTRAS`).
 pub const MAX_EXTRAS: usize = 16;
 
-/// Longest deadline of a relayed evacuation signature (the contract's `MAX_SIGNATURE_WINDOW`).
+/// Longest deadline of a relayed evacuation or acceptance signature (the contract's
+/// `MAX_SIGNATURE_WINDOW`).
 pub const MAX_SIGNATURE_WINDOW: u64 = 30 * 86_400;
 
 /// Where an asset of the sweep comes from.
@@ -164,16 +164,6 @@ impl SweepPlan {
     }
 }
 
-/// The chain's latest block timestamp.
-pub async fn chain_now(chain: &Chain) -> Result<u64> {
-    let block = chain
-        .provider
-        .get_block_by_number(BlockNumberOrTag::Latest)
-        .await?
-        .ok_or_else(|| eyre::eyre!("the node returned no latest block"))?;
-    Ok(block.header.timestamp)
-}
-
 async fn asset_line(
     chain: &Chain,
     safe: Address,
@@ -215,8 +205,8 @@ pub async fn plan(
     let address = *safe.address();
     let (v, c) = (safe.getRecovery(), safe.getConfig());
     let (view, config, now) = tokio::join!(v.call(), c.call(), chain_now(chain));
-    let view = view.map_err(|e| revert::contract_failure("getRecovery", &e))?;
-    let config = config.map_err(|e| revert::contract_failure("getConfig", &e))?;
+    let view = view.map_err(|e| crate::exit::contract_failure("getRecovery", &e))?;
+    let config = config.map_err(|e| crate::exit::contract_failure("getConfig", &e))?;
     let now = now?;
     let mut wanted: Vec<(Address, AssetSource)> = vec![(NATIVE_ASSET, AssetSource::Native)];
     let mut push = |asset: Address, source: AssetSource| {
@@ -313,8 +303,8 @@ where
 pub async fn power_problem(safe: &Safe, who: Address, now: u64) -> Result<Option<String>> {
     let (g, p) = (safe.isGuardian(who), safe.evacuationPowerAt(who));
     let (guardian, power_at) = tokio::join!(g.call(), p.call());
-    let guardian = guardian.map_err(|e| revert::contract_failure("isGuardian", &e))?;
-    let power_at = power_at.map_err(|e| revert::contract_failure("evacuationPowerAt", &e))?;
+    let guardian = guardian.map_err(|e| crate::exit::contract_failure("isGuardian", &e))?;
+    let power_at = power_at.map_err(|e| crate::exit::contract_failure("evacuationPowerAt", &e))?;
     if !guardian {
         return Ok(Some(format!("{who} is not a guardian of {}", safe.address())));
     }

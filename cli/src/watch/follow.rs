@@ -8,8 +8,8 @@ use super::{
     rules::{Action, QueuedFacts, Rule, RuleKind, Severity, evaluate},
 };
 use crate::{
+    chain::Chain,
     chain::IERC20,
-    context::Chain,
     contracts::ITreasurySafe::{self, ITreasurySafeEvents},
     decode::decode_batch,
     units::NATIVE_ASSET,

@@ -5,7 +5,7 @@
 //! same safe never send conflicting responses and never loop on one that cannot succeed.
 
 use crate::{
-    context::Chain,
+    chain::Chain,
     contracts::ITreasurySafe,
     exit::{ExitKind, kind_of},
     output::Out,
@@ -149,7 +149,7 @@ impl Responder {
     pub async fn evacuation_power_pending(&self) -> Result<Option<u64>> {
         let contract = ITreasurySafe::new(self.safe, self.chain().provider.clone());
         let at = contract.evacuationPowerAt(self.guardian).call().await?;
-        let now = crate::sweep::chain_now(self.chain()).await?;
+        let now = crate::chain::chain_now(self.chain()).await?;
         Ok((at > now).then_some(at))
     }
 

@@ -884,8 +884,8 @@ fn evacuate_bad_flags_are_bad_input() {
 }
 
 /// Both signing commands share one check of the file to write and the deadline: an existing file
-/// is never overwritten (and keeps its bytes), a zero deadline is refused, and only the evacuation
-/// has a 30-day limit.
+/// is never overwritten (and keeps its bytes), a zero deadline is refused, and so is one more than
+/// 30 days ahead (the contract's limit for both).
 #[test]
 fn signature_files_are_never_overwritten_and_deadlines_are_checked() {
     let d = Devnet::start();
@@ -908,5 +908,15 @@ fn signature_files_are_never_overwritten_and_deadlines_are_checked() {
         let run = d.fails(&zero, 2);
         assert!(run.json()["error"]["message"].as_str().unwrap().contains("expire at once"));
         assert!(!d.path("zero.json").exists());
+
+        // Both signatures are bounded to 30 days by the contract (DeadlineTooFar): refused here
+        // before anything is signed or written.
+        let mut far = vec!["--json", "-y"];
+        far.extend_from_slice(base);
+        far.extend_from_slice(&["-o", "far.json", "--deadline", "31d"]);
+        let run = d.fails(&far, 2);
+        let message = run.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert!(message.contains("--deadline 31d") && message.contains("30 days"), "{message}");
+        assert!(!d.path("far.json").exists());
     }
 }

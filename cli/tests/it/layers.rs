@@ -48,25 +48,11 @@ const LAYERS: &[(&str, u8)] = &[
 
 /// Files still over [`MAX_LINES`], with the reason. Shrinks: an entry whose file is gone or back
 /// under the limit fails the test until it is removed.
-const TOO_LONG: &[(&str, &str)] = &[
-    ("decode.rs", "split into decode/ on the other half of the refactor (issue 12)"),
-    ("proposal.rs", "split into proposal/ on the other half of the refactor (issue 12)"),
-    ("units.rs", "parsing and formatting of amounts; split on the other half of the refactor"),
-    ("sweep.rs", "evacuation planning and rendering; split on the other half of the refactor"),
-];
+const TOO_LONG: &[(&str, &str)] = &[];
 
 /// Imports that still run up or round, with the reason; removed as they are fixed (a stale entry
 /// fails the test).
 const ALLOWED: &[(&str, &str, &str)] = &[
-    ("exit", "revert", "exit ↔ revert cycle: typed revert decoding on the other half of issue 12"),
-    ("revert", "exit", "exit ↔ revert cycle: typed revert decoding on the other half of issue 12"),
-    ("explain", "context", "explain names a Chain by its old path; other half of issue 12"),
-    ("simulate", "context", "simulate names a Chain by its old path; other half of issue 12"),
-    (
-        "explain",
-        "cmd",
-        "explain calls crate::cmd::status::chain_now (now crate::chain::chain_now); other half",
-    ),
     (
         "wallet",
         "opts",
