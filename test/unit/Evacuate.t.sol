@@ -176,11 +176,16 @@ contract EvacuateTest is EvacuationBase {
         assertEq(capped.balanceOf(address(safe)), 1000e18, "nothing sent before acceptance");
     }
 
-    function test_acceptRecoveryBySig_RelayedByAnyone() public {
-        (address rec, uint256 key) = makeAddrAndKey("signingRecovery");
+    /// @dev A second safe whose recovery address has a key the test holds (to sign acceptances with).
+    function _safeWithSigningRecovery() internal returns (ITreasurySafe other, address rec, uint256 key) {
+        (rec, key) = makeAddrAndKey("signingRecovery");
         ITreasurySafe.InitConfig memory cfg = defaultConfig();
         cfg.recovery = rec;
-        ITreasurySafe other = _deploySafe(cfg, bytes32("sig"));
+        other = _deploySafe(cfg, bytes32("sig"));
+    }
+
+    function test_acceptRecoveryBySig_RelayedByAnyone() public {
+        (ITreasurySafe other, address rec, uint256 key) = _safeWithSigningRecovery();
         uint64 deadline = uint64(_now() + 1 days);
         bytes memory sig = _sign(key, other.acceptanceDigest(rec, deadline));
         vm.expectEmit(address(other));
@@ -192,10 +197,7 @@ contract EvacuateTest is EvacuationBase {
 
     /// An acceptance has no nonce, so its deadline is bounded like an evacuation's: 30 days at most.
     function test_RevertWhen_AcceptanceDeadlineTooFar() public {
-        (address rec, uint256 key) = makeAddrAndKey("signingRecovery");
-        ITreasurySafe.InitConfig memory cfg = defaultConfig();
-        cfg.recovery = rec;
-        ITreasurySafe other = _deploySafe(cfg, bytes32("sig"));
+        (ITreasurySafe other, address rec, uint256 key) = _safeWithSigningRecovery();
         uint64 max = uint64(_now() + 30 days);
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.DeadlineTooFar.selector, max + 1, max));
         other.acceptanceDigest(rec, max + 1);
@@ -208,10 +210,7 @@ contract EvacuateTest is EvacuationBase {
 
     /// Attack: an acceptance signed for another chain (same safe address there) is replayed here.
     function test_RevertWhen_AcceptanceSignedForAnotherChain() public {
-        (address rec, uint256 key) = makeAddrAndKey("signingRecovery");
-        ITreasurySafe.InitConfig memory cfg = defaultConfig();
-        cfg.recovery = rec;
-        ITreasurySafe other = _deploySafe(cfg, bytes32("sig"));
+        (ITreasurySafe other, address rec, uint256 key) = _safeWithSigningRecovery();
         uint64 deadline = uint64(_now() + 1 days);
         // The same acceptance in the domain of another chain (chain id + 1), built independently.
         bytes32 domain = keccak256(
