@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {ITreasurySafe} from "../interfaces/ITreasurySafe.sol";
 import {RollingCap} from "../libraries/RollingCap.sol";
 import {SafeStorage} from "./SafeStorage.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title SafeCaps
 /// @notice TreasurySafe's outflow measurement and rolling caps: the fail-closed inspection of a batch before
@@ -125,9 +126,8 @@ abstract contract SafeCaps is SafeStorage {
     {
         for (uint256 g; g < grantCount; ++g) {
             if (grants[g].flow != k || _seenBefore(grants, g)) continue;
-            (bool ok, uint256 allowance) = _readWord(
-                asset, abi.encodeWithSignature("allowance(address,address)", address(this), grants[g].spender)
-            );
+            (bool ok, uint256 allowance) =
+                _readWord(asset, abi.encodeCall(IERC20.allowance, (address(this), grants[g].spender)));
             // An allowance that cannot be read cannot be bounded.
             if (!ok) revert ITreasurySafe.BalanceUnreadable(asset);
             total = _saturatingAdd(total, allowance);
@@ -172,7 +172,7 @@ abstract contract SafeCaps is SafeStorage {
 
     function _balanceOf(address asset) internal view returns (bool, uint256) {
         if (asset == NATIVE_ASSET) return (true, address(this).balance);
-        return _readWord(asset, abi.encodeWithSignature("balanceOf(address)", address(this)));
+        return _readWord(asset, abi.encodeCall(IERC20.balanceOf, (address(this))));
     }
 
     /// @dev A token read that a hostile token cannot turn into an out-of-gas for every execute:

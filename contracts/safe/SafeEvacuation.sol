@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {ITreasurySafe} from "../interfaces/ITreasurySafe.sol";
 import {SafeCaps} from "./SafeCaps.sol";
 import {SafeOwners} from "./SafeOwners.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title SafeEvacuation
 /// @notice TreasurySafe's recovery address and evacuation: entering the Evacuated state, the bounded sweep
@@ -95,12 +96,12 @@ abstract contract SafeEvacuation is SafeCaps, SafeOwners {
             else emit ITreasurySafe.SweepFailed(asset, address(0));
             return;
         }
-        bytes memory balanceQuery = abi.encodeWithSignature("balanceOf(address)", address(this));
+        bytes memory balanceQuery = abi.encodeCall(IERC20.balanceOf, (address(this)));
         (bool ok, uint256 before) = _readWord(asset, balanceQuery);
         // slither-disable-next-line incorrect-equality: 0: nothing to send; a donated balance is swept like any other
         if (ok && before == 0) return;
         if (ok) {
-            _callWith(asset, abi.encodeWithSignature("transfer(address,uint256)", to, before));
+            _callWith(asset, abi.encodeCall(IERC20.transfer, (to, before)));
             uint256 left;
             (ok, left) = _readWord(asset, balanceQuery);
             // The answer of `transfer` is not trusted either way: only a fall of the balance counts.
@@ -114,9 +115,8 @@ abstract contract SafeEvacuation is SafeCaps, SafeOwners {
 
     /// @dev Revokes the safe's allowance on `asset` to `spender`; revoked means the allowance now reads zero.
     function _revoke(address asset, address spender) internal {
-        _callWith(asset, abi.encodeWithSignature("approve(address,uint256)", spender, 0));
-        (bool ok, uint256 left) =
-            _readWord(asset, abi.encodeWithSignature("allowance(address,address)", address(this), spender));
+        _callWith(asset, abi.encodeCall(IERC20.approve, (spender, 0)));
+        (bool ok, uint256 left) = _readWord(asset, abi.encodeCall(IERC20.allowance, (address(this), spender)));
         // slither-disable-next-line incorrect-equality: allowance read back zero only picks which event is emitted
         if (ok && left == 0) emit ITreasurySafe.AllowanceRevoked(asset, spender);
         else emit ITreasurySafe.SweepFailed(asset, spender);

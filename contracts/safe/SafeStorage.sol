@@ -2,7 +2,9 @@
 pragma solidity 0.8.37;
 
 import {TreasurySafeLens} from "../TreasurySafeLens.sol";
+import {IAllowanceCalls} from "../interfaces/IAllowanceCalls.sol";
 import {ITreasurySafe} from "../interfaces/ITreasurySafe.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title SafeStorage
 /// @notice TreasurySafe's types, constants, storage and modifiers, its constructor, and the few functions
@@ -180,12 +182,12 @@ abstract contract SafeStorage {
     // allowed for that token (`allowSelector`). Anything else (multicall, permit, operator grants, ERC-1363
     // approveAndCall, receive/fallback) could grant or move what the safe does not see: UnmeasurableCall.
     // Transfers and allowance grants also have their success judged like SafeERC20 (false or no code = failure).
-    bytes4 internal constant TRANSFER = bytes4(keccak256("transfer(address,uint256)"));
-    bytes4 internal constant TRANSFER_FROM = bytes4(keccak256("transferFrom(address,address,uint256)"));
-    bytes4 internal constant APPROVE = bytes4(keccak256("approve(address,uint256)"));
-    bytes4 internal constant INCREASE_ALLOWANCE = bytes4(keccak256("increaseAllowance(address,uint256)"));
-    bytes4 internal constant INCREASE_APPROVAL = bytes4(keccak256("increaseApproval(address,uint256)"));
-    bytes4 internal constant DECREASE_ALLOWANCE = bytes4(keccak256("decreaseAllowance(address,uint256)"));
+    bytes4 internal constant TRANSFER = IERC20.transfer.selector;
+    bytes4 internal constant TRANSFER_FROM = IERC20.transferFrom.selector;
+    bytes4 internal constant APPROVE = IERC20.approve.selector;
+    bytes4 internal constant INCREASE_ALLOWANCE = IAllowanceCalls.increaseAllowance.selector;
+    bytes4 internal constant INCREASE_APPROVAL = IAllowanceCalls.increaseApproval.selector;
+    bytes4 internal constant DECREASE_ALLOWANCE = IAllowanceCalls.decreaseAllowance.selector;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
