@@ -22,7 +22,7 @@ use foundry_compilers::{
         BytecodeHash, EvmVersion, Optimizer, Remapping, Settings, SettingsMetadata,
         output_selection::OutputSelection,
     },
-    solc::{Solc, SolcCompiler, SolcLanguage, SolcSettings},
+    solc::{CliSettings, Solc, SolcCompiler, SolcLanguage, SolcSettings},
 };
 use std::{
     collections::BTreeMap,
@@ -117,7 +117,7 @@ fn run() -> Result<(), BuildError> {
     let project: Project<SolcCompiler, ConfigurableArtifacts> =
         ProjectBuilder::<SolcCompiler>::new(ConfigurableArtifacts::default())
             .paths(paths)
-            .settings(SolcSettings { settings, cli_settings: Default::default() })
+            .settings(SolcSettings { settings, cli_settings: CliSettings::default() })
             .ephemeral()
             .offline()
             .build(SolcCompiler::Specific(solc))
@@ -243,18 +243,17 @@ fn find_solc(root: &Path) -> Result<Solc, BuildError> {
     let from_env = ["TSAFE_SOLC", "SOLC"].iter().find_map(|var| {
         env::var_os(var).filter(|v| !v.is_empty()).map(|v| (*var, PathBuf::from(v)))
     });
-    let (origin, path) = match from_env {
-        Some((var, path)) => (format!("${var}"), path),
-        None => {
-            let node_modules = root.join("node_modules");
-            if !node_modules.join("solc").is_dir() {
-                return Err(err(format!(
-                    "the pinned Solidity toolchain is not installed ({} is missing): {INSTALL_HINT}",
-                    node_modules.join("solc").display()
-                )));
-            }
-            ("the repository shim".to_string(), root.join("toolchain").join("solc"))
+    let (origin, path) = if let Some((var, path)) = from_env {
+        (format!("${var}"), path)
+    } else {
+        let node_modules = root.join("node_modules");
+        if !node_modules.join("solc").is_dir() {
+            return Err(err(format!(
+                "the pinned Solidity toolchain is not installed ({} is missing): {INSTALL_HINT}",
+                node_modules.join("solc").display()
+            )));
         }
+        ("the repository shim".to_string(), root.join("toolchain").join("solc"))
     };
     let solc = Solc::new(&path).map_err(|e| {
         err(format!("cannot run solc from {origin} ({}): {e}\n{INSTALL_HINT}", path.display()))
@@ -396,7 +395,7 @@ fn write(path: &Path, contents: &str) -> Result<(), BuildError> {
 }
 
 /// `sol!` cannot resolve structs declared in another contract (`struct ITreasurySafe.Call` in
-/// TreasurySafe's or the factory's ABI): drop the qualifier, so each binding declares the
+/// `TreasurySafe`'s or the factory's ABI): drop the qualifier, so each binding declares the
 /// structs it uses itself. Struct names are unique across the contracts, so nothing is merged
 /// that differs.
 fn unqualify_struct_types(value: &mut serde_json::Value) {

@@ -6,7 +6,7 @@ use crate::{
     exit::{ExitKind, Failure},
 };
 use alloy::{
-    primitives::Address,
+    primitives::{Address, B256},
     providers::{DynProvider, Provider},
     rpc::types::BlockNumberOrTag,
     sol,
@@ -48,9 +48,8 @@ impl Chain {
         }
         // A contract is there; it is a tsafe safe if it answers `domainSeparator()` with the
         // EIP-712 domain of a tsafe at this address on this chain.
-        let expected =
-            crate::proposal::hash_proposal(self.chain_id, address, &[], Default::default(), 0)
-                .domain_separator;
+        let expected = crate::proposal::hash_proposal(self.chain_id, address, &[], B256::ZERO, 0)
+            .domain_separator;
         match domain {
             Ok(domain) if domain == expected => Ok(bound),
             Err(e) if crate::exit::is_unreachable(&e) => Err(node_down(&self.rpc_url, &e)),

@@ -126,7 +126,7 @@ fn merge_table(old: &mut toml_edit::Table, new: &toml_edit::Table) {
     for key in stale {
         old.remove(&key);
     }
-    for (key, item) in new.iter() {
+    for (key, item) in new {
         match (old.get_mut(key).and_then(|i| i.as_table_mut()), item.as_table()) {
             (Some(old_table), Some(new_table)) => merge_table(old_table, new_table),
             _ => match old.get_mut(key) {

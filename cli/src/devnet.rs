@@ -95,7 +95,7 @@ pub async fn dev_chain(url: &str) -> Result<Chain> {
     }
     let provider = ProviderBuilder::new().wallet(wallet).connect(url).await?.erased();
     let chain_id = provider.get_chain_id().await?;
-    Ok(Chain { provider, rpc_url: url.to_string(), chain_id, timeout: Duration::from_secs(60) })
+    Ok(Chain { provider, rpc_url: url.to_string(), chain_id, timeout: Duration::from_mins(1) })
 }
 
 /// Deploys the factory and the demo safe (2-of-3, guardian, 10 ETH/day cap, 2-day delay) and
@@ -107,7 +107,7 @@ pub async fn setup_dev_safe(
     funding: U256,
 ) -> Result<DevSafe> {
     let signers = dev_signers()?;
-    let owners: Vec<Address> = signers[..3].iter().map(|s| s.address()).collect();
+    let owners: Vec<Address> = signers[..3].iter().map(alloy::signers::Signer::address).collect();
     let guardian = signers[3].address();
     let deployer = owners[0];
     let (factory_address, _) = ensure_factory(out, chain, deployer, false).await?;

@@ -69,7 +69,7 @@ impl ExitKind {
     }
 
     /// The exit kind of each of the safe's errors (docs/errors.md, "CLI exit codes"). Every
-    /// variant is listed, no wildcard: an error added to ITreasurySafe must be placed here.
+    /// variant is listed, no wildcard: an error added to `ITreasurySafe` must be placed here.
     pub const fn of_safe_error(error: &ITreasurySafeErrors) -> Self {
         use ITreasurySafeErrors as E;
         match error {
@@ -375,7 +375,7 @@ mod tests {
         let panic = Panic::from(0x11).abi_encode();
         let token =
             revert::ForeignError::ERC20InvalidSender(revert::IForeignErrors::ERC20InvalidSender {
-                sender: Default::default(),
+                sender: alloy::primitives::Address::ZERO,
             });
         let token = alloy::sol_types::SolInterface::abi_encode(&token);
         for data in [string, panic, token] {

@@ -12,7 +12,7 @@ async fn main() -> ExitCode {
     };
     let name = cli.command.name();
     let result = match Ctx::new(&cli.global) {
-        Ok(ctx) => cli.command.run(&ctx).await,
+        Ok(ctx) => Box::pin(cli.command.run(&ctx)).await,
         Err(e) => Err(e),
     };
     let out = Out::new(cli.global.json, cli.global.quiet);

@@ -30,6 +30,8 @@ pub struct GlobalOpts {
 pub struct RpcOpts {
     /// The node's RPC URL [default: the safe's network, else the config's default network,
     /// else the local devnet at http://127.0.0.1:8545].
+    // This doc comment is the --help text: a bare URL reads better there than a Markdown link.
+    #[allow(clippy::doc_markdown)]
     #[arg(short = 'r', long, env = "ETH_RPC_URL", value_name = "URL")]
     pub rpc_url: Option<String>,
     /// A network named in the config file.

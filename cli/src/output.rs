@@ -251,11 +251,10 @@ pub fn usage_error(error: clap::Error) -> std::process::ExitCode {
     if json {
         let command = args.iter().find(|a| !a.starts_with('-')).cloned();
         let rendered = error.render().to_string();
-        let message = rendered
-            .lines()
-            .find(|l| l.starts_with("error:"))
-            .map(|l| l.trim_start_matches("error:").trim().to_owned())
-            .unwrap_or_else(|| rendered.trim().to_owned());
+        let message = rendered.lines().find(|l| l.starts_with("error:")).map_or_else(
+            || rendered.trim().to_owned(),
+            |l| l.trim_start_matches("error:").trim().to_owned(),
+        );
         let fix = match &command {
             Some(c) => format!("see `tsafe {c} --help` for the flags and arguments it takes"),
             None => "see `tsafe --help` for the commands".to_owned(),

@@ -21,8 +21,8 @@ use std::{collections::HashMap, sync::OnceLock};
 const ERRORS_MD: &str = include_str!("../../docs/errors.md");
 
 alloy::sol! {
-    /// Errors a call inside a batch may revert with that are not the safe's own: OpenZeppelin's
-    /// ERC-20 errors (IERC20Errors, ERC-6093) and its `Address`/`Create2` helpers.
+    /// Errors a call inside a batch may revert with that are not the safe's own: `OpenZeppelin`'s
+    /// ERC-20 errors (`IERC20Errors`, ERC-6093) and its `Address`/`Create2` helpers.
     #[sol(abi)]
     #[derive(Debug, PartialEq, Eq)]
     interface IForeignErrors {
@@ -42,11 +42,11 @@ pub use IForeignErrors::IForeignErrorsErrors as ForeignError;
 /// A revert the CLI knows, as the generated bindings type it: what `crate::exit` matches on.
 #[derive(Debug, Clone)]
 pub enum KnownRevert {
-    /// One of the safe's errors (ITreasurySafe), or Solidity's `Error(string)` / `Panic(uint256)`.
+    /// One of the safe's errors (`ITreasurySafe`), or Solidity's `Error(string)` / `Panic(uint256)`.
     Safe(ContractError<ITreasurySafeErrors>),
     /// One of the factory's errors that the safe does not share.
     Factory(TreasurySafeFactoryErrors),
-    /// A token's or an OpenZeppelin helper's error.
+    /// A token's or an `OpenZeppelin` helper's error.
     Foreign(ForeignError),
 }
 

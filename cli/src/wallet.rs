@@ -306,13 +306,13 @@ mod tests {
 
     #[tokio::test]
     async fn no_signer_and_two_signers_are_refused() {
-        let err = Wallet::from_opts(&WalletOpts::default(), 1).await.unwrap_err();
-        assert!(err.to_string().contains("no signer"));
         #[derive(Debug, clap::Parser)]
         struct Flags {
             #[command(flatten)]
             wallet: WalletOpts,
         }
+        let err = Wallet::from_opts(&WalletOpts::default(), 1).await.unwrap_err();
+        assert!(err.to_string().contains("no signer"));
         let two = <Flags as clap::Parser>::try_parse_from([
             "t",
             "--private-key",

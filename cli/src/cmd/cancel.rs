@@ -103,7 +103,7 @@ impl CancelArgs {
             value: U256::ZERO,
             data: Bytes::from(ITreasurySafe::cancelCall { id }.abi_encode()),
         }];
-        let salt = self.make.salt.as_deref().map(crate::salt::parse_salt).unwrap_or(id);
+        let salt = self.make.salt.as_deref().map_or(id, crate::salt::parse_salt);
         flow::create(ctx, &chain, &safe, &self.send.wallet, &self.send.tx, calls, salt, &self.make)
             .await
     }

@@ -139,7 +139,7 @@ impl DemoArgs {
         let url = self
             .rpc_url
             .clone()
-            .or_else(|| anvil.as_ref().map(|a| a.endpoint()))
+            .or_else(|| anvil.as_ref().map(alloy::node_bindings::AnvilInstance::endpoint))
             .unwrap_or_default();
         let chain = dev_chain(&url).await?;
         let mut story = Story {

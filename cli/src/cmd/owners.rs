@@ -45,7 +45,7 @@ impl OwnerCallArgs {
         } else {
             crate::salt::fresh_salt()
         };
-        let salt = self.make.salt.as_deref().map(crate::salt::parse_salt).unwrap_or(default_salt);
+        let salt = self.make.salt.as_deref().map_or(default_salt, crate::salt::parse_salt);
         flow::create(ctx, &chain, &safe, &self.send.wallet, &self.send.tx, calls, salt, &self.make)
             .await
     }

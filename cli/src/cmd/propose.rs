@@ -41,7 +41,7 @@ pub struct CallSpec {
     /// An ERC-20 transfer of this token to --to (with --amount).
     #[arg(long, value_name = "ADDRESS", requires_all = ["to", "amount"], conflicts_with_all = ["sig", "data", "value"])]
     pub token: Option<String>,
-    /// Token amount in token units (`250000`, `1.5`; read with the token's decimals()), or base
+    /// Token amount in token units (`250000`, `1.5`; read with the token's `decimals()`), or base
     /// units as `1500000units`.
     #[arg(long, value_name = "AMOUNT", requires = "token")]
     pub amount: Option<String>,
@@ -468,8 +468,7 @@ impl ProposeArgs {
                 self.make
                     .salt
                     .as_deref()
-                    .map(crate::salt::parse_salt)
-                    .unwrap_or_else(crate::salt::fresh_salt),
+                    .map_or_else(crate::salt::fresh_salt, crate::salt::parse_salt),
                 self.make.description.clone(),
                 self.make.out.clone(),
             ),

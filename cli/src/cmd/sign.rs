@@ -151,8 +151,8 @@ impl SignArgs {
             file.save_atomic(&self.file).map_err(flow::proposal_failure)?;
         }
         // The report lists the approvals as they now stand in the file.
-        let signed = flow::Loaded::from_file(self.file.clone(), file);
-        flow::refresh(&r.chain, &r.safe, &signed, &mut report).await?;
+        let now_signed = flow::Loaded::from_file(self.file.clone(), file);
+        flow::refresh(&r.chain, &r.safe, &now_signed, &mut report).await?;
         let have = flow::counted(&report);
         let need = report.threshold;
         let mut text = String::new();

@@ -43,12 +43,6 @@ impl ConfigState {
 /// The name of a function the owners may allow on a capped token (`allowSelector`): one the
 /// proposal file names, or a common one (WETH's `withdraw` and `deposit`, `multicall`, `permit`).
 fn known_extra_function(selector: [u8; 4], ctx: &DecodeContext) -> Option<String> {
-    if selector == [0; 4] {
-        return Some("receive/fallback".to_owned());
-    }
-    if let Some(f) = ctx.functions.get(&selector) {
-        return Some(f.signature());
-    }
     const COMMON: [([u8; 4], &str); 4] = [
         ([0x2e, 0x1a, 0x7d, 0x4d], "withdraw(uint256)"),
         ([0xd0, 0xe3, 0x0d, 0xb0], "deposit()"),
@@ -58,6 +52,12 @@ fn known_extra_function(selector: [u8; 4], ctx: &DecodeContext) -> Option<String
         ),
         ([0xd5, 0x05, 0xac, 0xcf], "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"),
     ];
+    if selector == [0; 4] {
+        return Some("receive/fallback".to_owned());
+    }
+    if let Some(f) = ctx.functions.get(&selector) {
+        return Some(f.signature());
+    }
     COMMON.iter().find(|(s, _)| *s == selector).map(|(_, name)| (*name).to_owned())
 }
 

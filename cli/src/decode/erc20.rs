@@ -209,7 +209,7 @@ impl Decoder<'_> {
                     "authorize {} as operator of all of the safe's {target}{with_value}",
                     ctx.addr(c.operator)
                 );
-                self.approves_all(out, &target, refused);
+                Self::approves_all(out, &target, refused);
                 self.check_fresh(out, c.operator, "operator");
             }
             ITokenCalls::setApprovalForAll(c) => {
@@ -229,7 +229,7 @@ impl Decoder<'_> {
                 }
                 // The contract refuses the selector on capped tokens whatever the flag.
                 if c.approved || refused {
-                    self.approves_all(out, &target, refused);
+                    Self::approves_all(out, &target, refused);
                 }
             }
             ITokenCalls::approveAndCall_0(c) => {
@@ -307,7 +307,7 @@ impl Decoder<'_> {
         self.check_fresh(out, spender, "spender");
     }
 
-    fn approves_all(&self, out: &mut Out, target: &str, refused: bool) {
+    fn approves_all(out: &mut Out, target: &str, refused: bool) {
         let message = if refused {
             format!(
                 "call #{} grants control of every {target} the safe holds; {target} is capped, so the contract will refuse it (UnmeasurableCall) and execute will revert",

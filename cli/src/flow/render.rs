@@ -33,8 +33,7 @@ pub fn render(r: &ProposalReport) -> String {
         let left = o
             .cap_remaining_display
             .as_ref()
-            .map(|left| format!("; cap left now: {left}"))
-            .unwrap_or_else(|| "; uncapped".to_owned());
+            .map_or_else(|| "; uncapped".to_owned(), |left| format!("; cap left now: {left}"));
         let _ = writeln!(t, "outflow   {}{left}", o.display);
     }
     let timing = if r.decoded.fast_track {

@@ -108,7 +108,7 @@ pub fn typed_data(chain_id: u64, safe: Address, message: &typed::Proposal) -> se
     value
 }
 
-/// Checks a 65-byte ECDSA signature of `digest` by `signer` as the contract does (OpenZeppelin
+/// Checks a 65-byte ECDSA signature of `digest` by `signer` as the contract does (`OpenZeppelin`
 /// `ECDSA.tryRecover`): exactly 65 bytes `r ‖ s ‖ v`, `v` 27 or 28, `s` in the lower half of the
 /// curve order, recovering to `signer`.
 pub fn verify_ecdsa(digest: B256, signer: Address, signature: &[u8]) -> Result<(), ProposalError> {

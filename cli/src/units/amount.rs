@@ -172,7 +172,8 @@ fn parse_decimal(
     let frac = frac.trim_end_matches('0');
     let digits = format!("{int}{frac}");
     let digits = digits.trim_start_matches('0');
-    let scale = i64::from(decimals) + i64::from(exponent) - frac.len() as i64;
+    let scale =
+        i64::from(decimals) + i64::from(exponent) - i64::try_from(frac.len()).unwrap_or(i64::MAX);
     if scale < 0 {
         return Err(UnitError::TooManyDecimals {
             input: input.to_owned(),

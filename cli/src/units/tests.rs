@@ -159,7 +159,7 @@ fn cap_specs() {
     assert_eq!(c.asset, AssetRef::Token(parse_address(token).unwrap()));
     assert_eq!(c.period, 7 * 86_400);
     assert_eq!(c.limit(6).unwrap(), u(250_000_000_000));
-    let c = parse_cap_spec(&format!("{}:1ether/1h", NATIVE_ASSET)).unwrap();
+    let c = parse_cap_spec(&format!("{NATIVE_ASSET}:1ether/1h")).unwrap();
     assert_eq!(c.asset, AssetRef::Native);
     assert_eq!(c.asset.address(), NATIVE_ASSET);
     for bad in

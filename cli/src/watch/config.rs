@@ -139,6 +139,8 @@ struct RawRule {
 }
 
 /// The line (1-based) of byte `offset` in `text`.
+// One config file, counted once per error: the `bytecount` crate is not worth a dependency here.
+#[allow(clippy::naive_bytecount)]
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
 }

@@ -141,7 +141,7 @@ impl Follower {
             provider: self.provider().clone(),
             rpc_url: self.url().to_owned(),
             chain_id: self.chain_id,
-            timeout: Duration::from_secs(60),
+            timeout: Duration::from_mins(1),
         }
     }
 

@@ -1,4 +1,4 @@
-//! The ledger: one embedded SQLite database holding, per (chain, safe), the cursor `(number,
+//! The ledger: one embedded `SQLite` database holding, per (chain, safe), the cursor `(number,
 //! hash)`, the hashes of recent blocks that carried the safe's logs, and every record (alert,
 //! retraction, response outcome) with what each sink acknowledged.
 //!
@@ -7,6 +7,10 @@
 //! again and produces the same records under the same keys (`INSERT OR IGNORE`). A record leaves
 //! the ledger's outbox only when its sink acknowledged it; a crash between the acknowledgment and
 //! the mark redelivers it with the same idempotency key, which the sink deduplicates.
+
+// SQLite integers are i64. What is stored here (chain ids, block numbers, timestamps) comes from u64 values far
+// below 2^63, and is read back only from rows this module wrote: the casts between the two cannot wrap.
+#![allow(clippy::cast_possible_wrap, clippy::cast_sign_loss)]
 
 use alloy::primitives::{Address, B256};
 use rusqlite::{Connection, OptionalExtension, params};

@@ -3,7 +3,7 @@
 //!
 //! - [`config`]: the watch file, validated with line numbers.
 //! - [`rules`]: what a queued proposal must not do (pure).
-//! - [`ledger`]: cursor, block hashes and records in one SQLite database (exactly once).
+//! - [`ledger`]: cursor, block hashes and records in one `SQLite` database (exactly once).
 //! - [`follow`]: bounded `eth_getLogs` ranges from the cursor, reorgs by parent hash.
 //! - [`respond`]: idempotent cancel, freeze and evacuate.
 //! - [`sinks`]: console, webhook, command, heartbeat, metrics.
@@ -187,7 +187,7 @@ impl Watcher {
                 last_beat = std::time::Instant::now();
             }
             tokio::select! {
-                _ = tokio::time::sleep(backoff) => {}
+                () = tokio::time::sleep(backoff) => {}
                 _ = tokio::signal::ctrl_c() => return Ok(summary),
             }
         }

@@ -86,7 +86,7 @@ pub struct Responder {
     current: std::sync::atomic::AtomicUsize,
 }
 
-/// ProposalState values (see `ITreasurySafe.ProposalState`).
+/// `ProposalState` values (see `ITreasurySafe.ProposalState`).
 mod state {
     pub const UNKNOWN: u8 = 0;
     pub const QUEUED: u8 = 3;
@@ -194,7 +194,7 @@ impl Responder {
                 if let Some(done) = self.cancel_state(id).await? {
                     return Ok(done);
                 }
-                Ok(self.judge(e))
+                Ok(Self::judge(e))
             }
         }
     }
@@ -245,7 +245,7 @@ impl Responder {
                 if let Some(done) = self.frozen().await? {
                     return Ok(done);
                 }
-                Ok(self.judge(e))
+                Ok(Self::judge(e))
             }
         }
     }
@@ -314,12 +314,12 @@ impl Responder {
                         tx: None,
                     });
                 }
-                Ok(self.judge(e))
+                Ok(Self::judge(e))
             }
         }
     }
 
-    fn judge(&self, e: eyre::Report) -> Outcome {
+    fn judge(e: eyre::Report) -> Outcome {
         match kind_of(&e) {
             ExitKind::Node | ExitKind::Pending => Outcome::Retry(format!("{e:#}")),
             _ => Outcome::Failed(format!("{e:#}")),

@@ -248,6 +248,8 @@ pub fn evaluate(rule: &Rule, facts: &QueuedFacts) -> Option<String> {
             if let Some(share) = share {
                 let balance = facts.balances.get(asset).copied().unwrap_or_default();
                 // share × balance in parts per million, in integers.
+                // `share` is checked to be in (0, 1] when the config is read: ppm is in [0, 10⁶].
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let ppm = U256::from((share * 1_000_000.0).round() as u64);
                 if amount.saturating_mul(U256::from(1_000_000u64)) > balance.saturating_mul(ppm) {
                     return Some(format!(
@@ -325,7 +327,7 @@ pub fn evaluate(rule: &Rule, facts: &QueuedFacts) -> Option<String> {
                 .approvers
                 .iter()
                 .filter(|a| !allow.contains(*a))
-                .map(|a| a.to_string())
+                .map(ToString::to_string)
                 .collect();
             (!odd.is_empty()).then(|| format!("approved by unusual owners: {}", odd.join(", ")))
         }

@@ -57,9 +57,7 @@ fn random_amount(rng: &mut StdRng) -> String {
 #[test]
 fn what_cast_takes_as_value_means_the_same_here() {
     let cast = tsafe::toolchain::pinned_tool_path("cast");
-    if !cast.exists() {
-        panic!("the pinned cast is not installed at {}", cast.display());
-    }
+    assert!(cast.exists(), "the pinned cast is not installed at {}", cast.display());
     let mut inputs: Vec<String> = [
         "0",
         "1",
@@ -110,7 +108,7 @@ fn what_cast_takes_as_value_means_the_same_here() {
         let Some(theirs) = cast_value(&cast, input) else { continue };
         match (parse_native_amount(input), deliberate_refusal(input)) {
             (Ok(ours), _) => {
-                assert_eq!(ours, theirs, "`{input}`: cast says {theirs}, tsafe {ours}")
+                assert_eq!(ours, theirs, "`{input}`: cast says {theirs}, tsafe {ours}");
             }
             (Err(e), Some(_)) => assert!(!e.to_string().is_empty()),
             (Err(e), None) => panic!("cast takes `{input}` as {theirs} wei, tsafe refuses it: {e}"),

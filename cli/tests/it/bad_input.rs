@@ -8,9 +8,9 @@ use serde_json::Value;
 fn proposal_files(d: &Devnet) -> Vec<String> {
     std::fs::read_dir(d.dir.path())
         .unwrap()
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json"))
+        .filter(|n| std::path::Path::new(n).extension().is_some_and(|e| e == "json"))
         .collect()
 }
 

@@ -9,7 +9,7 @@
 //! takes no special path without asking the lens (`_onlySelfCalls`, mirrored below in one line);
 //! else the lens's `classify(Call[])`, reached through the safe's fallback (which forwards views
 //! to the lens with the safe as caller). A revert of the lens is [`tsafe::decode::Unclassifiable`].
-//! Reproducible: seed 12 unless TSAFE_FUZZ_SEED says otherwise; 600 batches.
+//! Reproducible: seed 12 unless `TSAFE_FUZZ_SEED` says otherwise; 600 batches.
 
 use crate::harness::Devnet;
 use alloy::{

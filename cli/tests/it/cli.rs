@@ -22,12 +22,12 @@ fn unknown_subcommand_is_a_usage_error() {
     tsafe().arg("no-such-command").assert().code(2).stderr(predicate::str::contains("Usage"));
 }
 
-/// `tsafe --json demo` spawns anvil itself (the pinned one from node_modules, or $ANVIL), runs
+/// `tsafe --json demo` spawns anvil itself (the pinned one from `node_modules`, or $ANVIL), runs
 /// the story against contracts compiled by cli/build.rs, and reports on stdout: one JSON
 /// envelope, with the contract's own refusals decoded.
 #[test]
 fn demo_runs_the_story_and_reports_json_on_stdout() {
-    let assert = tsafe().args(["--json", "demo"]).timeout(Duration::from_secs(300)).assert();
+    let assert = tsafe().args(["--json", "demo"]).timeout(Duration::from_mins(5)).assert();
     let output = assert.get_output();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "tsafe demo failed ({}):\n{stderr}", output.status);
@@ -57,7 +57,7 @@ fn demo_runs_the_story_and_reports_json_on_stdout() {
 
 #[test]
 fn demo_text_output_is_one_line_of_data() {
-    let assert = tsafe().arg("demo").timeout(Duration::from_secs(300)).assert().success();
+    let assert = tsafe().arg("demo").timeout(Duration::from_mins(5)).assert().success();
     let stdout = String::from_utf8(assert.get_output().stdout.clone()).expect("stdout is UTF-8");
     assert_eq!(
         stdout.lines().count(),

@@ -609,7 +609,7 @@ fn demo_evacuates_before_a_stolen_keys_drain() {
         .args(["--json", "demo"])
         .env("NO_COLOR", "1")
         .env("TSAFE_CONFIG", std::env::temp_dir().join("tsafe-demo-evacuate-unused.toml"))
-        .timeout(std::time::Duration::from_secs(300))
+        .timeout(std::time::Duration::from_mins(5))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -647,7 +647,7 @@ fn shape(value: &Value) -> Value {
     }
 }
 
-/// The ```json example under `### \`heading\`` in docs/json.md.
+/// The fenced json example under the `### heading` (in backticks) in docs/json.md.
 fn documented(heading: &str) -> Value {
     let doc = std::fs::read_to_string(tsafe::toolchain::repo_root().join("docs/json.md")).unwrap();
     let start = doc

@@ -93,7 +93,7 @@ impl Devnet {
     /// The binary, in the test's directory, with the test's config and no inherited settings.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::from_std(self.std_cmd());
-        cmd.timeout(Duration::from_secs(180));
+        cmd.timeout(Duration::from_mins(3));
         cmd
     }
 

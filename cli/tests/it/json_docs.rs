@@ -20,7 +20,7 @@ fn shape(value: &Value) -> Value {
     }
 }
 
-/// The ```json examples of docs/json.md, by the command named in the heading above each.
+/// The fenced json examples of docs/json.md, by the command named in the heading above each.
 fn documented() -> Vec<(String, Value)> {
     let doc = std::fs::read_to_string(tsafe::toolchain::repo_root().join("docs/json.md"))
         .expect("docs/json.md exists");

@@ -88,7 +88,7 @@ fn signers(f: &ProposalFile) -> Vec<Address> {
     f.signatures().iter().map(|s| s.signer).collect()
 }
 
-/// The contract's `_hashProposal` and OpenZeppelin's `EIP712`, written out from the EIP-712
+/// The contract's `_hashProposal` and `OpenZeppelin`'s `EIP712`, written out from the EIP-712
 /// specification with `abi.encode` and `keccak256` only (no alloy `SolStruct`).
 fn reference_digest(
     chain: u64,
@@ -373,7 +373,7 @@ proptest! {
     }
 }
 
-/// Writes the seed corpus of the `proposal_file` fuzz target (cli/fuzz/seeds/proposal_file):
+/// Writes the seed corpus of the `proposal_file` fuzz target (`cli/fuzz/seeds/proposal_file)`:
 /// `TSAFE_FUZZ_SEEDS=cli/fuzz/seeds/proposal_file cargo test --test it props::write_fuzz_seeds -- --ignored`.
 #[test]
 #[ignore = "writes the fuzz seed corpus; run by hand"]

@@ -170,7 +170,7 @@ fn watch_every_rule_fires_where_it_should() {
             .or_default()
             .insert(a["proposal"].as_str().unwrap().to_owned());
     }
-    let set = |ids: &[&String]| ids.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    let set = |ids: &[&String]| ids.iter().map(|s| (*s).clone()).collect::<BTreeSet<_>>();
     assert_eq!(fired["expect"], set(&[&eth, &approve]));
     assert_eq!(fired["destination"], set(&[&eth, &approve]));
     assert_eq!(fired["outflow"], set(&[&eth]));
@@ -427,7 +427,7 @@ impl Running {
     fn until_alert(&self, proposal: &str, seen: &mut Vec<Value>) {
         loop {
             let line =
-                self.lines.recv_timeout(Duration::from_secs(120)).expect("the watcher reports");
+                self.lines.recv_timeout(Duration::from_mins(2)).expect("the watcher reports");
             let record: Value = serde_json::from_str(&line).unwrap();
             let done = record["type"] == "alert" && record["proposal"] == proposal;
             seen.push(record);
