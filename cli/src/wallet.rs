@@ -6,8 +6,9 @@ use crate::{
     opts::WalletOpts,
 };
 use alloy::{
-    network::EthereumWallet,
-    primitives::{Address, B256, Signature},
+    dyn_abi::TypedData,
+    network::{EthereumWallet, FullSigner},
+    primitives::{Address, Signature},
     signers::{
         Signer,
         ledger::{HDPath, LedgerSigner},
@@ -16,43 +17,52 @@ use alloy::{
     sol_types::{Eip712Domain, SolStruct},
 };
 use eyre::{Result, WrapErr};
-use std::{fmt, fs, path::Path};
+use serde::Serialize;
+use std::{fmt, fs, path::Path, sync::Arc};
 
-/// One signer, local or on a device.
-pub enum Wallet {
-    /// A key held in memory (private key, keystore, mnemonic).
-    Local(PrivateKeySigner),
-    /// A Ledger device.
-    Ledger(LedgerSigner),
+/// One signer, local or on a device, behind alloy's signer traits ([`Signer`] for typed data,
+/// `TxSigner` for transactions, together [`FullSigner`]): the commands never ask which kind it is.
+#[derive(Clone)]
+pub struct Wallet {
+    signer: Arc<dyn FullSigner<Signature> + Send + Sync>,
+    /// What holds the key, for messages only ("local key", "Ledger").
+    kind: &'static str,
 }
 
 impl fmt::Debug for Wallet {
     // Never print key material, even in debug output.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Local(s) => write!(f, "Wallet::Local({})", s.address()),
-            Self::Ledger(s) => write!(f, "Wallet::Ledger({})", s.address()),
-        }
+        write!(f, "Wallet({}, {})", self.address(), self.kind)
     }
 }
 
 impl Wallet {
+    /// A wallet over any alloy signer, bound to `chain_id` (EIP-155 for transactions).
+    pub fn new<S>(signer: S, kind: &'static str, chain_id: u64) -> Self
+    where
+        S: FullSigner<Signature> + Send + Sync + 'static,
+    {
+        Self { signer: Arc::new(signer.with_chain_id(Some(chain_id))), kind }
+    }
+
     /// Resolves the wallet flags. clap's `signer` group (see [`WalletOpts`]) already refused two
     /// kinds of signer; none is refused here.
     pub async fn from_opts(opts: &WalletOpts, chain_id: u64) -> Result<Self> {
+        const LOCAL: &str = "local key";
         if !opts.is_set() {
             return Err(Failure::bad_input("this command signs, but no signer was given")
                 .fix("pass --keystore PATH, --account NAME, --ledger, --mnemonic, -i, or --private-key (tests only)")
                 .into());
         }
-        let mut wallet = if let Some(key) = &opts.private_key {
-            Self::Local(parse_private_key(key)?)
+        let local = |signer: PrivateKeySigner| Self::new(signer, LOCAL, chain_id);
+        Ok(if let Some(key) = &opts.private_key {
+            local(parse_private_key(key)?)
         } else if opts.interactive {
             let key = rpassword::prompt_password("Private key (not echoed): ")
                 .wrap_err("failed to read the private key from the terminal")?;
-            Self::Local(parse_private_key(&key)?)
+            local(parse_private_key(&key)?)
         } else if let Some(path) = &opts.keystore {
-            Self::Local(decrypt_keystore(path, opts.password_file.as_deref())?)
+            local(decrypt_keystore(path, opts.password_file.as_deref())?)
         } else if let Some(name) = &opts.account {
             let dir = dirs::home_dir().map(|h| h.join(".foundry").join("keystores")).ok_or_else(
                 || {
@@ -69,62 +79,38 @@ impl Wallet {
                 .fix("list them with `cast wallet list`, or pass --keystore PATH")
                 .into());
             }
-            Self::Local(decrypt_keystore(&path, opts.password_file.as_deref())?)
+            local(decrypt_keystore(&path, opts.password_file.as_deref())?)
         } else if let Some(mnemonic) = &opts.mnemonic {
-            Self::Local(from_mnemonic(mnemonic, opts)?)
+            local(from_mnemonic(mnemonic, opts)?)
         } else {
-            Self::Ledger(open_ledger(opts.ledger_index, chain_id).await?)
-        };
-        wallet.set_chain_id(chain_id);
-        Ok(wallet)
+            Self::new(open_ledger(opts.ledger_index, chain_id).await?, "Ledger", chain_id)
+        })
     }
 
     /// The signer's address.
     pub fn address(&self) -> Address {
-        match self {
-            Self::Local(s) => s.address(),
-            Self::Ledger(s) => s.address(),
-        }
+        Signer::address(&*self.signer)
     }
 
-    fn set_chain_id(&mut self, chain_id: u64) {
-        match self {
-            Self::Local(s) => s.set_chain_id(Some(chain_id)),
-            Self::Ledger(s) => s.set_chain_id(Some(chain_id)),
-        }
-    }
-
-    /// Signs EIP-712 typed data. A Ledger is sent the domain hash and message hash, which it shows.
-    pub async fn sign_typed<T: SolStruct + Send + Sync>(
+    /// Signs EIP-712 typed data. It reaches the signer as typed data (alloy's
+    /// `sign_dynamic_typed_data`), so a Ledger is sent the domain and message hashes, which it shows.
+    pub async fn sign_typed<T: SolStruct + Serialize>(
         &self,
         payload: &T,
         domain: &Eip712Domain,
     ) -> Result<Signature> {
-        let signature = match self {
-            Self::Local(s) => s.sign_typed_data(payload, domain).await,
-            Self::Ledger(s) => s.sign_typed_data(payload, domain).await,
-        };
-        signature.map_err(|e| {
-            eyre::Report::new(Failure::new(ExitKind::Error, format!("signing failed: {e}")))
+        let typed = TypedData::from_struct(payload, Some(domain.clone()));
+        self.signer.sign_dynamic_typed_data(&typed).await.map_err(|e| {
+            eyre::Report::new(Failure::new(
+                ExitKind::Error,
+                format!("signing with the {} failed: {e}", self.kind),
+            ))
         })
-    }
-
-    /// Signs a 32-byte digest directly (local keys only).
-    pub async fn sign_digest(&self, digest: &B256) -> Result<Signature> {
-        match self {
-            Self::Local(s) => Ok(s.sign_hash(digest).await?),
-            Self::Ledger(_) => Err(Failure::bad_input("a Ledger cannot sign a raw digest")
-                .fix("sign the typed data instead, or approve on chain with `tsafe approve`")
-                .into()),
-        }
     }
 
     /// The wallet to attach to a provider for sending transactions.
     pub fn into_ethereum_wallet(self) -> EthereumWallet {
-        match self {
-            Self::Local(s) => EthereumWallet::from(s),
-            Self::Ledger(s) => EthereumWallet::from(s),
-        }
+        EthereumWallet::new(self.signer)
     }
 }
 
@@ -293,6 +279,63 @@ mod tests {
             p.address(),
             "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266".parse::<Address>().unwrap()
         );
+    }
+
+    /// `sign_typed` goes through alloy's dynamic typed data (what a Ledger is sent): the signature
+    /// must be over exactly the digest the contract computes from the static struct, for every
+    /// message tsafe signs: nested arrays, bytes, and words above 2^64 included.
+    #[tokio::test]
+    async fn typed_signatures_are_over_the_contracts_digests() {
+        use crate::{proposal as p, sweep::typed as s};
+        use alloy::primitives::{U256, address, b256};
+        let by_key = WalletOpts { private_key: Some(ANVIL_KEY_0.into()), ..Default::default() };
+        let w = Wallet::from_opts(&by_key, 31337).await.unwrap();
+        let safe = address!("0x5FbDB2315678afecb367f032d93F642f64180aa3");
+        let domain = p::domain(31337, safe);
+        let proposal = p::typed::Proposal {
+            calls: vec![
+                p::typed::Call {
+                    target: safe,
+                    value: U256::MAX,
+                    data: vec![0xde, 0xad, 0, 1].into(),
+                },
+                p::typed::Call {
+                    target: Address::ZERO,
+                    value: U256::ZERO,
+                    data: Vec::new().into(),
+                },
+            ],
+            salt: b256!("0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"),
+            epoch: u32::MAX,
+        };
+        let evacuation = s::Evacuation {
+            recovery: address!("0x976EA74026E726554dB657fA54763abd0C3a0aa9"),
+            generation: 7,
+            extras: vec![
+                s::EvacuationExtra { asset: safe, spender: Address::ZERO },
+                s::EvacuationExtra { asset: Address::ZERO, spender: safe },
+            ],
+            nonce: U256::from(u128::MAX) << 64,
+            deadline: u64::MAX,
+        };
+        let acceptance = s::RecoveryAcceptance { account: safe, deadline: 1_750_000_000 };
+        let recovered = [
+            w.sign_typed(&proposal, &domain)
+                .await
+                .unwrap()
+                .recover_address_from_prehash(&proposal.eip712_signing_hash(&domain)),
+            w.sign_typed(&evacuation, &domain)
+                .await
+                .unwrap()
+                .recover_address_from_prehash(&evacuation.eip712_signing_hash(&domain)),
+            w.sign_typed(&acceptance, &domain)
+                .await
+                .unwrap()
+                .recover_address_from_prehash(&acceptance.eip712_signing_hash(&domain)),
+        ];
+        for r in recovered {
+            assert_eq!(r.unwrap(), w.address());
+        }
     }
 
     #[tokio::test]

@@ -15,13 +15,13 @@ use eyre::Result;
 /// The EIP-712 structs the guardians and recovery addresses sign, apart from the bindings.
 pub mod typed {
     alloy::sol! {
-        #[derive(Debug)]
+        #[derive(Debug, serde::Serialize)]
         struct EvacuationExtra {
             address asset;
             address spender;
         }
 
-        #[derive(Debug)]
+        #[derive(Debug, serde::Serialize)]
         struct Evacuation {
             address recovery;
             uint32 generation;
@@ -30,7 +30,7 @@ pub mod typed {
             uint64 deadline;
         }
 
-        #[derive(Debug)]
+        #[derive(Debug, serde::Serialize)]
         struct RecoveryAcceptance {
             address account;
             uint64 deadline;
