@@ -1,17 +1,16 @@
 //! `tsafe`: command-line tool for the tsafe treasury safe: propose, co-sign, queue, execute and
 //! freeze, with every call shown decoded and every hash recomputed locally before signing.
 //!
-//! Layers (imports run down only; `cli/tests/it/layers.rs` keeps them, with the table of
-//! module → layer and the two exceptions it allows: `wallet` and `tx` read their clap flag
-//! groups from `opts`, and `tx` asks `explain` why a transaction failed):
+//! Layers (imports run down or within a layer, never up, and never round in a cycle;
+//! `cli/tests/it/layers.rs` keeps them, with the table of module → layer):
 //!
 //! ```text
 //! L0 pure        contracts (generated bindings) · units/ · state (typed ProposalState) · revert
-//!                (typed decoding) · proposal/ · decode/ · salt
+//!                (typed decoding) · proposal/ · decode/ · salt · opts (flag groups: plain clap data)
 //! L1 errors/out  exit (Failure, ExitKind) · output (the only printer)
 //! L2 adapters    chain (node handle, chain_now, logs, tokens) · factory · config · wallet · tx
 //!                · toolchain · explain · simulate
-//! L3 resolve     opts (flag groups) · context (flags + env + config → what to act on)
+//! L3 resolve     context (flags + env + config → what to act on)
 //! L4 workflows   flow/ (source, read, report, render, sign, check, create) · sweep/ · relay
 //!                · watch/ · devnet
 //! L5 commands    cmd/* (one file per command, each returning an [`output::Outcome`]; commands
