@@ -77,23 +77,19 @@ struct Step {
 /// execute at the eta (now for a fast-tracked batch).
 pub async fn simulate(chain: &Chain, plan: &Plan<'_>) -> Result<Simulation> {
     let safe = ITreasurySafe::new(plan.safe, chain.provider.clone());
-    let config = safe
-        .getConfig()
-        .call()
-        .await
-        .map_err(|e| crate::exit::contract_failure("getConfig", &e))?;
-    let id = safe
-        .hashProposal(plan.calls.to_vec(), plan.salt, plan.epoch)
-        .call()
-        .await
-        .map_err(|e| crate::exit::contract_failure("hashProposal", &e))?;
-    let current = state::from_contract(safe.proposalState(id).call().await?)?;
-    let view = safe.getProposal(id).call().await?;
-    let latest = chain
-        .provider
-        .get_block_by_number(BlockNumberOrTag::Latest)
-        .await?
-        .ok_or_else(|| eyre::eyre!("the node returned no latest block"))?;
+    // Two rounds of reads at once (a third only for on-chain approvals), not one read after another.
+    let (config, id, latest) = tokio::join!(
+        async { safe.getConfig().call().await },
+        async { safe.hashProposal(plan.calls.to_vec(), plan.salt, plan.epoch).call().await },
+        chain.provider.get_block_by_number(BlockNumberOrTag::Latest),
+    );
+    let config = config.map_err(|e| crate::exit::contract_failure("getConfig", &e))?;
+    let id = id.map_err(|e| crate::exit::contract_failure("hashProposal", &e))?;
+    let latest = latest?.ok_or_else(|| eyre::eyre!("the node returned no latest block"))?;
+    let (current, view) = tokio::join!(async { safe.proposalState(id).call().await }, async {
+        safe.getProposal(id).call().await
+    });
+    let (current, view) = (state::from_contract(current?)?, view?);
     let (now, number) = (latest.header.timestamp, latest.header.number);
     let owners = config.owners.clone();
     let sender = plan.sender.or_else(|| owners.first().copied()).unwrap_or(plan.safe);
@@ -113,9 +109,16 @@ pub async fn simulate(chain: &Chain, plan: &Plan<'_>) -> Result<Simulation> {
         let mut approved: Vec<Address> =
             plan.signatures.iter().map(|s| s.signer).filter(|s| owners.contains(s)).collect();
         if current == ProposalState::Proposed {
-            for owner in &owners {
-                if !approved.contains(owner) && safe.hasApproved(id, *owner).call().await? {
-                    approved.push(*owner);
+            let unsigned: Vec<Address> =
+                owners.iter().copied().filter(|o| !approved.contains(o)).collect();
+            let on_chain = crate::chain::fan_out(unsigned.clone(), |owner| {
+                let safe = &safe;
+                async move { safe.hasApproved(id, owner).call().await }
+            })
+            .await;
+            for (owner, yes) in unsigned.into_iter().zip(on_chain) {
+                if yes? {
+                    approved.push(owner);
                 }
             }
         }
