@@ -27,27 +27,12 @@ contract QueueThresholdFuzzTest is SafeTestBase {
         bytes32 salt = keccak256(abi.encode(signedMask, onchainMask));
         bytes32 id = s.hashProposal(calls, salt, 0);
 
-        // On-chain approvals: the first owner of the mask proposes, the others approve.
-        bool proposed;
-        for (uint256 i; i < ownerCount; ++i) {
-            if (onchainMask & (1 << i) == 0) continue;
-            vm.prank(many[i]);
-            if (!proposed) {
-                assertEq(s.propose(calls, salt), id);
-                proposed = true;
-            } else {
-                s.approve(id);
-            }
-            assertTrue(s.hasApproved(id, many[i]));
-        }
+        _approveOnchain(s, calls, salt, id, onchainMask, ownerCount);
 
         // Off-chain signatures in a random rotation, one signer twice (counted once).
         ITreasurySafe.Signature[] memory sigs = _signaturesFor(id, signedMask, order);
-        uint256 distinct = _popcount(signedMask | onchainMask);
-        if (distinct < threshold_) {
-            vm.expectRevert(
-                abi.encodeWithSelector(ITreasurySafe.InsufficientApprovals.selector, id, distinct, threshold_)
-            );
+        if (_popcount(signedMask | onchainMask) < threshold_) {
+            _expectInsufficient(id, _popcount(signedMask | onchainMask), threshold_);
             s.queue(calls, salt, sigs);
             return;
         }
@@ -103,6 +88,35 @@ contract QueueThresholdFuzzTest is SafeTestBase {
         sigs[owned.length] = ITreasurySafe.Signature({signer: outsider, data: _sign(strangerKey, id)});
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.SignerNotOwner.selector, outsider));
         s.queue(calls, bytes32(0), sigs);
+    }
+
+    /// @dev On-chain approvals: the first owner of `mask` proposes, the others approve.
+    function _approveOnchain(
+        ITreasurySafe s,
+        ITreasurySafe.Call[] memory calls,
+        bytes32 salt,
+        bytes32 id,
+        uint32 mask,
+        uint256 ownerCount
+    ) internal {
+        bool proposed;
+        for (uint256 i; i < ownerCount; ++i) {
+            if (mask & (1 << i) == 0) continue;
+            vm.prank(many[i]);
+            if (!proposed) {
+                assertEq(s.propose(calls, salt), id);
+                proposed = true;
+            } else {
+                s.approve(id);
+            }
+            assertTrue(s.hasApproved(id, many[i]));
+        }
+    }
+
+    function _expectInsufficient(bytes32 id, uint256 distinct, uint256 threshold_) internal {
+        vm.expectRevert(
+            abi.encodeWithSelector(ITreasurySafe.InsufficientApprovals.selector, id, distinct, threshold_)
+        );
     }
 
     function _deployWith(uint256 ownerCount, uint256 threshold_) internal returns (ITreasurySafe s) {

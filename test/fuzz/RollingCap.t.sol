@@ -83,20 +83,27 @@ contract RollingCapFuzzTest is Test {
         for (uint256 step; step < STEPS; ++step) {
             (uint256 dt, uint256 amount) = _draw(seed, step, period, limit);
             t += dt;
-
-            uint256 modelUnits = _modelUnits(t, sub);
-            assertEq(cap.usedUnits(t), modelUnits, "ring differs from the model of the last 4 sub-periods");
-
-            uint256 left = cap.remaining(t);
-            (bool ok, uint256 units) = cap.tryConsume(amount, t);
-            assertEq(ok, modelUnits + units <= FULL, "accepts exactly when the model does");
-            assertEq(ok, amount <= left, "remaining is the largest amount accepted");
-            if (_fitsWithMargin(t, sub, amount, limit)) {
-                assertTrue(ok, "refused although it fits with margin");
-            }
-            if (ok) accepted.push(Outflow({timestamp: t, amount: amount, units: units}));
+            _checkStep(cap, t, sub, amount, limit);
         }
         _assertEveryWindowWithinLimit(period, limit);
+    }
+
+    /// @dev One spend of `amount` at `t`: the ring equals the model, and it is accepted exactly when the model
+    ///      and `remaining` say so.
+    function _checkStep(RollingCapHarness cap, uint256 t, uint256 sub, uint256 amount, uint128 limit)
+        internal
+    {
+        uint256 modelUnits = _modelUnits(t, sub);
+        assertEq(cap.usedUnits(t), modelUnits, "ring differs from the model of the last 4 sub-periods");
+
+        uint256 left = cap.remaining(t);
+        (bool ok, uint256 units) = cap.tryConsume(amount, t);
+        assertEq(ok, modelUnits + units <= FULL, "accepts exactly when the model does");
+        assertEq(ok, amount <= left, "remaining is the largest amount accepted");
+        if (_fitsWithMargin(t, sub, amount, limit)) {
+            assertTrue(ok, "refused although it fits with margin");
+        }
+        if (ok) accepted.push(Outflow({timestamp: t, amount: amount, units: units}));
     }
 
     function testFuzz_remaining_IsTheLargestAcceptedAmount(

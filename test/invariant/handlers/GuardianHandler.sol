@@ -38,8 +38,20 @@ contract GuardianHandler is BaseHandler {
         bytes32 configBefore = _configHash();
         Holdings memory before = _holdings();
 
+        _attempt(which % 12, seed, key, guardian);
+
+        Holdings memory afterwards = _holdings();
+        if (afterwards.eth < before.eth || afterwards.a < before.a || afterwards.b < before.b) {
+            store.fail(store.GUARDIAN(), "a guardian action moved funds");
+        }
+        if (_configHash() != configBefore) {
+            store.fail(store.GUARDIAN(), "a guardian action changed the configuration");
+        }
+    }
+
+    /// @dev One of twelve things a guardian might try, as the guardian.
+    function _attempt(uint256 which, uint256 seed, uint256 key, address guardian) internal {
         vm.startPrank(guardian);
-        which %= 12;
         uint256 known = store.idCount();
         bytes32 someId = known == 0 ? bytes32(seed) : store.ids((seed >> 8) % known);
         ITreasurySafe.Call[] memory steal = _one(guardian, address(safe).balance, "");
@@ -108,14 +120,6 @@ contract GuardianHandler is BaseHandler {
             } catch {}
         }
         vm.stopPrank();
-
-        Holdings memory afterwards = _holdings();
-        if (afterwards.eth < before.eth || afterwards.a < before.a || afterwards.b < before.b) {
-            store.fail(store.GUARDIAN(), "a guardian action moved funds");
-        }
-        if (_configHash() != configBefore) {
-            store.fail(store.GUARDIAN(), "a guardian action changed the configuration");
-        }
     }
 
     function _trySelf(bytes memory data) internal {

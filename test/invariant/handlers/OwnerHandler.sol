@@ -67,6 +67,10 @@ contract OwnerHandler is BaseHandler {
         noOutflow("proposeEthTransfer")
         observe
     {
+        _proposeEth(amountSeed, n, onchain, who);
+    }
+
+    function _proposeEth(uint256 amountSeed, uint256 n, bool onchain, uint256 who) internal {
         // One time in four: exactly what the cap has left now (or one wei more), to press on its edge.
         if (amountSeed % 4 == 0) {
             uint256 left = safe.remainingCap(NATIVE) + (amountSeed >> 2) % 2;
@@ -90,18 +94,16 @@ contract OwnerHandler is BaseHandler {
         noOutflow("proposeTokenTransfer")
         observe
     {
+        _add(_tokenTransfer(amountSeed), onchain, who);
+    }
+
+    function _tokenTransfer(uint256 amountSeed) internal view returns (ITreasurySafe.Call[] memory) {
         InvariantToken token = amountSeed % 4 == 0 ? tokenB : tokenA;
         uint256 amount = amountSeed % 3 == 0
             ? safe.remainingCap(address(tokenA)) + (amountSeed >> 2) % 2
             : _amount(amountSeed >> 2, 1000e18);
-        _add(
-            _one(
-                address(token),
-                0,
-                abi.encodeCall(InvariantToken.transfer, (recipients[amountSeed % 4], amount))
-            ),
-            onchain,
-            who
+        return _one(
+            address(token), 0, abi.encodeCall(InvariantToken.transfer, (recipients[amountSeed % 4], amount))
         );
     }
 
@@ -236,59 +238,92 @@ contract OwnerHandler is BaseHandler {
         _execute(index);
     }
 
+    /// @dev What `_queue` knew before it called `queue`: the checks of a successful queue compare against it.
+    struct QueueExpectation {
+        bytes32 id;
+        uint32 epoch;
+        uint256 distinct;
+        uint256 threshold;
+        uint32 delay;
+        uint32 grace;
+        bool frozen;
+    }
+
     /// @dev Queues ghost batch `index` with a run of current owners' signatures chosen by `signerSeed`.
     function _queue(uint256 index, uint256 signerSeed) internal {
         GhostStore.Proposal memory p = store.proposal(index);
         ITreasurySafe.Call[] memory calls = store.proposalCalls(index);
-        uint32 epoch = safe.epoch();
+        QueueExpectation memory e;
+        e.epoch = safe.epoch();
         // Under a newer epoch the same batch is another proposal; keep one id per ghost entry.
-        if (p.queued && p.epoch != epoch) return;
-        bytes32 id = safe.hashProposal(calls, p.salt, epoch);
+        if (p.queued && p.epoch != e.epoch) return;
+        e.id = safe.hashProposal(calls, p.salt, e.epoch);
+        e.threshold = safe.threshold();
+        ITreasurySafe.Signature[] memory sigs;
+        (sigs, e.distinct) = _ownerSignatures(index, e, signerSeed);
+        (,, e.delay, e.grace, e.frozen) = _timing();
+        store.count("queue");
+        try safe.queue(calls, p.salt, sigs) returns (bytes32 queuedId, uint64 eta) {
+            _checkQueued(index, p, e, queuedId, eta);
+        } catch {}
+    }
 
+    /// @dev A run of current owners' signatures over `e.id` chosen by `signerSeed` (one time in eight one short of
+    ///      the threshold), and how many distinct owners approve with them and on chain.
+    function _ownerSignatures(uint256 index, QueueExpectation memory e, uint256 signerSeed)
+        internal
+        returns (ITreasurySafe.Signature[] memory sigs, uint256 distinct)
+    {
         address[] memory owners = safe.getOwners();
-        uint256 m = safe.threshold();
+        uint256 m = e.threshold;
         uint256 n = signerSeed % 8 == 0 && m > 1 ? m - 1 : bound(signerSeed >> 8, m, owners.length);
         uint256 start = signerSeed >> 16;
-        ITreasurySafe.Signature[] memory sigs = new ITreasurySafe.Signature[](n);
-        uint256 distinct = n;
+        sigs = new ITreasurySafe.Signature[](n);
+        distinct = n;
         for (uint256 i; i < n; ++i) {
             address signer = owners[(start + i) % owners.length];
-            (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[signer], id);
+            (uint8 v, bytes32 r, bytes32 s) = vm.sign(keyOf[signer], e.id);
             sigs[i] = ITreasurySafe.Signature({signer: signer, data: abi.encodePacked(r, s, v)});
         }
         address onchainApprover = proposer[index];
-        if (onchainApprover != address(0) && proposedEpoch[index] == epoch) {
+        if (onchainApprover != address(0) && proposedEpoch[index] == e.epoch) {
             bool signed;
             for (uint256 i; i < n; ++i) {
                 if (sigs[i].signer == onchainApprover) signed = true;
             }
             if (!signed) ++distinct;
         }
+    }
 
-        (,, uint32 delay, uint32 grace, bool frozen) = _timing();
-        store.count("queue");
-        try safe.queue(calls, p.salt, sigs) returns (bytes32 queuedId, uint64 eta) {
-            store.track(queuedId);
-            if (p.queued) store.fail(store.QUEUE(), "an id queued twice");
-            if (queuedId != id) store.fail(store.QUEUE(), "queue returned another id");
-            if (distinct < m) store.fail(store.QUEUE(), "queued with fewer approvals than the threshold");
-            if (frozen && !p.freezeExempt) store.fail(store.QUEUE(), "queued while frozen");
-            ITreasurySafe.ProposalView memory v = safe.getProposal(id);
-            // The safe may decline a fast track (a loosening setter) but never grant one the calls do not allow.
-            if (v.fastTrack && !p.fastTrack) {
-                store.fail(store.TIMELOCK(), "fast-tracked a batch of other calls");
-            }
-            uint256 expectedEta = block.timestamp + (v.fastTrack ? 0 : delay);
-            if (eta != expectedEta) {
-                store.fail(store.TIMELOCK(), "eta is not now + delay (or now if fast track)");
-            }
-            if (v.expiresAt != expectedEta + grace) {
-                store.fail(store.TIMELOCK(), "expiresAt is not eta + grace");
-            }
-            store.setQueued(
-                index, id, epoch, uint64(block.timestamp), delay, grace, v.fastTrack && p.fastTrack
-            );
-        } catch {}
+    function _checkQueued(
+        uint256 index,
+        GhostStore.Proposal memory p,
+        QueueExpectation memory e,
+        bytes32 queuedId,
+        uint64 eta
+    ) internal {
+        store.track(queuedId);
+        if (p.queued) store.fail(store.QUEUE(), "an id queued twice");
+        if (queuedId != e.id) store.fail(store.QUEUE(), "queue returned another id");
+        if (e.distinct < e.threshold) {
+            store.fail(store.QUEUE(), "queued with fewer approvals than the threshold");
+        }
+        if (e.frozen && !p.freezeExempt) store.fail(store.QUEUE(), "queued while frozen");
+        ITreasurySafe.ProposalView memory v = safe.getProposal(e.id);
+        // The safe may decline a fast track (a loosening setter) but never grant one the calls do not allow.
+        if (v.fastTrack && !p.fastTrack) {
+            store.fail(store.TIMELOCK(), "fast-tracked a batch of other calls");
+        }
+        uint256 expectedEta = block.timestamp + (v.fastTrack ? 0 : e.delay);
+        if (eta != expectedEta) {
+            store.fail(store.TIMELOCK(), "eta is not now + delay (or now if fast track)");
+        }
+        if (v.expiresAt != expectedEta + e.grace) {
+            store.fail(store.TIMELOCK(), "expiresAt is not eta + grace");
+        }
+        store.setQueued(
+            index, e.id, e.epoch, uint64(block.timestamp), e.delay, e.grace, v.fastTrack && p.fastTrack
+        );
     }
 
     /// @dev Executes one batch now, whatever its state (a never-queued one must fail).

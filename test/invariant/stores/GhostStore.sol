@@ -114,8 +114,13 @@ contract GhostStore {
         bool fastTrack
     ) external {
         Proposal storage p = _proposals[index];
-        (p.id, p.epoch, p.queued, p.queuedAt, p.delayAtQueue, p.graceAtQueue, p.fastTrack) =
-        (id, epoch, true, at, delay, grace, fastTrack);
+        p.id = id;
+        p.epoch = epoch;
+        p.queued = true;
+        p.queuedAt = at;
+        p.delayAtQueue = delay;
+        p.graceAtQueue = grace;
+        p.fastTrack = fastTrack;
     }
 
     function setExecuted(uint256 index, uint64 at, uint64 frozenUntil) external {
