@@ -668,7 +668,8 @@ contract TreasurySafeLens {
         return ITreasurySafe.ProposalState.Expired;
     }
 
-    /// @dev Mirrors TreasurySafe._inForce: a scheduled change whose time has come is applied (limit 0: removed).
+    /// @dev `c` as in force now, by the rule SafeCaps._settleCaps writes to storage: a scheduled change whose time has
+    ///      come is applied (limit 0: removed).
     function _inForce(Cap memory c) internal view returns (Cap memory) {
         if (!c.scheduled || block.timestamp < c.nextAt) return c;
         if (c.nextLimit == 0) c.limit = 0;

@@ -273,14 +273,6 @@ abstract contract SafeCaps is SafeStorage {
         if (cfg.capCount != count) _storeConfig(cfg);
     }
 
-    /// @dev `c` as in force now: a scheduled change whose time has come is applied (limit 0: removed).
-    function _inForce(Cap memory c) internal view returns (Cap memory) {
-        if (!c.scheduled || block.timestamp < c.nextAt) return c;
-        if (c.nextLimit == 0) c.limit = 0;
-        else c = _rebased(c, c.nextLimit, c.nextPeriod);
-        return c;
-    }
-
     /// @dev `c` with a new limit and period in force now, nothing scheduled, carrying what its window still
     ///      counts (rounded up, plus one base unit, capped at the full limit) into the current sub-period, so a
     ///      change never frees capacity early.

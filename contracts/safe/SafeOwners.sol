@@ -110,13 +110,6 @@ abstract contract SafeOwners is SafeStorage {
         return MAX_GUARDIANS;
     }
 
-    function _guardianList(uint256 count) internal view returns (address[] memory list) {
-        list = new address[](count);
-        for (uint256 i; i < count; ++i) {
-            list[i] = _guardians[i].account;
-        }
-    }
-
     /// @dev Whether `account` is the recovery address, the backup or a scheduled one (until replaced or cancelled,
     ///      even once lapsed: refusing it as an owner or guardian a little longer is the safe side).
     function _isRecoveryAddress(address account) internal view returns (bool) {
