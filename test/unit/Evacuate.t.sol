@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {HollowToken} from "../mocks/HollowToken.sol";
 import {HostileToken} from "../mocks/HostileToken.sol";
+import {MockERC1271Wallet} from "../mocks/MockERC1271Wallet.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {RevertingToken} from "../mocks/RevertingToken.sol";
 import {SweepReentrantToken} from "../mocks/SweepReentrantToken.sol";
@@ -519,5 +520,103 @@ contract EvacuateTest is EvacuationBase {
         for (uint256 i; i < logs.length; ++i) {
             if (logs[i].emitter == address(safe) && logs[i].topics[0] == topic) ++count;
         }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                     REFUSALS, CONTRACT RECOVERY, EXTRAS
+    //////////////////////////////////////////////////////////////*/
+
+    /// A recovery address that cannot take the native coin (a contract wallet without `receive`): the coin stays
+    /// in the safe and is reported, and every other asset is still swept.
+    function test_evacuate_NativeCoinRefusedByTheRecoveryIsReported() public {
+        MockERC1271Wallet vault = new MockERC1271Wallet(MockERC1271Wallet.Mode.Reject, address(0));
+        ITreasurySafe.InitConfig memory cfg = defaultConfig();
+        cfg.recovery = address(vault);
+        ITreasurySafe other = _deploySafe(cfg, "vault");
+        vm.deal(address(other), 3 ether);
+        listed.mint(address(other), 4e18);
+        vault.exec(address(other), abi.encodeCall(ITreasurySafe.acceptRecovery, ()));
+        vm.expectEmit(address(other));
+        emit ITreasurySafe.SweepFailed(NATIVE, address(0));
+        vm.expectEmit(address(other));
+        emit ITreasurySafe.AssetSwept(address(listed), address(vault), 4e18, 0);
+        vm.prank(guardian);
+        other.evacuate(_extra(address(listed), address(0)));
+        assertEq(address(other).balance, 3 ether, "the coin stays");
+        assertEq(address(vault).balance, 0);
+        assertEq(listed.balanceOf(address(vault)), 4e18, "the rest is swept");
+        assertTrue(other.getRecovery().evacuated);
+    }
+
+    /// An allowance the token will not revoke (its `approve` reverts while paused) is reported; the sweep goes on.
+    function test_evacuate_AllowanceThatCannotBeRevokedIsReported() public {
+        address spender = makeAddr("spender");
+        RevertingToken token = new RevertingToken();
+        vm.prank(address(safe));
+        token.approve(spender, 5e18);
+        token.setPaused(true, false);
+        _accept();
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.SweepFailed(address(token), spender);
+        vm.prank(guardian);
+        safe.evacuate(_extra(address(token), spender));
+        assertEq(token.allowance(address(safe), spender), 5e18, "still standing");
+        assertEq(recovery.balance, 100 ether, "the rest is swept");
+    }
+
+    /// A contract recovery address (a multisig deep vault) accepts with its EIP-1271 answer, relayed by anyone; a
+    /// "no" from the wallet is refused.
+    function test_acceptRecoveryBySig_ContractRecoveryAnswersEip1271() public {
+        (address vaultSigner, uint256 vaultKey) = makeAddrAndKey("vaultSigner");
+        MockERC1271Wallet vault = new MockERC1271Wallet(MockERC1271Wallet.Mode.Reject, vaultSigner);
+        ITreasurySafe.InitConfig memory cfg = defaultConfig();
+        cfg.recovery = address(vault);
+        ITreasurySafe other = _deploySafe(cfg, "vault1271");
+        uint64 deadline = uint64(_now() + 1 days);
+        bytes memory sig = _sign(vaultKey, other.acceptanceDigest(address(vault), deadline));
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, address(vault)));
+        other.acceptRecoveryBySig(address(vault), deadline, sig);
+        vault.setMode(MockERC1271Wallet.Mode.Signer);
+        vm.expectEmit(address(other));
+        emit ITreasurySafe.RecoveryAccepted(address(vault));
+        vm.prank(stranger);
+        other.acceptRecoveryBySig(address(vault), deadline, sig);
+        assertTrue(other.getRecovery().accepted);
+    }
+
+    /// A relayed acceptance is good until its deadline, not a second later.
+    function test_RevertWhen_AcceptanceSignatureExpired() public {
+        (ITreasurySafe other, address rec, uint256 key) = _safeWithSigningRecovery();
+        uint64 deadline = uint64(_now() + 1 days);
+        bytes memory sig = _sign(key, other.acceptanceDigest(rec, deadline));
+        vm.warp(deadline + 1);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.SignatureExpired.selector, deadline));
+        other.acceptRecoveryBySig(rec, deadline, sig);
+        assertFalse(other.getRecovery().accepted);
+        vm.warp(deadline);
+        vm.prank(stranger);
+        other.acceptRecoveryBySig(rec, deadline, sig);
+        assertTrue(other.getRecovery().accepted, "valid at the deadline itself");
+    }
+
+    /// Attack: a relayer drops or swaps the extras of a guardian's signed evacuation. The signature commits to them.
+    function test_evacuateBySig_SignatureCommitsToTheExtras() public {
+        MockERC20 extra = new MockERC20("Extra", "EXT", 18);
+        extra.mint(address(safe), 7e18);
+        _accept();
+        ITreasurySafe.EvacuationExtra[] memory extras = _extra(address(extra), address(0));
+        uint64 deadline = uint64(_now() + 1 days);
+        bytes memory sig = _sign(guardianKey, safe.evacuationDigest(extras, 3, deadline));
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, guardian));
+        safe.evacuateBySig(guardian, _noExtras(), 3, deadline, sig);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, guardian));
+        safe.evacuateBySig(guardian, _extra(address(extra), stranger), 3, deadline, sig);
+        vm.prank(stranger);
+        safe.evacuateBySig(guardian, extras, 3, deadline, sig);
+        assertEq(extra.balanceOf(recovery), 7e18, "the signed extra is swept");
     }
 }

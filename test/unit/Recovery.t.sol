@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
+import {ReentrantReceiver} from "../mocks/ReentrantReceiver.sol";
 import {EvacuationBase} from "../utils/EvacuationBase.sol";
 
 /// @notice SPEC §3.7, the destination: the recovery address and its backup, their validity, changes to them, and
@@ -190,5 +191,156 @@ contract RecoveryTest is EvacuationBase {
             )
         );
         _go();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                      BACKUP, LIST AND SCHEDULE EDGES
+    //////////////////////////////////////////////////////////////*/
+
+    /// A backup equal to the recovery address would be no backup: the factory refuses it.
+    function test_RevertWhen_BackupIsTheRecoveryAddress() public {
+        ITreasurySafe.InitConfig memory cfg = defaultConfig();
+        cfg.backupRecovery = recovery;
+        address predicted = factory.predictSafeAddress(cfg, "same");
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidRecovery.selector, recovery));
+        factory.createSafe(cfg, "same");
+        assertEq(predicted.code.length, 0, "nothing deployed");
+    }
+
+    /// Switching to a backup needs one: without it the fast-tracked switch fails and the recovery address stays.
+    function test_RevertWhen_UseBackupRecoveryWithoutABackup() public {
+        (, uint64 eta) = _prepareSelf(abi.encodeCall(ITreasurySafe.useBackupRecovery, ()));
+        assertEq(eta, _now(), "a tightening: fast-tracked");
+        vm.expectRevert(
+            _callFailed(0, address(safe), abi.encodeWithSelector(ITreasurySafe.NoRecoveryChange.selector))
+        );
+        _go();
+        ITreasurySafe.RecoveryView memory v = safe.getRecovery();
+        assertEq(v.recovery, recovery);
+        assertEq(v.backup, address(0));
+    }
+
+    /// The backup may accept ahead of need; its acceptance carries over, so once switched to it sweeps at once.
+    function test_acceptRecovery_ByTheBackupCarriesOverToTheSwitch() public {
+        address backup = makeAddr("backup");
+        ITreasurySafe.InitConfig memory cfg = defaultConfig();
+        cfg.backupRecovery = backup;
+        safe = _deploySafe(cfg, "backup");
+        vm.deal(address(safe), 100 ether);
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.RecoveryAccepted(backup);
+        vm.prank(backup);
+        safe.acceptRecovery();
+        ITreasurySafe.RecoveryView memory v = safe.getRecovery();
+        assertTrue(v.backupAccepted, "the backup accepted");
+        assertEq(v.recovery, recovery, "the recovery address is unchanged");
+        assertFalse(v.accepted, "and has not accepted");
+        _fastTrack(abi.encodeCall(ITreasurySafe.useBackupRecovery, ()));
+        v = safe.getRecovery();
+        assertEq(v.recovery, backup);
+        assertTrue(v.accepted, "its acceptance carried over");
+        _evacuate();
+        assertEq(backup.balance, 100 ether, "swept to the backup at once");
+    }
+
+    /// Attack: a guardian contract paid by a batch cancels from inside it. Outsiders never act mid-execution; the
+    /// same guardian cancels once the batch is over.
+    function test_RevertWhen_CancelRecoveryChangeFromInsideABatch() public {
+        ReentrantReceiver sentinel = new ReentrantReceiver();
+        _fastTrack(abi.encodeCall(ITreasurySafe.addGuardian, (address(sentinel))));
+        _runSelf(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)));
+        sentinel.arm(address(safe), abi.encodeCall(ITreasurySafe.cancelRecoveryChange, ()), true);
+        _prepare(_ethTransfer(address(sentinel), 1 ether), "pay");
+        vm.expectRevert(
+            _callFailed(0, address(sentinel), abi.encodeWithSelector(ITreasurySafe.Reentrant.selector))
+        );
+        _go();
+        assertEq(safe.getRecovery().pending, newRecovery, "still scheduled");
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.RecoveryChangeCancelled(newRecovery, address(sentinel));
+        sentinel.exec(address(safe), abi.encodeCall(ITreasurySafe.cancelRecoveryChange, ()));
+        assertEq(safe.getRecovery().pending, address(0));
+    }
+
+    /// A change that accepted early is the recovery address in the views the moment its time comes, before any
+    /// transaction writes it; the next sweep writes it and sends there.
+    function test_getRecovery_AcceptedChangeInForceBeforeItIsWritten() public {
+        _runSelf(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)));
+        uint64 effectiveAt = uint64(_now()) + 7 days; // max(2 days, 7 days, 1 day)
+        vm.prank(newRecovery);
+        safe.acceptRecovery();
+        ITreasurySafe.RecoveryView memory v = safe.getRecovery();
+        assertEq(v.recovery, recovery, "not before its time");
+        assertEq(v.pending, newRecovery);
+        assertTrue(v.pendingAccepted);
+        vm.warp(effectiveAt);
+        v = safe.getRecovery();
+        assertEq(v.recovery, newRecovery, "in force");
+        assertTrue(v.accepted);
+        assertEq(v.pending, address(0), "no longer pending");
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.RecoverySet(newRecovery, address(0));
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.SafeEvacuated(guardian, guardian, 1, newRecovery);
+        _evacuate();
+        assertEq(newRecovery.balance, 100 ether);
+        assertEq(recovery.balance, 0);
+    }
+
+    /// A longer period only scheduled for a cap counts too: a batch that lengthens a cap's period (in force a day
+    /// later) and changes the recovery address waits the new period, so the new destination is never faster than
+    /// removing that cap.
+    function test_setRecovery_WaitsALongerCapPeriodStillScheduled() public {
+        ITreasurySafe.Call[] memory both = _two(
+            _selfCall(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, ETH_CAP, 30 days))),
+            _selfCall(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)))
+        );
+        _queueAndExecute(both, "longer");
+        (, uint32 nextPeriod, uint64 nextAt) = safe.scheduledCapChange(NATIVE);
+        assertEq(nextPeriod, 30 days);
+        assertEq(nextAt, _now() + CAP_PERIOD, "scheduled, not yet in force");
+        assertEq(safe.recoveryChangeWait(), 30 days);
+        assertEq(safe.getRecovery().pendingEffectiveAt, _now() + 30 days);
+    }
+
+    /// Removing waits the delay; then the asset is no longer swept, and the last entry takes its place.
+    function test_removeEvacuationAsset_AfterTheDelayItIsNoLongerSwept() public {
+        MockERC20 second = new MockERC20("Second", "SND", 18);
+        MockERC20 third = new MockERC20("Third", "TRD", 18);
+        second.mint(address(safe), 2e18);
+        third.mint(address(safe), 3e18);
+        _fastTrack(abi.encodeCall(ITreasurySafe.addEvacuationAsset, (address(second))));
+        _fastTrack(abi.encodeCall(ITreasurySafe.addEvacuationAsset, (address(third))));
+        ITreasurySafe.Call[] memory calls =
+            _selfCall(abi.encodeCall(ITreasurySafe.removeEvacuationAsset, (address(listed))));
+        (, uint64 eta, uint32 epoch) = _queueAt(calls, "rm");
+        assertEq(eta, _now() + DELAY, "waits the delay");
+        vm.warp(eta);
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.EvacuationAssetRemoved(address(listed));
+        safe.execute(calls, "rm", epoch);
+        address[] memory list = safe.getRecovery().evacuationList;
+        assertEq(list.length, 2);
+        assertEq(list[0], address(third), "the last entry moved into the gap");
+        assertEq(list[1], address(second));
+        _accept();
+        _evacuate();
+        assertEq(listed.balanceOf(address(safe)), 500e18, "no longer swept");
+        assertEq(second.balanceOf(recovery), 2e18);
+        assertEq(third.balanceOf(recovery), 3e18);
+    }
+
+    function test_RevertWhen_RemovingAnAssetNotOnTheEvacuationList() public {
+        MockERC20 other = new MockERC20("Other", "OTH", 18);
+        _prepareSelf(abi.encodeCall(ITreasurySafe.removeEvacuationAsset, (address(other))));
+        vm.expectRevert(
+            _callFailed(
+                0,
+                address(safe),
+                abi.encodeWithSelector(ITreasurySafe.EvacuationAssetNotFound.selector, address(other))
+            )
+        );
+        _go();
+        assertEq(safe.getRecovery().evacuationList.length, 1, "the list is unchanged");
     }
 }
