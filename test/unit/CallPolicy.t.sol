@@ -5,6 +5,8 @@ import {TreasurySafe} from "../../contracts/TreasurySafe.sol";
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {HostileToken} from "../mocks/HostileToken.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
+import {ReentrantReceiver} from "../mocks/ReentrantReceiver.sol";
+import {RevertingToken} from "../mocks/RevertingToken.sol";
 import {Counter} from "../mocks/Targets.sol";
 import {WrappedNative} from "../mocks/WrappedNative.sol";
 import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
@@ -292,5 +294,24 @@ contract CallPolicyTest is SafeUnitBase {
         vm.expectCall(address(token), _balanceOfSafe(), 2);
         vm.expectCall(address(weth), _balanceOfSafe(), 2);
         _go();
+    }
+
+    /// A capped token readable before the batch whose reads stop during it (code the batch paid pauses them): what
+    /// left cannot be measured, so the whole batch reverts and stays queued, to be retried.
+    function test_RevertWhen_CappedBalanceUnreadableAfterTheBatch() public {
+        RevertingToken pausable = new RevertingToken();
+        pausable.mint(address(safe), 10e18);
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (address(pausable), 5e18, 1 days)));
+        ReentrantReceiver pauser = new ReentrantReceiver();
+        pauser.arm(address(pausable), abi.encodeCall(RevertingToken.setPaused, (false, true)), true);
+        (bytes32 id,) = _prepare(_ethTransfer(address(pauser), 1 ether), SALT);
+        assertEq(pausable.balanceOf(address(safe)), 10e18, "readable before the batch");
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.BalanceUnreadable.selector, address(pausable)));
+        _go();
+        _assertState(id, ITreasurySafe.ProposalState.Ready);
+        assertEq(address(pauser).balance, 0, "nothing left");
+        pauser.arm(address(0), "", false);
+        _go();
+        assertEq(address(pauser).balance, 1 ether, "retried once the reads work");
     }
 }

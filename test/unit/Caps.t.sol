@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @notice Withdrawal caps: charging in execute, setCap, removeCap and the cap views.
 /// execute on capped assets
@@ -516,5 +517,21 @@ contract CapsTest is SafeUnitBase {
         assertEq(v.asset, address(token));
         assertEq(v.remaining, TOKEN_CAP);
         assertEq(v.nextRefillAt, 0);
+    }
+
+    /// A capped token whose `allowance` cannot be read: what a grant leaves standing cannot be bounded, so the batch
+    /// reverts (the grant with it) and stays queued.
+    function test_RevertWhen_GrantedAllowanceUnreadableAfterTheBatch() public {
+        (bytes32 id,) = _prepare(_tokenCall(abi.encodeCall(MockERC20.approve, (spender, 30e18))), SALT);
+        vm.mockCallRevert(address(token), abi.encodeWithSelector(IERC20.allowance.selector), "");
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.BalanceUnreadable.selector, address(token)));
+        _go();
+        vm.clearMockedCalls();
+        _assertState(id, ITreasurySafe.ProposalState.Ready);
+        assertEq(token.allowance(address(safe), spender), 0, "the grant was rolled back");
+        assertEq(safe.remainingCap(address(token)), TOKEN_CAP, "nothing charged");
+        _go();
+        assertEq(token.allowance(address(safe), spender), 30e18);
+        assertEq(safe.remainingCap(address(token)), _left(_units(30e18, TOKEN_CAP), TOKEN_CAP));
     }
 }
