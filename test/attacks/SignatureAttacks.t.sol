@@ -363,4 +363,39 @@ contract SignatureAttacksTest is SafeUnitBase {
             safe.hashProposal(ab, SALT, 0) != safe.hashProposal(_ethTransfer(recipient, 1), SALT, 0), "prefix"
         );
     }
+
+    /// @notice #27: what a wallet shows before signing (ERC-5267) is the domain the digest uses: rebuilt from its
+    ///         fields it gives domainSeparator(), for this chain and for each safe its own address.
+    function test_Attack27_Eip712DomainRebuildsTheDomainSeparator() public {
+        assertEq(_domainFromFields(safe), safe.domainSeparator());
+        assertEq(_domainFromFields(safe), _domain(address(safe), block.chainid));
+        (bytes1 fields,,,,, bytes32 domainSalt, uint256[] memory extensions) = safe.eip712Domain();
+        assertEq(uint8(fields), 0x0f, "name, version, chainId, verifyingContract");
+        assertEq(domainSalt, bytes32(0));
+        assertEq(extensions.length, 0);
+        ITreasurySafe other = _deploySafe(defaultConfig(), bytes32("other"));
+        (,,,, address verifyingContract,,) = other.eip712Domain();
+        assertEq(verifyingContract, address(other));
+        assertEq(_domainFromFields(other), other.domainSeparator());
+    }
+
+    /// @dev The domain separator built from `target.eip712Domain()`'s name, version, chainId and verifyingContract.
+    function _domainFromFields(ITreasurySafe target) internal view returns (bytes32) {
+        (, string memory name, string memory version, uint256 chainId, address verifyingContract,,) =
+            target.eip712Domain();
+        assertEq(name, "TreasurySafe");
+        assertEq(version, "1");
+        assertEq(chainId, block.chainid);
+        return keccak256(
+            abi.encode(
+                keccak256(
+                    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+                ),
+                keccak256(bytes(name)),
+                keccak256(bytes(version)),
+                chainId,
+                verifyingContract
+            )
+        );
+    }
 }

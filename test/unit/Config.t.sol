@@ -507,4 +507,18 @@ contract ConfigTest is SafeUnitBase {
         vm.expectRevert(_looseningFailed(0, ITreasurySafe.setDelay.selector));
         safe.execute(c, bytes32("later"), 0);
     }
+
+    /// A removed guardian keeps no evacuation power; nor does any other non-guardian, the zero address included.
+    function test_removeGuardian_LeavesNoEvacuationPower() public {
+        assertEq(
+            safe.evacuationPowerAt(guardian), 1_750_000_000, "the deployment's guardian: from deployment"
+        );
+        assertEq(safe.evacuationPowerAt(stranger), 0);
+        assertEq(safe.evacuationPowerAt(address(0)), 0);
+        assertFalse(safe.isGuardian(address(0)));
+        _prepareDelayed(abi.encodeCall(ITreasurySafe.removeGuardian, (guardian)));
+        _go();
+        assertEq(safe.evacuationPowerAt(guardian), 0, "removed: no power");
+        assertFalse(safe.isGuardian(guardian));
+    }
 }

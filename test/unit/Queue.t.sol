@@ -323,4 +323,24 @@ contract QueueTest is SafeUnitBase {
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, owners[0]));
         safe.queue(calls, SALT, _sigs2(id, 0, 1));
     }
+
+    /// A self-call too short to hold the argument that decides its track cannot be judged a tightening: it waits
+    /// the delay (the setter's own decoding refuses it at execution). So does a self-call shorter than a selector.
+    function test_queue_SelfCallTooShortToJudgeIsNotFastTracked() public {
+        bytes[] memory short = new bytes[](5);
+        // changeThreshold and removeOwner without their threshold word.
+        short[0] = abi.encodePacked(ITreasurySafe.changeThreshold.selector);
+        short[1] = abi.encodePacked(ITreasurySafe.removeOwner.selector, uint256(uint160(owners[2])));
+        // setDelay one byte short of its argument.
+        short[2] = abi.encodePacked(ITreasurySafe.setDelay.selector, bytes31(0));
+        // setCap without its period.
+        short[3] = abi.encodePacked(ITreasurySafe.setCap.selector, uint256(uint160(NATIVE)), uint256(1));
+        // No selector at all: the safe's receive.
+        short[4] = "";
+        for (uint256 i; i < short.length; ++i) {
+            (bytes32 sid, uint64 eta) = _queue(_selfCall(short[i]), bytes32(i));
+            assertEq(eta, _now() + DELAY, "waits the delay");
+            assertFalse(safe.getProposal(sid).fastTrack, "not fast-tracked");
+        }
+    }
 }
