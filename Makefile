@@ -50,7 +50,7 @@ endif
 
 DEPS_STAMP := node_modules/.tsafe-deps
 
-.PHONY: help deps venv build demo test solc-info slither halmos halmos-long coverage coverage-contracts bench gas gas-snapshot storage-layout
+.PHONY: help deps venv build demo test solc-info slither halmos halmos-long coverage coverage-contracts coverage-cli bench gas gas-snapshot storage-layout
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -142,7 +142,7 @@ halmos-long: deps venv ## Symbolic proofs too long for make test: halmos prove_*
 # bytecode scan of Attack09 (it reads out/, which a coverage run does not write), and leaves snapshots/flows.json
 # alone; toolchain/coverage.js then prints line and branch coverage of contracts/ and fails below 95 %.
 COVERAGE_OUT := out-coverage
-coverage: coverage-contracts ## Line and branch coverage of the contracts (floor 95 %) and of the CLI.
+coverage: coverage-contracts coverage-cli ## Line and branch coverage of the contracts (floor 95 %) and of the CLI.
 
 coverage-contracts: deps
 	mkdir -p $(COVERAGE_OUT)
@@ -150,6 +150,19 @@ coverage-contracts: deps
 	  --gas-snapshot-emit=false --report lcov --report-file $(COVERAGE_OUT)/contracts.lcov \
 	  > $(COVERAGE_OUT)/forge-coverage.log 2>&1 || { tail -n 40 $(COVERAGE_OUT)/forge-coverage.log; exit 1; }
 	node toolchain/coverage.js $(COVERAGE_OUT)/contracts.lcov --prefix contracts/ --min 95
+
+# CLI: cargo-llvm-cov (installed here, pinned, with rustup's llvm-tools if missing) runs the unit tests and
+# cli/tests/it (which spawn anvil) instrumented, in target/llvm-cov-target: the normal build is untouched. The first
+# run rebuilds every dependency instrumented (about 30 min on 2 shared cores; the tests take about a minute).
+# forge build first: tests/it/bytecode.rs compares the CLI's bytecode with out/. Lines, regions and functions;
+# branch coverage needs nightly (cargo +nightly llvm-cov --branch). cli/tests/ and tests.rs files are not counted.
+LLVM_COV_VERSION := 0.9.1
+coverage-cli: deps solc-info
+	rustup component list --installed | grep '^llvm-tools' > /dev/null || rustup component add llvm-tools-preview
+	cargo llvm-cov --version 2> /dev/null | grep -x 'cargo-llvm-cov $(LLVM_COV_VERSION)' > /dev/null \
+	  || cargo install --locked cargo-llvm-cov --version $(LLVM_COV_VERSION)
+	forge build
+	cargo llvm-cov --locked -p tsafe --all-targets --summary-only
 
 # Light on CPU: one forge build (cached), one anvil, one node process.
 bench: deps ## Gas of tsafe beside Safe 1.4.1/1.5.0 + OZ TimelockController on a fresh anvil (writes bench/RESULTS.md).
