@@ -323,4 +323,19 @@ contract QueueTest is SafeUnitBase {
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.InvalidSignature.selector, owners[0]));
         safe.queue(calls, SALT, _sigs2(id, 0, 1));
     }
+
+    /// @notice Mutation testing (docs/mutation.md): a proposal queued without an on-chain record records the epoch
+    ///         it was signed under, in its view and in ProposalQueued, not the zero of a fresh record.
+    function test_queue_RecordsTheCurrentEpoch() public {
+        _fastTrack(abi.encodeCall(ITreasurySafe.changeThreshold, (2)));
+        assertEq(safe.epoch(), 1);
+        bytes32 id1 = safe.hashProposal(calls, SALT, 1);
+        address[] memory approvers = new address[](2);
+        (approvers[0], approvers[1]) = (owners[0], owners[1]);
+        uint64 eta = uint64(_now()) + DELAY;
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.ProposalQueued(id1, eta, eta + GRACE, 1, SALT, calls, approvers, false);
+        safe.queue(calls, SALT, _sigs2(id1, 0, 1));
+        assertEq(safe.getProposal(id1).epoch, 1);
+    }
 }
