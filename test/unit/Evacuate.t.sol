@@ -520,4 +520,18 @@ contract EvacuateTest is EvacuationBase {
             if (logs[i].emitter == address(safe) && logs[i].topics[0] == topic) ++count;
         }
     }
+
+    /// @notice Mutation testing (docs/mutation.md): a new recovery address whose time has come (accepted while
+    ///         scheduled) is written before the state is entered, so SafeEvacuated names it, not the old one.
+    function test_evacuate_NamesTheRecoveryAddressThatCameIntoForce() public {
+        address newRecovery = makeAddr("newRecovery");
+        _runSelf(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)));
+        vm.prank(newRecovery);
+        safe.acceptRecovery();
+        vm.warp(safe.getRecovery().pendingEffectiveAt);
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.SafeEvacuated(guardian, guardian, 1, newRecovery);
+        _evacuate();
+        assertEq(safe.getRecovery().recovery, newRecovery);
+    }
 }
