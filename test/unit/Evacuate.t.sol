@@ -534,4 +534,14 @@ contract EvacuateTest is EvacuationBase {
         _evacuate();
         assertEq(safe.getRecovery().recovery, newRecovery);
     }
+
+    /// @notice Mutation testing (docs/mutation.md): entering the state announces the new epoch (EpochChanged), which
+    ///         voids every signature collected so far, as an owner or threshold change does.
+    function test_evacuate_EmitsEpochChanged() public {
+        uint32 next = safe.epoch() + 1;
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.EpochChanged(next);
+        _evacuate();
+        assertEq(safe.epoch(), next);
+    }
 }
