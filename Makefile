@@ -50,7 +50,7 @@ endif
 
 DEPS_STAMP := node_modules/.tsafe-deps
 
-.PHONY: help deps venv build demo test solc-info slither halmos halmos-long coverage coverage-contracts coverage-cli bench gas gas-snapshot storage-layout
+.PHONY: help deps venv build demo test solc-info slither halmos halmos-long coverage coverage-contracts coverage-cli mutate bench gas gas-snapshot storage-layout
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -163,6 +163,33 @@ coverage-cli: deps solc-info
 	  || cargo install --locked cargo-llvm-cov --version $(LLVM_COV_VERSION)
 	forge build
 	cargo llvm-cov --locked -p tsafe --all-targets --summary-only
+
+# Mutation testing (not in `make test`): slither-mutate's mutant generators (through toolchain/mutate.py, which builds
+# each mutant once instead of twice) on a throwaway copy of the tree in MUTATE_DIR (the mutants are written into the
+# sources there), build profile `mutate` (legacy pipeline, no optimizer, no size limit: ~20-40 s a build instead of
+# minutes). Per mutant: forge test over test/unit, test/attacks and test/fuzz (32 fuzz runs), fail-fast, without the
+# invariant campaigns (too slow per mutant), the gas snapshots (they assert optimised gas) and the bytecode scan of
+# Attack09 (it reads out/). Select with MUTATE_CONTRACTS=file,file and MUTATE_MUTATORS=CR,ROR,... (default: all of
+# slither-mutate's). Per-file totals and the survivors: mutate-results/summary.md (kept across runs: delete the
+# directory for a fresh campaign). Results and their triage: docs/mutation.md.
+MUTATE_DIR ?= /tmp/tsafe-mutate
+MUTATE_CONTRACTS ?= contracts/safe/SafeProposals.sol,contracts/safe/SafeCaps.sol,contracts/libraries/RollingCap.sol,contracts/safe/SafeEvacuation.sol,contracts/libraries/ConfigRules.sol,contracts/TreasurySafeLens.sol,contracts/TreasurySafe.sol
+MUTATE_MUTATORS ?=
+MUTATE_TIMEOUT ?= 300
+MUTATE_RESULTS := $(ROOT)/mutate-results
+MUTATE_TEST := forge test --match-path 'test/{unit,attacks,fuzz}/*' \
+	--no-match-test test_Attack09_NoDelegatecallOrSelfdestructInCode --gas-snapshot-emit=false --fail-fast \
+	--skip './test/invariant/**' './test/halmos/**' './test/gas/**' './test/script/**' './script/**'
+# Needs the slither of .venv (make venv); not a prerequisite here, so a worktree whose .venv links to another
+# checkout's is used as it is, never recreated.
+mutate: deps ## Mutation testing on a throwaway copy (MUTATE_CONTRACTS=a.sol,b.sol): kill rate per contract.
+	@test -x $(VENV)/bin/slither-mutate || { echo "no $(VENV)/bin/slither-mutate: run make venv" >&2; exit 1; }
+	rm -rf $(MUTATE_DIR) && mkdir -p $(MUTATE_DIR) $(MUTATE_RESULTS)
+	tar --exclude=./out --exclude=./cache --exclude=./target --exclude=./.git --exclude='./out-*' \
+	  --exclude='./cache-*' --exclude=./mutate-results -cf - . | tar -C $(MUTATE_DIR) -xf -
+	cd $(MUTATE_DIR) && FOUNDRY_PROFILE=mutate nice -n 10 $(ROOT)/$(VENV)/bin/python toolchain/mutate.py \
+	  --files '$(MUTATE_CONTRACTS)' $(if $(MUTATE_MUTATORS),--mutators '$(MUTATE_MUTATORS)') \
+	  --timeout $(MUTATE_TIMEOUT) --results $(MUTATE_RESULTS) --test-cmd "$(MUTATE_TEST)"
 
 # Light on CPU: one forge build (cached), one anvil, one node process.
 bench: deps ## Gas of tsafe beside Safe 1.4.1/1.5.0 + OZ TimelockController on a fresh anvil (writes bench/RESULTS.md).

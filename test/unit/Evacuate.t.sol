@@ -619,4 +619,28 @@ contract EvacuateTest is EvacuationBase {
         safe.evacuateBySig(guardian, extras, 3, deadline, sig);
         assertEq(extra.balanceOf(recovery), 7e18, "the signed extra is swept");
     }
+
+    /// @notice Mutation testing (docs/mutation.md): a new recovery address whose time has come (accepted while
+    ///         scheduled) is written before the state is entered, so SafeEvacuated names it, not the old one.
+    function test_evacuate_NamesTheRecoveryAddressThatCameIntoForce() public {
+        address newRecovery = makeAddr("newRecovery");
+        _runSelf(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)));
+        vm.prank(newRecovery);
+        safe.acceptRecovery();
+        vm.warp(safe.getRecovery().pendingEffectiveAt);
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.SafeEvacuated(guardian, guardian, 1, newRecovery);
+        _evacuate();
+        assertEq(safe.getRecovery().recovery, newRecovery);
+    }
+
+    /// @notice Mutation testing (docs/mutation.md): entering the state announces the new epoch (EpochChanged), which
+    ///         voids every signature collected so far, as an owner or threshold change does.
+    function test_evacuate_EmitsEpochChanged() public {
+        uint32 next = safe.epoch() + 1;
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.EpochChanged(next);
+        _evacuate();
+        assertEq(safe.epoch(), next);
+    }
 }

@@ -343,4 +343,37 @@ contract QueueTest is SafeUnitBase {
             assertFalse(safe.getProposal(sid).fastTrack, "not fast-tracked");
         }
     }
+
+    /// @notice Mutation testing (docs/mutation.md): a proposal queued without an on-chain record records the epoch
+    ///         it was signed under, in its view and in ProposalQueued, not the zero of a fresh record.
+    function test_queue_RecordsTheCurrentEpoch() public {
+        _fastTrack(abi.encodeCall(ITreasurySafe.changeThreshold, (2)));
+        assertEq(safe.epoch(), 1);
+        bytes32 id1 = safe.hashProposal(calls, SALT, 1);
+        address[] memory approvers = new address[](2);
+        (approvers[0], approvers[1]) = (owners[0], owners[1]);
+        uint64 eta = uint64(_now()) + DELAY;
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.ProposalQueued(id1, eta, eta + GRACE, 1, SALT, calls, approvers, false);
+        safe.queue(calls, SALT, _sigs2(id1, 0, 1));
+        assertEq(safe.getProposal(id1).epoch, 1);
+    }
+
+    /// @notice Mutation testing (docs/mutation.md): a batch with a call to another account is classified by the safe
+    ///         alone (no special path), without asking the lens, even when its value is zero: the lens would revert
+    ///         on a self-call whose arguments it cannot decode (a setCap asset word with bits above the address),
+    ///         which would make the batch impossible to queue.
+    function test_queue_BatchWithAnOutsideCallIsNotClassifiedByTheLens() public {
+        ITreasurySafe.Call[] memory batch = new ITreasurySafe.Call[](2);
+        batch[0] = ITreasurySafe.Call({
+            target: address(safe),
+            value: 0,
+            data: abi.encodeWithSelector(ITreasurySafe.setCap.selector, uint256(1) << 200, 1 ether, 1 days)
+        });
+        batch[1] = ITreasurySafe.Call({target: recipient, value: 0, data: ""});
+        bytes32 bid = safe.hashProposal(batch, SALT, 0);
+        (, uint64 eta) = safe.queue(batch, SALT, _sigs2(bid, 0, 1));
+        assertEq(eta, _now() + DELAY);
+        assertFalse(safe.getProposal(bid).fastTrack);
+    }
 }

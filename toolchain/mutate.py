@@ -1,0 +1,148 @@
+"""Mutation campaign driver for `make mutate`: slither-mutate's mutant generators, one build per mutant.
+
+Run ONLY in a throwaway copy of the tree (the Makefile makes one): slither-mutate writes each mutant into the
+source file and restores it afterwards.
+
+Why a wrapper and not the plain `slither-mutate` command: slither-mutate checks that a mutant compiles with a
+separate crytic-compile run (a targeted `forge build` of the mutated file) before running the test command, which
+compiles the tree a second time; a build is ~20-40 s here, so that would double the cost of every mutant. This
+wrapper replaces only that step (`test_patch`): the test command alone builds and tests, and a mutant whose build
+fails ("Compiler run failed") counts as a compile failure, exactly as slither-mutate's own check would. Mutant
+generation, the order of the mutators (RR and CR first) and the skipping of further mutants on a line whose RR or CR
+mutant survived are slither-mutate's own. Every mutant's outcome is appended to a JSON-lines file, and the summary
+(per contract: mutants, killed, survived, failed to compile, kill rate = killed / (killed + survived)) is written as
+Markdown.
+
+Usage (from the copy's root, FOUNDRY_PROFILE=mutate in the environment):
+  python toolchain/mutate.py --files contracts/safe/SafeProposals.sol,... --mutators CR,ROR,LOR \
+      --test-cmd "forge test ..." --timeout 240 --results DIR
+  python toolchain/mutate.py --summary DIR      (re-print the summary of DIR/mutants.jsonl)
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RESULTS: Path | None = None
+
+
+def _record(file: str, patch: dict, mutator: str, status: str, seconds: float) -> None:
+    assert RESULTS is not None
+    root = Path.cwd().resolve()
+    try:
+        rel = str(Path(file).resolve().relative_to(root))
+    except ValueError:
+        rel = file
+    line = patch["line_number"]
+    entry = {
+        "file": rel,
+        "line": line[0] if isinstance(line, list) else line,
+        "mutator": mutator,
+        "old": patch["old_string"],
+        "new": patch["new_string"],
+        "status": status,
+        "seconds": round(seconds, 1),
+    }
+    with (RESULTS / "mutants.jsonl").open("a", encoding="utf8") as out:
+        out.write(json.dumps(entry) + "\n")
+    print(f"[{mutator}] {rel}:{entry['line']} {status.upper()} ({seconds:.0f} s): "
+          f"{entry['old'].strip()!r} ==> {entry['new'].strip()!r}", flush=True)
+
+
+def test_patch(output_folder, file, patch, command, generator_name, timeout, mappings, verbose):
+    """slither-mutate's test_patch without the separate crytic-compile build: 0 survived, 1 killed, 2 no build."""
+    # pylint: disable=unused-argument,too-many-arguments
+    from slither.tools.mutator.utils.file_handling import create_mutant_file, reset_file
+
+    start = time.time()
+    content = Path(file).read_bytes()
+    # slither's patch offsets are byte offsets from solc
+    Path(file).write_bytes(content[: patch["start"]] + patch["new_string"].encode("utf8") + content[patch["end"]:])
+    try:
+        result = subprocess.run(command, shell=True, capture_output=True, timeout=timeout, check=False)
+        output = result.stdout.decode("utf8", "replace") + result.stderr.decode("utf8", "replace")
+        if result.returncode != 0 and "Compiler run failed" in output:
+            status = "failed to compile"
+        elif result.returncode == 0:
+            status = "survived"
+        else:
+            status = "killed"
+    except subprocess.TimeoutExpired:
+        status = "killed"  # slither-mutate's rule too: a mutant that hangs the suite is caught (as a timeout)
+    if status == "survived":
+        create_mutant_file(output_folder, file, generator_name)  # keeps a copy of the surviving mutant
+    reset_file(file)
+    _record(file, patch, generator_name, status, time.time() - start)
+    return {"survived": 0, "killed": 1, "failed to compile": 2}[status]
+
+
+def summary(results: Path) -> str:
+    rows: dict[str, dict[str, int]] = {}
+    survivors = []
+    seconds = []
+    path = results / "mutants.jsonl"
+    entries = [json.loads(l) for l in path.read_text(encoding="utf8").splitlines()] if path.exists() else []
+    for e in entries:
+        r = rows.setdefault(e["file"], {"mutants": 0, "killed": 0, "survived": 0, "failed to compile": 0})
+        r["mutants"] += 1
+        r[e["status"]] += 1
+        if e["status"] == "survived":
+            survivors.append(e)
+        if e["status"] != "failed to compile":
+            seconds.append(e["seconds"])
+    out = ["| contract file | mutants | killed | survived | failed to compile | kill rate |",
+           "|---|---:|---:|---:|---:|---:|"]
+    for f, r in rows.items():
+        tested = r["killed"] + r["survived"]
+        rate = f"{100 * r['killed'] / tested:.1f} %" if tested else "-"
+        out.append(f"| {f} | {r['mutants']} | {r['killed']} | {r['survived']} | {r['failed to compile']} | {rate} |")
+    if seconds:
+        out.append("")
+        out.append(f"Per compiled mutant: {sum(seconds) / len(seconds):.0f} s on average (build + tests).")
+    out.append("")
+    out.append("Surviving mutants:")
+    for e in survivors:
+        out.append(f"- {e['file']}:{e['line']} [{e['mutator']}] `{e['old'].strip()}` ==> `{e['new'].strip()}`")
+    if not survivors:
+        out.append("- none")
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    global RESULTS  # pylint: disable=global-statement
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", help="comma-separated .sol files to mutate, in order")
+    parser.add_argument("--mutators", default="", help="comma-separated slither-mutate mutators (default: all)")
+    parser.add_argument("--test-cmd")
+    parser.add_argument("--timeout", default="240")
+    parser.add_argument("--results", required=True, help="directory for mutants.jsonl, summary.md, survivors")
+    parser.add_argument("--summary", action="store_true", help="only print the summary of --results")
+    args = parser.parse_args()
+    RESULTS = Path(args.results).resolve()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if not args.summary:
+        if not args.files or not args.test_cmd:
+            parser.error("--files and --test-cmd are required for a campaign")
+        import slither.tools.mutator.mutators.abstract_mutator as abstract_mutator
+        from slither.tools.mutator.__main__ import main as slither_mutate
+
+        abstract_mutator.test_patch = test_patch
+        for file in args.files.split(","):
+            argv = ["slither-mutate", file, "--test-cmd", args.test_cmd, "--timeout", args.timeout,
+                    "--output-dir", str(RESULTS / "survivors" / Path(file).stem),
+                    "--compile-force-framework", "foundry"]
+            if args.mutators:
+                argv += ["--mutators-to-run", args.mutators]
+            sys.argv = argv
+            slither_mutate()
+    text = summary(RESULTS)
+    (RESULTS / "summary.md").write_text(text, encoding="utf8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
