@@ -40,14 +40,9 @@ contract RecoveryTest is EvacuationBase {
 
     function test_RevertWhen_NewRecoveryIsTheSafe() public {
         _prepareSelf(abi.encodeCall(ITreasurySafe.setRecovery, (address(safe))));
-        vm.expectRevert(
-            _callFailed(
-                0,
-                address(safe),
-                abi.encodeWithSelector(ITreasurySafe.InvalidRecovery.selector, address(safe))
-            )
+        _goExpectingSelfCallError(
+            abi.encodeWithSelector(ITreasurySafe.InvalidRecovery.selector, address(safe))
         );
-        _go();
     }
 
     function test_createSafe_AddressCommitsToTheRecoveryAddress() public view {
@@ -63,19 +58,9 @@ contract RecoveryTest is EvacuationBase {
     /// Re-checked when owners or guardians change: the recovery address never becomes a spender or a sweeper.
     function test_RevertWhen_RecoveryBecomesAnOwnerOrGuardian() public {
         _prepareSelf(abi.encodeCall(ITreasurySafe.addGuardian, (recovery)));
-        vm.expectRevert(
-            _callFailed(
-                0, address(safe), abi.encodeWithSelector(ITreasurySafe.InvalidRecovery.selector, recovery)
-            )
-        );
-        _go();
+        _goExpectingSelfCallError(abi.encodeWithSelector(ITreasurySafe.InvalidRecovery.selector, recovery));
         _prepareSelf(abi.encodeCall(ITreasurySafe.addOwner, (recovery, 2)));
-        vm.expectRevert(
-            _callFailed(
-                0, address(safe), abi.encodeWithSelector(ITreasurySafe.InvalidRecovery.selector, recovery)
-            )
-        );
-        _go();
+        _goExpectingSelfCallError(abi.encodeWithSelector(ITreasurySafe.InvalidRecovery.selector, recovery));
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -183,14 +168,9 @@ contract RecoveryTest is EvacuationBase {
 
     function test_RevertWhen_EvacuationAssetIsNotAContract() public {
         _prepareSelf(abi.encodeCall(ITreasurySafe.addEvacuationAsset, (stranger)));
-        vm.expectRevert(
-            _callFailed(
-                0,
-                address(safe),
-                abi.encodeWithSelector(ITreasurySafe.InvalidEvacuationAsset.selector, stranger)
-            )
+        _goExpectingSelfCallError(
+            abi.encodeWithSelector(ITreasurySafe.InvalidEvacuationAsset.selector, stranger)
         );
-        _go();
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -211,10 +191,7 @@ contract RecoveryTest is EvacuationBase {
     function test_RevertWhen_UseBackupRecoveryWithoutABackup() public {
         (, uint64 eta) = _prepareSelf(abi.encodeCall(ITreasurySafe.useBackupRecovery, ()));
         assertEq(eta, _now(), "a tightening: fast-tracked");
-        vm.expectRevert(
-            _callFailed(0, address(safe), abi.encodeWithSelector(ITreasurySafe.NoRecoveryChange.selector))
-        );
-        _go();
+        _goExpectingSelfCallError(abi.encodeWithSelector(ITreasurySafe.NoRecoveryChange.selector));
         ITreasurySafe.RecoveryView memory v = safe.getRecovery();
         assertEq(v.recovery, recovery);
         assertEq(v.backup, address(0));
@@ -333,14 +310,9 @@ contract RecoveryTest is EvacuationBase {
     function test_RevertWhen_RemovingAnAssetNotOnTheEvacuationList() public {
         MockERC20 other = new MockERC20("Other", "OTH", 18);
         _prepareSelf(abi.encodeCall(ITreasurySafe.removeEvacuationAsset, (address(other))));
-        vm.expectRevert(
-            _callFailed(
-                0,
-                address(safe),
-                abi.encodeWithSelector(ITreasurySafe.EvacuationAssetNotFound.selector, address(other))
-            )
+        _goExpectingSelfCallError(
+            abi.encodeWithSelector(ITreasurySafe.EvacuationAssetNotFound.selector, address(other))
         );
-        _go();
         assertEq(safe.getRecovery().evacuationList.length, 1, "the list is unchanged");
     }
 }

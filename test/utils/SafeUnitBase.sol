@@ -122,6 +122,12 @@ abstract contract SafeUnitBase is SafeTestBase {
         safe.execute(abi.decode(_pendingCalls, (ITreasurySafe.Call[])), _pendingSalt, _pendingEpoch);
     }
 
+    /// @dev Executes the prepared one-call self batch, expecting `execute` to revert with that call's `reason`.
+    function _goExpectingSelfCallError(bytes memory reason) internal {
+        vm.expectRevert(_callFailed(0, address(safe), reason));
+        _go();
+    }
+
     /*//////////////////////////////////////////////////////////////
                              ASSERTIONS
     //////////////////////////////////////////////////////////////*/
