@@ -314,4 +314,22 @@ contract CallPolicyTest is SafeUnitBase {
         _go();
         assertEq(address(pauser).balance, 1 ether, "retried once the reads work");
     }
+
+    /// @notice A capped token the batch neither calls nor could reach through other code is not read, so a token
+    ///         whose balance cannot be read does not block a plain ETH transfer to an account without code (the
+    ///         native cap is still charged). Kills the mutant without `_inspect`'s skip of uncalled tokens.
+    function test_execute_UnreadableCappedTokenUncalledDoesNotBlockAPlainTransfer() public {
+        RevertingToken pausable = new RevertingToken();
+        pausable.mint(address(safe), 10e18);
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (address(pausable), 5e18, 1 days)));
+        pausable.setPaused(false, true);
+        (bytes32 id,) = _prepare(_ethTransfer(recipient, 1 ether), SALT);
+        uint256 before = recipient.balance;
+        uint256 left = safe.remainingCap(NATIVE);
+        _go();
+        _assertState(id, ITreasurySafe.ProposalState.Executed);
+        assertEq(recipient.balance, before + 1 ether, "paid");
+        // Charged in units of limit / (2^32 - 1), rounded up: at least the amount.
+        assertLe(safe.remainingCap(NATIVE), left - 1 ether, "the native cap charged");
+    }
 }
