@@ -175,6 +175,9 @@ coverage-cli: deps solc-info
 MUTATE_DIR ?= /tmp/tsafe-mutate
 MUTATE_CONTRACTS ?= contracts/safe/SafeProposals.sol,contracts/safe/SafeCaps.sol,contracts/libraries/RollingCap.sol,contracts/safe/SafeEvacuation.sol,contracts/libraries/ConfigRules.sol,contracts/TreasurySafeLens.sol,contracts/TreasurySafe.sol
 MUTATE_MUTATORS ?=
+# Narrow a run: MUTATE_FUNCTIONS=_chargeCaps,freeze (function names, any visibility), MUTATE_LINES=126-302 or 126-.
+MUTATE_FUNCTIONS ?=
+MUTATE_LINES ?=
 MUTATE_TIMEOUT ?= 300
 MUTATE_RESULTS := $(ROOT)/mutate-results
 MUTATE_TEST := forge test --match-path 'test/{unit,attacks,fuzz}/*' \
@@ -189,6 +192,7 @@ mutate: deps ## Mutation testing on a throwaway copy (MUTATE_CONTRACTS=a.sol,b.s
 	  --exclude='./cache-*' --exclude=./mutate-results -cf - . | tar -C $(MUTATE_DIR) -xf -
 	cd $(MUTATE_DIR) && FOUNDRY_PROFILE=mutate nice -n 10 $(ROOT)/$(VENV)/bin/python toolchain/mutate.py \
 	  --files '$(MUTATE_CONTRACTS)' $(if $(MUTATE_MUTATORS),--mutators '$(MUTATE_MUTATORS)') \
+	  $(if $(MUTATE_FUNCTIONS),--functions '$(MUTATE_FUNCTIONS)') $(if $(MUTATE_LINES),--lines '$(MUTATE_LINES)') \
 	  --timeout $(MUTATE_TIMEOUT) --results $(MUTATE_RESULTS) --test-cmd "$(MUTATE_TEST)"
 
 # Light on CPU: one forge build (cached), one anvil, one node process.

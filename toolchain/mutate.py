@@ -17,6 +17,11 @@ Usage (from the copy's root, FOUNDRY_PROFILE=mutate in the environment):
   python toolchain/mutate.py --files contracts/safe/SafeProposals.sol,... --mutators CR,ROR,LOR \
       --test-cmd "forge test ..." --timeout 240 --results DIR
   python toolchain/mutate.py --summary DIR      (re-print the summary of DIR/mutants.jsonl)
+
+Narrowing a campaign (both apply to every file of --files, and combine):
+  --functions _chargeCaps,freeze   only mutants inside functions or modifiers of these names (any visibility;
+                                   slither-mutate's own --target-functions takes selectors, so external ones only)
+  --lines 126-302                  only mutants whose first line is in this range (resume a stopped campaign)
 """
 
 import argparse
@@ -27,6 +32,7 @@ import time
 from pathlib import Path
 
 RESULTS: Path | None = None
+LINES: tuple[int, int] | None = None  # --lines, also checked here for mutators that do not go node by node
 
 
 def _record(file: str, patch: dict, mutator: str, status: str, seconds: float) -> None:
@@ -57,6 +63,10 @@ def test_patch(output_folder, file, patch, command, generator_name, timeout, map
     # pylint: disable=unused-argument,too-many-arguments
     from slither.tools.mutator.utils.file_handling import create_mutant_file, reset_file
 
+    line = patch["line_number"]
+    line = line[0] if isinstance(line, list) else line
+    if LINES is not None and not LINES[0] <= line <= LINES[1]:
+        return 2  # outside the range asked for: neither built nor recorded
     start = time.time()
     content = Path(file).read_bytes()
     # slither's patch offsets are byte offsets from solc
@@ -77,6 +87,39 @@ def test_patch(output_folder, file, patch, command, generator_name, timeout, map
     reset_file(file)
     _record(file, patch, generator_name, status, time.time() - start)
     return {"survived": 0, "killed": 1, "failed to compile": 2}[status]
+
+
+def parse_lines(spec: str) -> tuple[int, int]:
+    """'126-302' -> (126, 302); '126-' -> (126, end of any file)."""
+    low, sep, high = spec.partition("-")
+    if not sep or not low.strip().isdigit() or (high.strip() and not high.strip().isdigit()):
+        raise ValueError(f"--lines wants FROM-TO or FROM- (line numbers), not {spec!r}")
+    first, last = int(low), int(high) if high.strip() else 10**9
+    if first > last:
+        raise ValueError(f"--lines {spec!r}: the first line is after the last")
+    return first, last
+
+
+def narrow(functions: set[str] | None, lines: tuple[int, int] | None) -> None:
+    """Restrict every mutator to the named functions and/or a line range (slither-mutate's hooks)."""
+    from slither.tools.mutator.mutators.abstract_mutator import AbstractMutator
+
+    own_function, own_node = AbstractMutator.should_mutate_function, AbstractMutator.should_mutate_node
+
+    def should_mutate_function(self, function) -> bool:
+        if functions is not None and function.name not in functions:
+            return False
+        return own_function(self, function)
+
+    def should_mutate_node(self, node) -> bool:
+        if lines is not None and not lines[0] <= node.source_mapping.lines[0] <= lines[1]:
+            return False
+        if functions is not None and (node.function is None or node.function.name not in functions):
+            return False
+        return own_node(self, node)
+
+    AbstractMutator.should_mutate_function = should_mutate_function
+    AbstractMutator.should_mutate_node = should_mutate_node
 
 
 def summary(results: Path) -> str:
@@ -112,7 +155,7 @@ def summary(results: Path) -> str:
 
 
 def main() -> int:
-    global RESULTS  # pylint: disable=global-statement
+    global RESULTS, LINES  # pylint: disable=global-statement
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", help="comma-separated .sol files to mutate, in order")
     parser.add_argument("--mutators", default="", help="comma-separated slither-mutate mutators (default: all)")
@@ -120,7 +163,15 @@ def main() -> int:
     parser.add_argument("--timeout", default="240")
     parser.add_argument("--results", required=True, help="directory for mutants.jsonl, summary.md, survivors")
     parser.add_argument("--summary", action="store_true", help="only print the summary of --results")
+    parser.add_argument("--functions", default="", help="comma-separated function/modifier names to mutate only")
+    parser.add_argument("--lines", default="", help="FROM-TO or FROM-: mutate only mutants starting in this range")
     args = parser.parse_args()
+    try:
+        lines = parse_lines(args.lines) if args.lines else None
+    except ValueError as err:
+        parser.error(str(err))
+    LINES = lines
+    functions = {f.strip() for f in args.functions.split(",") if f.strip()} or None
     RESULTS = Path(args.results).resolve()
     RESULTS.mkdir(parents=True, exist_ok=True)
     if not args.summary:
@@ -130,6 +181,8 @@ def main() -> int:
         from slither.tools.mutator.__main__ import main as slither_mutate
 
         abstract_mutator.test_patch = test_patch
+        if functions is not None or lines is not None:
+            narrow(functions, lines)
         for file in args.files.split(","):
             argv = ["slither-mutate", file, "--test-cmd", args.test_cmd, "--timeout", args.timeout,
                     "--output-dir", str(RESULTS / "survivors" / Path(file).stem),
