@@ -3,13 +3,15 @@ pragma solidity 0.8.37;
 
 /// @notice A token whose reads are hostile (an issuer gone rogue, a bad upgrade):
 ///         - ReturnBomb: `balanceOf` / `allowance` return as much data as the gas they get can pay for;
-///         - BurnGas: they consume all the gas they get (INVALID).
+///         - BurnGas: they consume all the gas they get (INVALID);
+///         - Short: they answer with 31 bytes, less than the word a balance is.
 ///         Its `transfer` works normally, so it can be capped and used before it turns.
 contract HostileToken {
     enum Mode {
         Honest,
         ReturnBomb,
-        BurnGas
+        BurnGas,
+        Short
     }
 
     Mode public mode;
@@ -44,6 +46,12 @@ contract HostileToken {
         if (m == Mode.BurnGas) {
             assembly {
                 invalid()
+            }
+        }
+        if (m == Mode.Short) {
+            assembly {
+                mstore(0, 0)
+                return(0, 31)
             }
         }
         if (m == Mode.ReturnBomb) {

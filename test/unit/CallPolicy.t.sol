@@ -274,6 +274,19 @@ contract CallPolicyTest is SafeUnitBase {
         assertEq(recipient.balance, 1);
     }
 
+    /// A balance answered in less than a word (31 bytes) is no balance: the safe never reads what the token left
+    /// out of scratch memory.
+    function test_RevertWhen_CappedTokenAnswersLessThanAWord() public {
+        HostileToken hostile = new HostileToken();
+        hostile.mint(address(safe), 1);
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (address(hostile), 1, 1 days)));
+        hostile.setMode(HostileToken.Mode.Short);
+        Counter counter = new Counter();
+        _prepare(_one(address(counter), 0, abi.encodeCall(Counter.bump, ())), SALT);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.BalanceUnreadable.selector, address(hostile)));
+        _go();
+    }
+
     function test_execute_TransferToAccountWithoutCodeReadsOnlyTheNativeCoin() public {
         _prepare(_ethTransfer(recipient, 1), SALT);
         vm.expectCall(address(token), _balanceOfSafe(), 0);

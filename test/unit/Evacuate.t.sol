@@ -49,6 +49,17 @@ contract EvacuateTest is EvacuationBase {
         assertEq(safe.remainingCap(NATIVE), ETH_CAP, "ETH cap untouched");
     }
 
+    /// A sweep that moved an asset reports only that: no `SweepFailed` beside the `AssetSwept` of the native coin
+    /// or of a token (watchers page on `SweepFailed`).
+    function test_evacuate_SweptAssetsReportNoFailure() public {
+        _accept();
+        vm.recordLogs();
+        _evacuate();
+        assertEq(_failures(), 0, "no SweepFailed");
+        assertEq(recovery.balance, 100 ether, "native swept");
+        assertEq(capped.balanceOf(recovery), 1000e18, "token swept");
+    }
+
     function test_evacuate_EntersTheStateBeforeAnyTransfer() public {
         _accept();
         uint32 epochBefore = safe.epoch();
