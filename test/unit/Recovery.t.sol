@@ -97,6 +97,22 @@ contract RecoveryTest is EvacuationBase {
         assertEq(v.pending, address(0));
     }
 
+    /// Accepting once its time has come writes the change at once (RecoverySet) and clears the scheduled slot, so no
+    /// stale change is left behind in storage (`_pending`, slot 63 of snapshots/storage-layout.json).
+    function test_acceptRecovery_AfterItsTimeWritesTheChangeAndClearsIt() public {
+        _runSelf(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)));
+        vm.warp(_now() + 7 days); // max(2 days, 7 days, 1 day)
+        assertTrue(safe.extsload(bytes32(uint256(63))) != bytes32(0), "scheduled");
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.RecoveryAccepted(newRecovery);
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.RecoverySet(newRecovery, address(0));
+        vm.prank(newRecovery);
+        safe.acceptRecovery();
+        assertEq(safe.extsload(bytes32(uint256(63))), bytes32(0), "no stale scheduled change");
+        assertEq(safe.getRecovery().recovery, newRecovery);
+    }
+
     function test_setRecovery_LapsesWithoutAcceptance() public {
         _runSelf(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)));
         vm.warp(_now() + 7 days + GRACE + 1);
