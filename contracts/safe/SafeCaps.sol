@@ -24,25 +24,29 @@ abstract contract SafeCaps is SafeStorage {
     ///        any capped token it has power over (an Aave pool burning aTokens, a double-entry token).
     ///      A quarantined token is never read: calling it, or running other code while it is quarantined, is refused.
     ///      A balance that the batch could move but that cannot be read is refused too (fail closed).
+    ///      Nothing is allocated that the batch does not need: a batch of self-calls gets two empty arrays (no cap is
+    ///      read, none is measured or charged), and the grants array exists only once a call grants an allowance.
     function _inspect(ITreasurySafe.Call[] calldata calls, uint256 capCount)
         internal
         view
         returns (Outflow[] memory flows, Grant[] memory grants, uint256 grantCount)
     {
+        // The first call that targets other than the safe: the safe's own functions (setters, cancel, freeze,
+        // receive) never move anything.
+        uint256 first;
+        while (first < calls.length && calls[first].target == address(this)) ++first;
+        // A batch of self-calls only is never measured, so no capped asset can block it.
+        if (first == calls.length) return (flows, grants, 0);
         flows = new Outflow[](capCount);
         for (uint256 k; k < capCount; ++k) {
             (flows[k].asset, flows[k].quarantined) = (_caps[k].asset, _caps[k].quarantined);
         }
-        grants = new Grant[](calls.length);
-        // slither-disable-next-line uninitialized-local: false until a call targets other than the safe
-        bool moves;
         // The first call that runs other code (calls.length: none).
         uint256 foreign = calls.length;
-        for (uint256 i; i < calls.length; ++i) {
+        for (uint256 i = first; i < calls.length; ++i) {
             ITreasurySafe.Call calldata c = calls[i];
-            // The safe's own functions (setters, cancel, freeze, receive) never move anything.
+            // The safe's own functions never move anything.
             if (c.target == address(this)) continue;
-            moves = true;
             uint256 k = _flowIndex(flows, c.target);
             // slither-disable-next-line incorrect-equality: k == capCount is _flowIndex's 'not a capped asset' sentinel
             if (k == capCount) {
@@ -58,6 +62,8 @@ abstract contract SafeCaps is SafeStorage {
             if (selector == APPROVE || selector == INCREASE_ALLOWANCE || selector == INCREASE_APPROVAL) {
                 // The spender must be readable to measure what it may pull later.
                 if (c.data.length < 68) revert ITreasurySafe.UnmeasurableCall(i, c.target, selector);
+                // Allocated at the first grant: at most one per call.
+                if (grantCount == 0) grants = new Grant[](calls.length);
                 grants[grantCount++] = Grant({flow: k, spender: address(bytes20(c.data[16:36]))});
             } else if (selector != TRANSFER && selector != TRANSFER_FROM && selector != DECREASE_ALLOWANCE) {
                 ExtraSelector memory e = _extraSelectors[c.target];
@@ -70,8 +76,6 @@ abstract contract SafeCaps is SafeStorage {
                 if (foreign == calls.length) foreign = i;
             }
         }
-        // A batch of self-calls only is never measured, so no capped asset can block it.
-        if (!moves) return (flows, grants, grantCount);
         for (uint256 k; k < capCount; ++k) {
             Outflow memory f = flows[k];
             if (f.quarantined) {
