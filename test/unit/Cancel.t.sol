@@ -153,6 +153,22 @@ contract CancelTest is SafeUnitBase {
         safe.cancel(sid);
     }
 
+    /// Stolen owner keys cannot shield a loosening from the guardians' veto by bundling it with a remedy: a batch is
+    /// guardian-protected only if every call is a remedy (or addGuardian).
+    function test_cancel_GuardianCancelsALooseningBundledWithARemedy() public {
+        ITreasurySafe.Call[] memory shielded = _two(
+            _selfCall(abi.encodeCall(ITreasurySafe.cancel, (id))),
+            _selfCall(abi.encodeCall(ITreasurySafe.setRecovery, (makeAddr("attacker"))))
+        );
+        (bytes32 sid,) = _queue(shielded, bytes32("shield"));
+        assertFalse(safe.getProposal(sid).guardianProtected);
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.ProposalCancelled(sid, guardian);
+        vm.prank(guardian);
+        safe.cancel(sid);
+        _assertState(sid, ITreasurySafe.ProposalState.Cancelled);
+    }
+
     function test_RevertWhen_GuardianCancelsOwnersCancelBatch() public {
         // The owners void a proposal: a guardian cannot save it by cancelling their cancel.
         ITreasurySafe.Call[] memory c = _selfCall(abi.encodeCall(ITreasurySafe.cancel, (id)));
