@@ -74,12 +74,19 @@ $(DEPS_STAMP): package-lock.json package.json .npmrc
 PYTHON ?= python3
 VENV := .venv
 VENV_STAMP := $(VENV)/.tsafe-verify
+# A .venv that is a symlink (a git worktree sharing another checkout's tools) is used as it is, never recreated
+# from here (as for node_modules above): a checkout whose requirements-verify.txt is newer than the stamp would
+# otherwise delete the link and install a second environment.
 venv: $(VENV_STAMP) ## Create .venv/ with the pinned slither and halmos (pip) if needed.
 $(VENV_STAMP): requirements-verify.txt
-	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check --requirement requirements-verify.txt
-	@touch $@
+	@if [ -L $(VENV) ]; then \
+	  echo "$(VENV) is a symlink to $$(readlink $(VENV)): not recreating it; run make venv in that checkout" >&2; \
+	  test -e $@; \
+	else \
+	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) \
+	    && $(VENV)/bin/pip install --quiet --disable-pip-version-check --requirement requirements-verify.txt \
+	    && touch $@; \
+	fi
 
 solc-info: ## Show which solc forge and the CLI build use.
 	@echo "solc: $(SOLC_PATH) ($(SOLC_ORIGIN))"
