@@ -171,6 +171,38 @@ contract CapsTest is SafeUnitBase {
         _go();
     }
 
+    /// Allowances to two spenders, on one token, are both charged (each alone is within the cap, their sum is not):
+    /// only the same spender on the same token is counted once.
+    function test_RevertWhen_AllowancesToTwoSpendersTogetherExceedTheCap() public {
+        address other = makeAddr("otherSpender");
+        ITreasurySafe.Call[] memory c = _two(
+            _tokenCall(abi.encodeCall(MockERC20.approve, (spender, 60e18))),
+            _tokenCall(abi.encodeCall(MockERC20.approve, (other, 60e18)))
+        );
+        _prepare(c, SALT);
+        vm.expectRevert(
+            abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(token), 120e18, TOKEN_CAP)
+        );
+        _go();
+    }
+
+    /// One spender approved on two capped tokens: each token's cap is charged its own allowance.
+    function test_execute_OneSpenderOnTwoTokensChargesBoth() public {
+        MockERC20 second = new MockERC20("Second", "SND", 18);
+        second.mint(address(safe), 1000e18);
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (address(second), TOKEN_CAP, 1 days)));
+        ITreasurySafe.Call[] memory c = _two(
+            _tokenCall(abi.encodeCall(MockERC20.approve, (spender, 30e18))),
+            _one(address(second), 0, abi.encodeCall(MockERC20.approve, (spender, 40e18)))
+        );
+        _prepare(c, SALT);
+        _go();
+        assertEq(safe.remainingCap(address(token)), _left(_units(30e18, TOKEN_CAP), TOKEN_CAP), "first token");
+        assertEq(
+            safe.remainingCap(address(second)), _left(_units(40e18, TOKEN_CAP), TOKEN_CAP), "second token"
+        );
+    }
+
     /// @notice F-7: an unlimited allowance on a capped token is refused with the cap's own error, not an
     ///         arithmetic panic, however small the cap (here below 2^32 - 1 base units) and whatever else moved.
     function test_RevertWhen_UnlimitedApproveOnCappedToken() public {
@@ -479,6 +511,30 @@ contract CapsTest is SafeUnitBase {
         _go();
         assertEq(recipient.balance, 50 ether);
         assertEq(safe.getConfig().caps.length, 1);
+    }
+
+    /// A removed cap leaves its storage entry empty: a cap added later in the same place starts clean (full
+    /// capacity, nothing scheduled) and stays.
+    function test_removeCap_ACapAddedInItsPlaceStartsCleanAndStays() public {
+        _queueAndExecute(_tokenCall(abi.encodeCall(MockERC20.transfer, (recipient, 40e18))), "spend");
+        _prepareSelf(abi.encodeCall(ITreasurySafe.removeCap, (address(token))));
+        _go();
+        (,, uint64 removedAt) = safe.scheduledCapChange(address(token));
+        vm.warp(removedAt);
+        _queueAndExecute(_ethTransfer(recipient, 1 ether), "settle");
+        assertEq(safe.getConfig().caps.length, 1, "removed from storage");
+        MockERC20 fresh = new MockERC20("Fresh", "FRS", 18);
+        fresh.mint(address(safe), 1000e18);
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (address(fresh), TOKEN_CAP, 1 days)));
+        _queueAndExecute(_ethTransfer(recipient, 1 ether), "after");
+        ITreasurySafe.ConfigView memory v = safe.getConfig();
+        assertEq(v.caps.length, 2, "still capped");
+        assertEq(v.caps[1].asset, address(fresh));
+        assertEq(safe.remainingCap(address(fresh)), TOKEN_CAP, "full capacity");
+        (uint128 nextLimit, uint32 nextPeriod, uint64 nextAt) = safe.scheduledCapChange(address(fresh));
+        assertEq(nextLimit, 0);
+        assertEq(nextPeriod, 0);
+        assertEq(nextAt, 0, "nothing scheduled");
     }
 
     function test_RevertWhen_RemoveCapNotFound() public {
