@@ -423,6 +423,19 @@ contract CapsTest is SafeUnitBase {
         assertEq(safe.remainingCap(NATIVE), ETH_CAP);
     }
 
+    /// A raise whose time has come is the cap in force before any execute writes it: a change below the raised limit
+    /// tightens that cap and is fast-tracked, and the safe agrees when it runs.
+    function test_setCap_TighteningJudgedAgainstARaiseInForceButNotYetWritten() public {
+        _queueAndExecute(
+            _selfCall(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 20 ether, CAP_PERIOD))), SALT
+        );
+        (,, uint64 at) = safe.scheduledCapChange(NATIVE);
+        vm.warp(at);
+        bytes32 id = _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 15 ether, CAP_PERIOD)));
+        assertTrue(safe.getProposal(id).fastTrack, "below the limit in force");
+        assertEq(safe.getConfig().caps[0].limit, 15 ether);
+    }
+
     function test_setCap_ShorterPeriodTakesEffectAPeriodLater() public {
         ITreasurySafe.Call[] memory change =
             _selfCall(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, ETH_CAP, 2 hours)));
