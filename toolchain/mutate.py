@@ -26,6 +26,7 @@ Narrowing a campaign (both apply to every file of --files, and combine):
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -61,7 +62,7 @@ def _record(file: str, patch: dict, mutator: str, status: str, seconds: float) -
 def test_patch(output_folder, file, patch, command, generator_name, timeout, mappings, verbose):
     """slither-mutate's test_patch without the separate crytic-compile build: 0 survived, 1 killed, 2 no build."""
     # pylint: disable=unused-argument,too-many-arguments
-    from slither.tools.mutator.utils.file_handling import create_mutant_file, reset_file
+    from slither.tools.mutator.utils.file_handling import create_mutant_file
 
     line = patch["line_number"]
     line = line[0] if isinstance(line, list) else line
@@ -84,7 +85,11 @@ def test_patch(output_folder, file, patch, command, generator_name, timeout, map
         status = "killed"  # slither-mutate's rule too: a mutant that hangs the suite is caught (as a timeout)
     if status == "survived":
         create_mutant_file(output_folder, file, generator_name)  # keeps a copy of the surviving mutant
-    reset_file(file)
+    # Restored from the bytes read above, not from slither-mutate's backup file (reset_file): that backup lives
+    # under the output directory, named by a hash of the source's relative path, so two campaigns sharing a results
+    # directory shared it too, and the first to finish deleted it under the other, which then left its mutants in
+    # place and stacked the next ones on them.
+    Path(file).write_bytes(content)
     _record(file, patch, generator_name, status, time.time() - start)
     return {"survived": 0, "killed": 1, "failed to compile": 2}[status]
 
@@ -184,8 +189,10 @@ def main() -> int:
         if functions is not None or lines is not None:
             narrow(functions, lines)
         for file in args.files.split(","):
+            # One directory per campaign (slither-mutate also keeps its backup of the source there).
+            run = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
             argv = ["slither-mutate", file, "--test-cmd", args.test_cmd, "--timeout", args.timeout,
-                    "--output-dir", str(RESULTS / "survivors" / Path(file).stem),
+                    "--output-dir", str(RESULTS / "survivors" / run / Path(file).stem),
                     "--compile-force-framework", "foundry"]
             if args.mutators:
                 argv += ["--mutators-to-run", args.mutators]
