@@ -99,6 +99,27 @@ contract FreezeTest is SafeUnitBase {
         assertTrue(safe.getConfig().guardiansArmed);
     }
 
+    /// A guardian's freeze never shortens a running one: after the owners froze and shortened the freeze duration in
+    /// the same batch, a guardian's later freeze would end sooner, so it is refused and keeps its shot.
+    function test_RevertWhen_GuardianFreezeWouldShortenTheOwnersFreeze() public {
+        ITreasurySafe.Call[] memory c = _two(
+            _selfCall(abi.encodeCall(ITreasurySafe.freeze, ())),
+            _selfCall(abi.encodeCall(ITreasurySafe.setFreezeDuration, (1 days)))
+        );
+        // A shorter freeze is a loosening: the batch waits the delay.
+        (, uint64 eta) = _queue(c, SALT);
+        vm.warp(eta);
+        uint64 until = eta + FREEZE;
+        safe.execute(c, SALT, 0);
+        assertEq(safe.getConfig().freezeDuration, 1 days);
+        vm.warp(_now() + 1 hours);
+        vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.AlreadyFrozen.selector, until));
+        safe.freeze();
+        assertEq(safe.frozenUntil(), until, "not shortened");
+        assertTrue(safe.getConfig().guardiansArmed);
+    }
+
     /*//////////////////////////////////////////////////////////////
                                 UNFREEZE
     //////////////////////////////////////////////////////////////*/
