@@ -500,6 +500,25 @@ contract CapsTest is SafeUnitBase {
         _go();
     }
 
+    /// With every one of the 16 cap slots in use, a batch still runs and is charged: settling the scheduled changes
+    /// looks at the slots in use and never past the last one.
+    function test_execute_WithEveryCapSlotInUse() public {
+        ITreasurySafe.Call[] memory c = new ITreasurySafe.Call[](14);
+        for (uint160 i; i < 14; ++i) {
+            vm.etch(address(0x3000 + i), hex"00");
+            c[i] = ITreasurySafe.Call({
+                target: address(safe),
+                value: 0,
+                data: abi.encodeCall(ITreasurySafe.setCap, (address(0x3000 + i), 1, 1 days))
+            });
+        }
+        _queueAndExecute(c, "fill");
+        assertEq(safe.getConfig().caps.length, 16);
+        _queueAndExecute(_ethTransfer(recipient, 1 ether), "spend");
+        assertEq(recipient.balance, 1 ether);
+        assertEq(safe.remainingCap(NATIVE), _left(_units(1 ether, ETH_CAP), ETH_CAP), "charged");
+    }
+
     /*//////////////////////////////////////////////////////////////
                                 REMOVECAP
     //////////////////////////////////////////////////////////////*/
