@@ -5,6 +5,7 @@ import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
 import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Vm} from "forge-std/Vm.sol";
 
 /// @notice Withdrawal caps: charging in execute, setCap, removeCap and the cap views.
 /// execute on capped assets
@@ -310,9 +311,19 @@ contract CapsTest is SafeUnitBase {
         _prepareSelf(abi.encodeCall(ITreasurySafe.setCap, (asset, 5, 2 days)));
         vm.expectEmit(true, true, true, true, address(safe));
         emit ITreasurySafe.CapSet(asset, 5, 2 days);
+        vm.recordLogs();
         _go();
         assertEq(safe.remainingCap(asset), 5);
         assertEq(safe.getConfig().caps.length, 3);
+        // Said once: watchers count CapSet events as changes.
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 said;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter == address(safe) && logs[i].topics[0] == ITreasurySafe.CapSet.selector) {
+                ++said;
+            }
+        }
+        assertEq(said, 1, "one CapSet");
     }
 
     function test_setCap_LowerOnFastTrackCarriesUsage() public {
