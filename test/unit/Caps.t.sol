@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {ITreasurySafe} from "../../contracts/interfaces/ITreasurySafe.sol";
 import {MockERC20} from "../mocks/MockERC20.sol";
+import {Counter} from "../mocks/Targets.sol";
 import {SafeUnitBase} from "../utils/SafeUnitBase.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Vm} from "forge-std/Vm.sol";
@@ -328,7 +329,10 @@ contract CapsTest is SafeUnitBase {
 
     function test_setCap_LowerOnFastTrackCarriesUsage() public {
         _queueAndExecute(_ethTransfer(recipient, 4 ether), SALT);
-        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD)));
+        _prepareSelf(abi.encodeCall(ITreasurySafe.setCap, (NATIVE, 5 ether, CAP_PERIOD)));
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.CapSet(NATIVE, 5 ether, CAP_PERIOD);
+        _go();
         // Carried: what the old window counted (read back rounded down, plus 1 wei), in new units.
         uint256 carried = _units(_amount(_units(4 ether, ETH_CAP), ETH_CAP) + 1, 5 ether);
         assertEq(safe.remainingCap(NATIVE), _left(carried, 5 ether));
@@ -578,6 +582,19 @@ contract CapsTest is SafeUnitBase {
         assertEq(nextLimit, 0);
         assertEq(nextPeriod, 0);
         assertEq(nextAt, 0, "nothing scheduled");
+    }
+
+    /// Once a removal is written the safe counts one cap fewer: no empty entry is left for a batch that runs other
+    /// code to measure (an entry without an asset has no balance to read).
+    function test_removeCap_OtherCodeRunsOnceTheRemovalIsWritten() public {
+        _prepareSelf(abi.encodeCall(ITreasurySafe.removeCap, (address(token))));
+        _go();
+        (,, uint64 removedAt) = safe.scheduledCapChange(address(token));
+        vm.warp(removedAt);
+        _queueAndExecute(_ethTransfer(recipient, 1 ether), "settle");
+        Counter counter = new Counter();
+        _queueAndExecute(_one(address(counter), 0, abi.encodeCall(Counter.bump, ())), "code");
+        assertEq(counter.count(), 1);
     }
 
     function test_RevertWhen_RemoveCapNotFound() public {
