@@ -113,6 +113,36 @@ contract RecoveryTest is EvacuationBase {
         assertEq(safe.getRecovery().recovery, newRecovery);
     }
 
+    /// An accepted change stays in force after its time, not only at it: an evacuation an hour later, before any
+    /// transaction wrote the change, sweeps to the new address.
+    function test_evacuate_SweepsToAnAcceptedChangeAfterItsTime() public {
+        _runSelf(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)));
+        uint64 effectiveAt = uint64(_now()) + 7 days; // max(2 days, 7 days, 1 day)
+        vm.prank(newRecovery);
+        safe.acceptRecovery();
+        vm.warp(effectiveAt + 1 hours);
+        _evacuate();
+        assertEq(newRecovery.balance, 100 ether);
+        assertEq(recovery.balance, 0);
+    }
+
+    /// A change in force can no longer be cancelled, at its time and after it, even before a transaction writes it.
+    function test_RevertWhen_GuardianCancelsARecoveryChangeInForce() public {
+        _runSelf(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)));
+        uint64 effectiveAt = uint64(_now()) + 7 days;
+        vm.prank(newRecovery);
+        safe.acceptRecovery();
+        vm.warp(effectiveAt);
+        vm.prank(guardian);
+        vm.expectRevert(ITreasurySafe.NoRecoveryChange.selector);
+        safe.cancelRecoveryChange();
+        vm.warp(effectiveAt + 1 hours);
+        vm.prank(guardian);
+        vm.expectRevert(ITreasurySafe.NoRecoveryChange.selector);
+        safe.cancelRecoveryChange();
+        assertEq(safe.getRecovery().recovery, newRecovery);
+    }
+
     function test_setRecovery_LapsesWithoutAcceptance() public {
         _runSelf(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)));
         vm.warp(_now() + 7 days + GRACE + 1);
