@@ -260,15 +260,20 @@ contract CallPolicyTest is SafeUnitBase {
         assertEq(safe.getConfig().delay, DELAY + 1);
     }
 
-    function test_RevertWhen_UnreadableTokenAndOtherCodeRuns() public {
+    /// A capped hostile token turned `mode`, then a batch that runs other code (so every cap is read): refused.
+    function _expectUnreadableWhenOtherCodeRuns(HostileToken.Mode mode) internal {
         HostileToken hostile = new HostileToken();
         hostile.mint(address(safe), 1);
         _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (address(hostile), 1, 1 days)));
-        hostile.setMode(HostileToken.Mode.BurnGas);
+        hostile.setMode(mode);
         Counter counter = new Counter();
         _prepare(_one(address(counter), 0, abi.encodeCall(Counter.bump, ())), SALT);
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.BalanceUnreadable.selector, address(hostile)));
         _go();
+    }
+
+    function test_RevertWhen_UnreadableTokenAndOtherCodeRuns() public {
+        _expectUnreadableWhenOtherCodeRuns(HostileToken.Mode.BurnGas);
         // A batch that cannot move it does not read it.
         _queueAndExecute(_ethTransfer(recipient, 1), bytes32("eth"));
         assertEq(recipient.balance, 1);
@@ -277,14 +282,7 @@ contract CallPolicyTest is SafeUnitBase {
     /// A balance answered in less than a word (31 bytes) is no balance: the safe never reads what the token left
     /// out of scratch memory.
     function test_RevertWhen_CappedTokenAnswersLessThanAWord() public {
-        HostileToken hostile = new HostileToken();
-        hostile.mint(address(safe), 1);
-        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (address(hostile), 1, 1 days)));
-        hostile.setMode(HostileToken.Mode.Short);
-        Counter counter = new Counter();
-        _prepare(_one(address(counter), 0, abi.encodeCall(Counter.bump, ())), SALT);
-        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.BalanceUnreadable.selector, address(hostile)));
-        _go();
+        _expectUnreadableWhenOtherCodeRuns(HostileToken.Mode.Short);
     }
 
     function test_execute_TransferToAccountWithoutCodeReadsOnlyTheNativeCoin() public {

@@ -496,10 +496,10 @@ contract CapsTest is SafeUnitBase {
         _go();
     }
 
-    function test_RevertWhen_SetCapBeyondMaxCaps() public {
-        // Two caps exist (ETH and the token); 14 more fit, the 15th call is one too many.
-        ITreasurySafe.Call[] memory c = new ITreasurySafe.Call[](15);
-        for (uint160 i; i < 15; ++i) {
+    /// `n` self-calls capping `n` new assets (0x3000, 0x3001, ...).
+    function _newCaps(uint160 n) internal returns (ITreasurySafe.Call[] memory c) {
+        c = new ITreasurySafe.Call[](n);
+        for (uint160 i; i < n; ++i) {
             // A cap's asset must have code.
             vm.etch(address(0x3000 + i), hex"00");
             c[i] = ITreasurySafe.Call({
@@ -508,7 +508,11 @@ contract CapsTest is SafeUnitBase {
                 data: abi.encodeCall(ITreasurySafe.setCap, (address(0x3000 + i), 1, 1 days))
             });
         }
-        _prepare(c, SALT);
+    }
+
+    function test_RevertWhen_SetCapBeyondMaxCaps() public {
+        // Two caps exist (ETH and the token); 14 more fit, the 15th call is one too many.
+        _prepare(_newCaps(15), SALT);
         vm.expectRevert(
             _callFailed(14, address(safe), abi.encodeWithSelector(ITreasurySafe.TooManyCaps.selector, 16))
         );
@@ -518,16 +522,7 @@ contract CapsTest is SafeUnitBase {
     /// With every one of the 16 cap slots in use, a batch still runs and is charged: settling the scheduled changes
     /// looks at the slots in use and never past the last one.
     function test_execute_WithEveryCapSlotInUse() public {
-        ITreasurySafe.Call[] memory c = new ITreasurySafe.Call[](14);
-        for (uint160 i; i < 14; ++i) {
-            vm.etch(address(0x3000 + i), hex"00");
-            c[i] = ITreasurySafe.Call({
-                target: address(safe),
-                value: 0,
-                data: abi.encodeCall(ITreasurySafe.setCap, (address(0x3000 + i), 1, 1 days))
-            });
-        }
-        _queueAndExecute(c, "fill");
+        _queueAndExecute(_newCaps(14), "fill");
         assertEq(safe.getConfig().caps.length, 16);
         _queueAndExecute(_ethTransfer(recipient, 1 ether), "spend");
         assertEq(recipient.balance, 1 ether);
