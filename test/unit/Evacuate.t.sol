@@ -413,6 +413,9 @@ contract EvacuateTest is EvacuationBase {
         vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.GuardianCannotCancel.selector, id));
         safe.cancel(id);
         vm.warp(eta);
+        // Watchers learn of the reopen from its event (with the generation that ends).
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.SafeReopened(1);
         safe.execute(calls, "reopen", epoch);
         assertFalse(safe.getRecovery().evacuated);
         assertEq(safe.getRecovery().evacuatedAt, 0);

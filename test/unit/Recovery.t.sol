@@ -79,8 +79,12 @@ contract RecoveryTest is EvacuationBase {
     }
 
     function test_setRecovery_OnlySchedulesAndNeedsAcceptance() public {
-        _runSelf(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)));
+        _prepareSelf(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)));
         uint64 effectiveAt = uint64(_now()) + 7 days; // max(2 days, 7 days, 1 day)
+        // Watchers and the new address learn of the change, and of its window, from the event.
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.RecoveryChangeScheduled(newRecovery, effectiveAt, effectiveAt + GRACE);
+        _go();
         ITreasurySafe.RecoveryView memory v = safe.getRecovery();
         assertEq(v.recovery, recovery, "not yet");
         assertEq(v.pending, newRecovery);
@@ -191,7 +195,12 @@ contract RecoveryTest is EvacuationBase {
         cfg.backupRecovery = backup;
         safe = _deploySafe(cfg, "backup");
         _runSelf(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)));
-        _fastTrack(abi.encodeCall(ITreasurySafe.useBackupRecovery, ()));
+        (, uint64 eta) = _prepareSelf(abi.encodeCall(ITreasurySafe.useBackupRecovery, ()));
+        assertEq(eta, _now(), "fast-tracked");
+        // The switch is announced like any recovery change in force (the backup slot is used up).
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.RecoverySet(backup, address(0));
+        _go();
         ITreasurySafe.RecoveryView memory v = safe.getRecovery();
         assertEq(v.recovery, backup);
         assertEq(v.backup, address(0), "used up");
