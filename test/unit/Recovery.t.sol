@@ -211,14 +211,25 @@ contract RecoveryTest is EvacuationBase {
                             EVACUATION LIST
     //////////////////////////////////////////////////////////////*/
 
+    /// Adding is fast-tracked and announced; removing waits the delay and leaves no stale entry behind the list's end
+    /// (`_evacuationList` is slot 64 of snapshots/storage-layout.json, entry i at slot 64 + i).
     function test_evacuationList_AddIsFastRemoveWaits() public {
         MockERC20 t = new MockERC20("T", "T", 18);
-        _fastTrack(abi.encodeCall(ITreasurySafe.addEvacuationAsset, (address(t))));
+        (, uint64 addEta) = _prepareSelf(abi.encodeCall(ITreasurySafe.addEvacuationAsset, (address(t))));
+        assertEq(addEta, _now(), "adding is fast-tracked");
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.EvacuationAssetAdded(address(t));
+        _go();
         assertEq(safe.getRecovery().evacuationList.length, 2);
+        assertEq(safe.extsload(bytes32(uint256(65))), bytes32(uint256(uint160(address(t)))), "second entry");
         ITreasurySafe.Call[] memory calls =
             _selfCall(abi.encodeCall(ITreasurySafe.removeEvacuationAsset, (address(t))));
-        (, uint64 eta,) = _queueAt(calls, "rm");
+        (, uint64 eta, uint32 epoch) = _queueAt(calls, "rm");
         assertEq(eta, _now() + DELAY, "removal waits the delay");
+        vm.warp(eta);
+        safe.execute(calls, "rm", epoch);
+        assertEq(safe.getRecovery().evacuationList.length, 1);
+        assertEq(safe.extsload(bytes32(uint256(65))), bytes32(0), "no stale entry after the list's end");
     }
 
     function test_RevertWhen_EvacuationAssetIsNotAContract() public {
