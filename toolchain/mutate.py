@@ -25,6 +25,7 @@ Narrowing a campaign (both apply to every file of --files, and combine):
 """
 
 import argparse
+import importlib
 import json
 import os
 import subprocess
@@ -127,6 +128,71 @@ def narrow(functions: set[str] | None, lines: tuple[int, int] | None) -> None:
     AbstractMutator.should_mutate_node = should_mutate_node
 
 
+REPAIRED_ONLY = False  # --ror-repaired-only: run only the ROR mutants slither-mutate itself would have garbled
+
+
+def fix_ror() -> None:
+    """Replaces slither-mutate's ROR generator with one that patches the comparison it names.
+
+    slither-mutate 0.11's ROR writes the mutated text of the whole statement (the node) over the span of the one
+    comparison (the IR's expression), and builds that text by splitting the statement at the first occurrence of
+    the operator and keeping only the first two pieces. Wherever the statement is more than the comparison (a
+    `return a < b`, a condition `a == 0 && b == c`, a ternary) the mutant is garbled and is reported as "failed to
+    compile": it was never tested. Here the new text is the comparison itself with its operator (the text between
+    its two operands' source spans) replaced, so every ROR mutant is the single change it claims to be.
+    """
+    from slither.core.expressions.binary_operation import BinaryOperation
+    from slither.slithir.operations import Binary
+    ror_module = importlib.import_module("slither.tools.mutator.mutators.ROR")
+    from slither.tools.mutator.utils.patch import create_patch_with_line
+
+    relational = ror_module.relational_operators
+
+    def _mutate(self) -> dict:
+        result: dict = {}
+        content = Path(self.in_file).read_bytes()
+        for function in self.contract.functions_and_modifiers_declared:
+            if not self.should_mutate_function(function):
+                continue
+            for node in function.nodes:
+                if not self.should_mutate_node(node):
+                    continue
+                for ir in node.irs:
+                    if not (isinstance(ir, Binary) and ir.type in relational):
+                        continue
+                    # slither-mutate's own filter, kept: no comparisons of addresses.
+                    if str(ir.variable_left.type) == "address" or str(ir.variable_right) == "address":
+                        continue
+                    expr = ir.expression
+                    if not isinstance(expr, BinaryOperation):
+                        continue
+                    start = expr.source_mapping.start
+                    stop = start + expr.source_mapping.length
+                    left = expr.expression_left.source_mapping
+                    right = expr.expression_right.source_mapping
+                    left_end, right_start = left.start + left.length, right.start
+                    gap = content[left_end:right_start].decode("utf8")
+                    old_op = ir.type.value
+                    if not start <= left_end <= right_start <= stop or gap.strip() != old_op:
+                        continue  # not a plain `left op right` span: leave it rather than guess
+                    old_str = content[start:stop].decode("utf8")
+                    node_str = node.source_mapping.content
+                    for op in relational:
+                        if op == ir.type:
+                            continue
+                        new_str = (content[start:left_end] + gap.replace(old_op, op.value).encode("utf8")
+                                   + content[right_start:stop]).decode("utf8")
+                        pieces = node_str.split(old_op)
+                        garbled = f"{pieces[0]}{op.value}{pieces[1]}" if len(pieces) > 1 else None
+                        if REPAIRED_ONLY and garbled == new_str:
+                            continue  # slither-mutate's own patch was right: already run by an earlier campaign
+                        create_patch_with_line(result, self.in_file, start, stop, old_str, new_str,
+                                               node.source_mapping.lines[0])
+        return result
+
+    ror_module.ROR._mutate = _mutate
+
+
 def summary(results: Path) -> str:
     rows: dict[str, dict[str, int]] = {}
     survivors = []
@@ -160,7 +226,7 @@ def summary(results: Path) -> str:
 
 
 def main() -> int:
-    global RESULTS, LINES  # pylint: disable=global-statement
+    global RESULTS, LINES, REPAIRED_ONLY  # pylint: disable=global-statement
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", help="comma-separated .sol files to mutate, in order")
     parser.add_argument("--mutators", default="", help="comma-separated slither-mutate mutators (default: all)")
@@ -170,6 +236,8 @@ def main() -> int:
     parser.add_argument("--summary", action="store_true", help="only print the summary of --results")
     parser.add_argument("--functions", default="", help="comma-separated function/modifier names to mutate only")
     parser.add_argument("--lines", default="", help="FROM-TO or FROM-: mutate only mutants starting in this range")
+    parser.add_argument("--ror-repaired-only", action="store_true",
+                        help="ROR: run only the mutants slither-mutate's own ROR garbled (see fix_ror)")
     args = parser.parse_args()
     try:
         lines = parse_lines(args.lines) if args.lines else None
@@ -186,6 +254,8 @@ def main() -> int:
         from slither.tools.mutator.__main__ import main as slither_mutate
 
         abstract_mutator.test_patch = test_patch
+        REPAIRED_ONLY = args.ror_repaired_only
+        fix_ror()
         if functions is not None or lines is not None:
             narrow(functions, lines)
         for file in args.files.split(","):
