@@ -185,9 +185,9 @@ MUTATE_MUTATORS ?=
 # Narrow a run: MUTATE_FUNCTIONS=_chargeCaps,freeze (function names, any visibility), MUTATE_LINES=126-302 or 126-.
 MUTATE_FUNCTIONS ?=
 MUTATE_LINES ?=
-# MUTATE_ROR_REPAIRED_ONLY=1: only the ROR mutants slither-mutate's own ROR garbled (toolchain/mutate.py fix_ror), to
-# re-run a campaign made before that fix without repeating the mutants it did test.
-MUTATE_ROR_REPAIRED_ONLY ?=
+# MUTATE_ROR_SKIP_KNOWN=docs/mutation-campaign.jsonl: no ROR mutant an earlier campaign tested (to run the ones that
+# slither-mutate's own ROR garbled before toolchain/mutate.py repaired it, without repeating the others).
+MUTATE_ROR_SKIP_KNOWN ?=
 MUTATE_TIMEOUT ?= 300
 MUTATE_RESULTS := $(ROOT)/mutate-results
 MUTATE_TEST := forge test --match-path 'test/{unit,attacks,fuzz}/*' \
@@ -203,7 +203,7 @@ mutate: deps ## Mutation testing on a throwaway copy (MUTATE_CONTRACTS=a.sol,b.s
 	cd $(MUTATE_DIR) && FOUNDRY_PROFILE=mutate nice -n 10 $(ROOT)/$(VENV)/bin/python toolchain/mutate.py \
 	  --files '$(MUTATE_CONTRACTS)' $(if $(MUTATE_MUTATORS),--mutators '$(MUTATE_MUTATORS)') \
 	  $(if $(MUTATE_FUNCTIONS),--functions '$(MUTATE_FUNCTIONS)') $(if $(MUTATE_LINES),--lines '$(MUTATE_LINES)') \
-	  $(if $(MUTATE_ROR_REPAIRED_ONLY),--ror-repaired-only) \
+	  $(if $(MUTATE_ROR_SKIP_KNOWN),--ror-skip-known '$(MUTATE_ROR_SKIP_KNOWN)') \
 	  --timeout $(MUTATE_TIMEOUT) --results $(MUTATE_RESULTS) --test-cmd "$(MUTATE_TEST)"
 
 # Light on CPU: one forge build (cached), one anvil, one node process.

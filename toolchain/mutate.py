@@ -128,29 +128,63 @@ def narrow(functions: set[str] | None, lines: tuple[int, int] | None) -> None:
     AbstractMutator.should_mutate_node = should_mutate_node
 
 
-REPAIRED_ONLY = False  # --ror-repaired-only: run only the ROR mutants slither-mutate itself would have garbled
+KNOWN: list[dict] = []  # --ror-skip-known: outcomes of earlier campaigns (JSON lines), whose ROR mutants are not re-run
+
+
+def _known(file: str, line: int, old: str, new: str) -> bool:
+    """Whether an earlier campaign tested this ROR mutant. slither-mutate's own ROR recorded the whole statement as
+    `old` where its patch was right (a plain condition), so the same mutant is `old` with the comparison replaced."""
+    for e in KNOWN:
+        if e["file"] != file or e["line"] != line or e["mutator"] != "ROR" or e["status"] == "failed to compile":
+            continue
+        if (e["old"], e["new"]) == (old, new) or (old in e["old"] and e["old"].replace(old, new, 1) == e["new"]):
+            return True
+    return False
 
 
 def fix_ror() -> None:
     """Replaces slither-mutate's ROR generator with one that patches the comparison it names.
 
-    slither-mutate 0.11's ROR writes the mutated text of the whole statement (the node) over the span of the one
-    comparison (the IR's expression), and builds that text by splitting the statement at the first occurrence of
-    the operator and keeping only the first two pieces. Wherever the statement is more than the comparison (a
-    `return a < b`, a condition `a == 0 && b == c`, a ternary) the mutant is garbled and is reported as "failed to
-    compile": it was never tested. Here the new text is the comparison itself with its operator (the text between
-    its two operands' source spans) replaced, so every ROR mutant is the single change it claims to be.
+    slither-mutate 0.11's ROR writes the mutated text of the whole statement (the node) over the span of the IR's
+    expression, and builds that text by splitting the statement at the first occurrence of the operator and keeping
+    only the first two pieces. Where the IR's expression is one comparison inside a larger statement (a
+    `return a < b`, a condition `a == 0 && b == c`, a ternary) the mutant is garbled and reported as "failed to
+    compile": it was never tested. Here each comparison of the IR's expression with the IR's operator is found in the
+    expression tree and only its operator (the text between its two operands' source spans) is replaced, so every
+    ROR mutant is the single change it claims to be. slither-mutate's filter is kept: an IR comparing addresses
+    gives no mutant.
     """
     from slither.core.expressions.binary_operation import BinaryOperation
     from slither.slithir.operations import Binary
-    ror_module = importlib.import_module("slither.tools.mutator.mutators.ROR")
     from slither.tools.mutator.utils.patch import create_patch_with_line
 
+    ror_module = importlib.import_module("slither.tools.mutator.mutators.ROR")
     relational = ror_module.relational_operators
+
+    def comparisons(expr, op: str):
+        """Every `left op right` with this operator in the expression tree, outermost first."""
+        stack, seen = [expr], set()
+        while stack:
+            e = stack.pop()
+            if e is None or id(e) in seen:
+                continue
+            seen.add(id(e))
+            # The expression's operator type is not the IR's (BinaryOperationType, BinaryType): compare the text.
+            if isinstance(e, BinaryOperation) and str(e.type) == op:
+                yield e
+            for name in ("expression_left", "expression_right", "expression", "if_expression",
+                         "then_expression", "else_expression", "called"):
+                stack.append(getattr(e, name, None))
+            for name in ("expressions", "arguments"):
+                stack.extend(getattr(e, name, None) or [])
 
     def _mutate(self) -> dict:
         result: dict = {}
         content = Path(self.in_file).read_bytes()
+        try:
+            rel = str(Path(self.in_file).resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            rel = self.in_file
         for function in self.contract.functions_and_modifiers_declared:
             if not self.should_mutate_function(function):
                 continue
@@ -163,31 +197,25 @@ def fix_ror() -> None:
                     # slither-mutate's own filter, kept: no comparisons of addresses.
                     if str(ir.variable_left.type) == "address" or str(ir.variable_right) == "address":
                         continue
-                    expr = ir.expression
-                    if not isinstance(expr, BinaryOperation):
-                        continue
-                    start = expr.source_mapping.start
-                    stop = start + expr.source_mapping.length
-                    left = expr.expression_left.source_mapping
-                    right = expr.expression_right.source_mapping
-                    left_end, right_start = left.start + left.length, right.start
-                    gap = content[left_end:right_start].decode("utf8")
                     old_op = ir.type.value
-                    if not start <= left_end <= right_start <= stop or gap.strip() != old_op:
-                        continue  # not a plain `left op right` span: leave it rather than guess
-                    old_str = content[start:stop].decode("utf8")
-                    node_str = node.source_mapping.content
-                    for op in relational:
-                        if op == ir.type:
-                            continue
-                        new_str = (content[start:left_end] + gap.replace(old_op, op.value).encode("utf8")
-                                   + content[right_start:stop]).decode("utf8")
-                        pieces = node_str.split(old_op)
-                        garbled = f"{pieces[0]}{op.value}{pieces[1]}" if len(pieces) > 1 else None
-                        if REPAIRED_ONLY and garbled == new_str:
-                            continue  # slither-mutate's own patch was right: already run by an earlier campaign
-                        create_patch_with_line(result, self.in_file, start, stop, old_str, new_str,
-                                               node.source_mapping.lines[0])
+                    for expr in comparisons(ir.expression, old_op):
+                        start = expr.source_mapping.start
+                        stop = start + expr.source_mapping.length
+                        left = expr.expression_left.source_mapping
+                        left_end, right_start = left.start + left.length, expr.expression_right.source_mapping.start
+                        gap = content[left_end:right_start].decode("utf8")
+                        if not start <= left_end <= right_start <= stop or gap.strip() != old_op:
+                            continue  # not a plain `left op right` span: leave it rather than guess
+                        old_str = content[start:stop].decode("utf8")
+                        for op in relational:
+                            if op == ir.type:
+                                continue
+                            new_str = (content[start:left_end] + gap.replace(old_op, op.value).encode("utf8")
+                                       + content[right_start:stop]).decode("utf8")
+                            if _known(rel, node.source_mapping.lines[0], old_str, new_str):
+                                continue  # an earlier campaign ran this very mutant (with slither's own ROR)
+                            create_patch_with_line(result, self.in_file, start, stop, old_str, new_str,
+                                                   node.source_mapping.lines[0])
         return result
 
     ror_module.ROR._mutate = _mutate
@@ -226,7 +254,7 @@ def summary(results: Path) -> str:
 
 
 def main() -> int:
-    global RESULTS, LINES, REPAIRED_ONLY  # pylint: disable=global-statement
+    global RESULTS, LINES  # pylint: disable=global-statement
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", help="comma-separated .sol files to mutate, in order")
     parser.add_argument("--mutators", default="", help="comma-separated slither-mutate mutators (default: all)")
@@ -236,8 +264,8 @@ def main() -> int:
     parser.add_argument("--summary", action="store_true", help="only print the summary of --results")
     parser.add_argument("--functions", default="", help="comma-separated function/modifier names to mutate only")
     parser.add_argument("--lines", default="", help="FROM-TO or FROM-: mutate only mutants starting in this range")
-    parser.add_argument("--ror-repaired-only", action="store_true",
-                        help="ROR: run only the mutants slither-mutate's own ROR garbled (see fix_ror)")
+    parser.add_argument("--ror-skip-known", default="", metavar="JSONL",
+                        help="ROR: skip the mutants an earlier campaign tested (its mutants.jsonl), see fix_ror")
     args = parser.parse_args()
     try:
         lines = parse_lines(args.lines) if args.lines else None
@@ -254,7 +282,8 @@ def main() -> int:
         from slither.tools.mutator.__main__ import main as slither_mutate
 
         abstract_mutator.test_patch = test_patch
-        REPAIRED_ONLY = args.ror_repaired_only
+        if args.ror_skip_known:
+            KNOWN.extend(json.loads(l) for l in Path(args.ror_skip_known).read_text(encoding="utf8").splitlines())
         fix_ror()
         if functions is not None or lines is not None:
             narrow(functions, lines)
