@@ -67,6 +67,19 @@ contract QueueTest is SafeUnitBase {
         safe.queue(calls, SALT, sigs);
     }
 
+    /// @notice F-8, signatures only: an owner who signs twice is named once, and no empty entry stands for the
+    ///         repeated signature (the list is not the signature array as it came).
+    function test_queue_EmitsEachSignerOnceWithoutOnChainApprovals() public {
+        ITreasurySafe.Signature[] memory sigs = new ITreasurySafe.Signature[](3);
+        (sigs[0], sigs[1], sigs[2]) = (_sigOf(0, id), _sigOf(1, id), _sigOf(0, id));
+        address[] memory approvers = new address[](2);
+        (approvers[0], approvers[1]) = (owners[0], owners[1]);
+        uint64 eta = uint64(_now()) + DELAY;
+        vm.expectEmit(true, true, true, true, address(safe));
+        emit ITreasurySafe.ProposalQueued(id, eta, eta + GRACE, 0, SALT, calls, approvers, false);
+        safe.queue(calls, SALT, sigs);
+    }
+
     /// @notice F-8: approvals given on chain only are listed too.
     function test_queue_EmitsOnChainApprovers() public {
         vm.prank(owners[1]);
