@@ -697,8 +697,8 @@ async function main() {
   if (chainId !== 31337) die(`chain id ${chainId}: the bench runs on a local anvil (31337) only`);
   const anvilVersion = (await pub.request({method: 'web3_clientVersion'})).replace(/^anvil\/v?/, '');
   // Block times from the genesis time plus 12 s a block plus the warps, never the wall clock: tsafe's cap
-  // lanes are aligned to absolute time, and whether an execute lands in the sub-period of the previous
-  // charge moves its gas by 2,800 (one SSTORE that changes a slot or not). Same times, same gas, every run.
+  // lanes are aligned to absolute time (whether an execute landed in the sub-period of the previous charge
+  // moved its gas by 2,800 until the cap's head shared the lanes' slot). Same times, same gas, every run.
   if (!opts.rpcUrl) await pub.request({method: 'anvil_setBlockTimestampInterval', params: [12]});
   log(`anvil ${anvilVersion} at ${url}`);
 

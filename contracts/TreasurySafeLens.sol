@@ -99,7 +99,7 @@ contract TreasurySafeLens {
         uint32 generation;
     }
 
-    /// @dev TreasurySafe.Cap, decoded.
+    /// @dev TreasurySafe.Cap, decoded (internal: no function returns it).
     struct Cap {
         address asset;
         uint32 period;
@@ -107,7 +107,7 @@ contract TreasurySafeLens {
         bool scheduled;
         bool quarantined;
         uint128 limit;
-        uint128 lanes;
+        uint96 lanes;
         uint128 nextLimit;
         uint32 nextPeriod;
         uint64 nextAt;
@@ -627,11 +627,11 @@ contract TreasurySafeLens {
         uint256 n = _load(CAPS_SLOT + 3 * i + 2);
         c.asset = address(uint160(a));
         c.period = uint32(a >> 160);
-        c.head = uint32(a >> 192);
-        c.scheduled = (a >> 224) & 0xff != 0;
-        c.quarantined = (a >> 232) & 0xff != 0;
+        c.scheduled = (a >> 192) & 0xff != 0;
+        c.quarantined = (a >> 200) & 0xff != 0;
         c.limit = uint128(b);
-        c.lanes = uint128(b >> 128);
+        c.lanes = uint96(b >> 128);
+        c.head = uint32(b >> 224);
         c.nextLimit = uint128(n);
         c.nextPeriod = uint32(n >> 128);
         c.nextAt = uint64(n >> 160);
@@ -687,7 +687,7 @@ contract TreasurySafeLens {
         if (carried > RollingCap.FULL) carried = RollingCap.FULL;
         uint64 head = RollingCap.indexAt(period, block.timestamp);
         // slither-disable-next-line unused-return: record(0, head, head, ..) returns `head` as the new head
-        (uint128 lanes,) = RollingCap.record(0, head, head, carried);
+        (uint96 lanes,) = RollingCap.record(0, head, head, carried);
         (r.asset, r.period, r.head, r.limit, r.lanes) = (c.asset, period, head, limit, lanes);
     }
 

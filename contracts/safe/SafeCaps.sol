@@ -160,7 +160,7 @@ abstract contract SafeCaps is SafeStorage {
     ///      the whole batch: caps are removed only by _settleCaps, before the batch, and added at the end.
     function _consume(uint256 k, address asset, uint256 amount) internal {
         Cap storage cap = _caps[k];
-        (uint128 limit, uint128 lanes, uint64 head) = (cap.limit, cap.lanes, cap.head);
+        (uint128 limit, uint96 lanes, uint64 head) = (cap.limit, cap.lanes, cap.head);
         uint64 nowIndex = RollingCap.indexAt(cap.period, block.timestamp);
         uint256 free = RollingCap.FULL - RollingCap.usedUnits(lanes, head, nowIndex);
         uint256 left = RollingCap.toAmount(free, limit);
@@ -170,6 +170,7 @@ abstract contract SafeCaps is SafeStorage {
         if (amount > left) revert ITreasurySafe.CapExceeded(asset, amount, left);
         uint256 units = RollingCap.toUnits(amount, limit);
         (lanes, head) = RollingCap.record(lanes, head, nowIndex, units);
+        // Lanes and head share the limit's slot: one write.
         (cap.lanes, cap.head) = (lanes, uint32(head));
         emit ITreasurySafe.CapConsumed(asset, amount, RollingCap.toAmount(free - units, limit));
     }
@@ -289,7 +290,7 @@ abstract contract SafeCaps is SafeStorage {
         if (carried > RollingCap.FULL) carried = RollingCap.FULL;
         uint64 head = RollingCap.indexAt(period, block.timestamp);
         // slither-disable-next-line unused-return: record(0, head, head, ..) returns `head` as the new head
-        (uint128 lanes,) = RollingCap.record(0, head, head, carried);
+        (uint96 lanes,) = RollingCap.record(0, head, head, carried);
         return Cap({
             asset: c.asset,
             period: period,

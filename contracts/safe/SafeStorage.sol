@@ -68,18 +68,19 @@ abstract contract SafeStorage {
         uint8 index;
     }
 
-    /// @dev Three slots: (asset, period, head, scheduled, quarantined), (limit, four 32-bit lanes) and, read only
-    ///      while a loosening is scheduled, (its limit, its period, when it takes effect; limit 0: removal). See
-    ///      RollingCap. `head` is a sub-period index, timestamp / ceil(period / 3) with period >= 1 hour: it
-    ///      stays below 2^32 for some 160,000 years.
+    /// @dev Three slots: (asset, period, scheduled, quarantined), which a charge only reads; (limit, four 24-bit
+    ///      lanes, head), the whole of what a charge reads and writes, so it writes one slot; and, read only while a
+    ///      loosening is scheduled, (its limit, its period, when it takes effect; limit 0: removal). See RollingCap.
+    ///      `head` is a sub-period index, timestamp / ceil(period / 3) with period >= 1 hour: it stays below 2^32
+    ///      for some 160,000 years.
     struct Cap {
         address asset;
         uint32 period;
-        uint32 head;
         bool scheduled;
         bool quarantined;
         uint128 limit;
-        uint128 lanes;
+        uint96 lanes;
+        uint32 head;
         uint128 nextLimit;
         uint32 nextPeriod;
         uint64 nextAt;

@@ -9,7 +9,7 @@ import {Test} from "forge-std/Test.sol";
 contract RollingCapHarness {
     uint128 public immutable limit;
     uint32 public immutable period;
-    uint128 public lanes;
+    uint96 public lanes;
     uint64 public head;
 
     constructor(uint128 limit_, uint32 period_, uint256 startTime) {
@@ -57,7 +57,7 @@ contract RollingCapHarness {
 ///      - `nextRefillAt` is when the oldest live outflow stops counting, and never earlier than P after it.
 contract RollingCapFuzzTest is Test {
     uint256 internal constant STEPS = 32;
-    uint256 internal constant FULL = type(uint32).max;
+    uint256 internal constant FULL = type(uint24).max;
 
     struct Outflow {
         uint256 timestamp;

@@ -33,8 +33,10 @@ import {RollingCap} from "../../contracts/libraries/RollingCap.sol";
 ///      - Loops unrolled 5 times (`--loop 5`): `usedUnits` runs at most 4 iterations (lanes [n - 3, head]) and
 ///        `record` at most 3 (stale lanes head + 1 .. n when fewer than 4).
 ///      - Times: ring indices are uint64, trace times below 2^40 s plus gaps below 2^32 s.
-///      - Measured (last `make halmos`, 2026-11-27, 2 shared cores): check_ringStrict_2spends 28.6 s (128 paths),
-///        check_ring_recordMatchesModel 5.2 s, check_ring_usedUnitsMatchesModel 2.5 s, check_windowSpansFourSubPeriods 0.1 s.
+///      - Measured (2026-11-28, 24-bit lanes, 2 cores shared with two mutation campaigns): check_ringStrict_2spends
+///        81.5 s (342 paths), check_ring_recordMatchesModel 24.4 s, check_ring_usedUnitsMatchesModel 9.1 s,
+///        check_windowSpansFourSubPeriods 0.2 s. With 32-bit lanes on a quieter machine (2026-11-27): 28.6 s (128 paths),
+///        5.2 s, 2.5 s, 0.1 s.
 ///      - halmos warns that the 2-spend trace hit the loop bound on some path: the library's loops cannot run
 ///        more than 4 times, so those are paths the 200 ms branching timeout did not prune; the step lemmas
 ///        run without that warning.
@@ -44,7 +46,7 @@ contract RollingCapProofs {
     uint32 internal constant PERIOD = 3 * 32_768;
 
     struct Ring {
-        uint128 lanes;
+        uint96 lanes;
         uint64 head;
     }
 
@@ -88,7 +90,7 @@ contract RollingCapProofs {
     /// @notice Step lemma (a): `usedUnits` at any sub-period n >= head is exactly the sum of the model over
     ///         [n - 3, n], where the model holds lane(k) for the 4 sub-periods [head - 3, head] and 0 after head.
     /// @custom:halmos --loop 5
-    function check_ring_usedUnitsMatchesModel(uint128 lanes, uint64 head, uint64 n) external pure {
+    function check_ring_usedUnitsMatchesModel(uint96 lanes, uint64 head, uint64 n) external pure {
         if (n < head) return; // time never runs backwards: the safe always calls with n >= head
         uint256 expected;
         for (uint256 d; d < 4 && d <= n; ++d) {
@@ -103,10 +105,10 @@ contract RollingCapProofs {
     ///         sub-period n are exactly the units recorded in [n - 3, n], so each accepted spend keeps that sum
     ///         at most FULL; and a window of length P spans at most 4 sub-periods (check_windowSpansFourSubPeriods).
     /// @custom:halmos --loop 5
-    function check_ring_recordMatchesModel(uint128 lanes, uint64 head, uint64 n, uint32 u) external pure {
+    function check_ring_recordMatchesModel(uint96 lanes, uint64 head, uint64 n, uint32 u) external pure {
         if (n < head) return;
         if (RollingCap.usedUnits(lanes, head, n) + u > FULL) return; // refused: nothing is recorded
-        (uint128 after_, uint64 headAfter) = RollingCap.record(lanes, head, n, u);
+        (uint96 after_, uint64 headAfter) = RollingCap.record(lanes, head, n, u);
         assert(headAfter == n);
         for (uint256 d; d < 4 && d <= n; ++d) {
             uint256 k = n - d;
@@ -123,13 +125,13 @@ contract RollingCapProofs {
     }
 
     /// @dev The ring's content as a model: sub-period k's units if k is one of [head - 3, head], else 0.
-    function _model(uint128 lanes, uint64 head, uint256 k) internal pure returns (uint256) {
+    function _model(uint96 lanes, uint64 head, uint256 k) internal pure returns (uint256) {
         if (k > head || k + 3 < head) return 0;
         return _laneOf(lanes, k);
     }
 
     /// @dev Lane k % 4 of the ring, written independently of the library's private `_lane`.
-    function _laneOf(uint128 lanes, uint256 k) internal pure returns (uint256) {
-        return (uint256(lanes) >> (32 * (k % 4))) & FULL;
+    function _laneOf(uint96 lanes, uint256 k) internal pure returns (uint256) {
+        return (uint256(lanes) >> (24 * (k % 4))) & FULL;
     }
 }

@@ -340,7 +340,7 @@ contract CallPolicyTest is SafeUnitBase {
         _go();
         _assertState(id, ITreasurySafe.ProposalState.Executed);
         assertEq(recipient.balance, before + 1 ether, "paid");
-        // Charged in units of limit / (2^32 - 1), rounded up: at least the amount.
+        // Charged in units of limit / (2^24 - 1), rounded up: at least the amount.
         assertLe(safe.remainingCap(NATIVE), left - 1 ether, "the native cap charged");
     }
 }

@@ -23,10 +23,10 @@ import {Vm} from "forge-std/Vm.sol";
 /// a loosening setCap or removeCap is scheduled one period P ahead (CapChangeScheduled, scheduledCapChange):
 /// the cap in force binds every batch until then; the first execute after writes it (CapSet, CapRemoved)
 /// remainingCap / nextRefillAt: exact, uncapped = type(uint256).max
-/// @dev Exact expectations re-derive RollingCap's arithmetic by hand: units are limit / (2^32 - 1),
+/// @dev Exact expectations re-derive RollingCap's arithmetic by hand: units are limit / (2^24 - 1),
 ///      rounded up when charged and down when reported.
 contract CapsTest is SafeUnitBase {
-    uint256 internal constant FULL = type(uint32).max;
+    uint256 internal constant FULL = type(uint24).max;
     uint128 internal constant TOKEN_CAP = 100e18;
     MockERC20 internal token;
     address internal spender = makeAddr("spender");
@@ -206,14 +206,16 @@ contract CapsTest is SafeUnitBase {
     }
 
     /// @notice F-7: an unlimited allowance on a capped token is refused with the cap's own error, not an
-    ///         arithmetic panic, however small the cap (here below 2^32 - 1 base units) and whatever else moved.
+    ///         arithmetic panic, however small the cap (here below FULL = 2^24 - 1 base units, where a
+    ///         unit is more than one base unit and converting the amount to units would overflow) and whatever
+    ///         else moved.
     function test_RevertWhen_UnlimitedApproveOnCappedToken() public {
         MockERC20 usd = new MockERC20("USD", "USD", 6);
         usd.mint(address(safe), 1_000_000e6);
-        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (address(usd), 1000e6, 1 days)));
+        _fastTrack(abi.encodeCall(ITreasurySafe.setCap, (address(usd), 10e6, 1 days)));
         uint256 max = type(uint256).max;
         _prepare(_one(address(usd), 0, abi.encodeCall(MockERC20.approve, (spender, max))), bytes32("max"));
-        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(usd), max, 1000e6));
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(usd), max, 10e6));
         _go();
         // A transfer plus an unlimited allowance: the sum saturates at type(uint256).max.
         ITreasurySafe.Call[] memory both = _two(
@@ -221,7 +223,7 @@ contract CapsTest is SafeUnitBase {
             _one(address(usd), 0, abi.encodeCall(MockERC20.approve, (spender, max)))
         );
         _prepare(both, bytes32("both"));
-        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(usd), max, 1000e6));
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(usd), max, 10e6));
         _go();
         // Two unlimited allowances to different spenders: same.
         ITreasurySafe.Call[] memory two = _two(
@@ -229,7 +231,7 @@ contract CapsTest is SafeUnitBase {
             _one(address(usd), 0, abi.encodeCall(MockERC20.approve, (recipient, max)))
         );
         _prepare(two, bytes32("two"));
-        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(usd), max, 1000e6));
+        vm.expectRevert(abi.encodeWithSelector(ITreasurySafe.CapExceeded.selector, address(usd), max, 10e6));
         _go();
     }
 

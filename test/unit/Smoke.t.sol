@@ -18,8 +18,8 @@ contract SmokeTest is SafeTestBase {
         safe.execute(calls, bytes32(0), 0);
         assertEq(recipient.balance, 1 ether);
         assertEq(uint8(safe.proposalState(id)), uint8(ITreasurySafe.ProposalState.Executed));
-        // Lanes count in units of limit / (2^32 - 1), rounded against the spender: at most 2 units short.
-        assertApproxEqAbs(safe.remainingCap(NATIVE), 9 ether, 2 * uint256(ETH_CAP) / type(uint32).max);
+        // Lanes count in units of limit / (2^24 - 1), rounded against the spender: at most 2 units short.
+        assertApproxEqAbs(safe.remainingCap(NATIVE), 9 ether, 2 * uint256(ETH_CAP) / type(uint24).max);
         assertLe(safe.remainingCap(NATIVE), 9 ether);
     }
 

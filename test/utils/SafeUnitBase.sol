@@ -158,7 +158,7 @@ abstract contract SafeUnitBase is SafeTestBase {
 
     /// @dev One lane unit of a cap, the rounding granularity of RollingCap.
     function _unit(uint256 limit) internal pure returns (uint256) {
-        return limit / type(uint32).max + 1;
+        return limit / type(uint24).max + 1;
     }
 
     function _guardianFreeze() internal returns (uint64 until) {

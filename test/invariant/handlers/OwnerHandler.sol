@@ -518,7 +518,7 @@ contract OwnerHandler is BaseHandler {
         uint256 moved = afterwards.a < before.a ? before.a - afterwards.a : 0;
         if (_grantsAllowance(calls)) moved += afterwards.allowanceA;
         uint256 charged = leftA - safe.remainingCap(address(tokenA));
-        if (charged + 2 * (TOKEN_LIMIT / type(uint32).max + 1) < moved) {
+        if (charged + 2 * (TOKEN_LIMIT / type(uint24).max + 1) < moved) {
             store.fail(store.CAP(), "cap: a batch moved more of the capped token than it was charged");
         }
     }
