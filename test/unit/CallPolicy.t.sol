@@ -157,7 +157,12 @@ contract CallPolicyTest is SafeUnitBase {
             SALT
         );
         vm.warp(_now() + 1 days);
-        _fastTrack(abi.encodeCall(ITreasurySafe.disallowSelector, (address(weth))));
+        (, uint64 eta) = _prepareSelf(abi.encodeCall(ITreasurySafe.disallowSelector, (address(weth))));
+        assertEq(eta, _now(), "fast-tracked");
+        // Announced: watchers and the CLI follow the call policy from its events.
+        vm.expectEmit(address(safe));
+        emit ITreasurySafe.SelectorDisallowed(address(weth));
+        _go();
         (,, uint64 from) = safe.callPolicy(address(weth));
         assertEq(from, 0);
         _prepare(_withdraw(1 ether), bytes32("w"));
