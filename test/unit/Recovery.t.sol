@@ -147,6 +147,18 @@ contract RecoveryTest is EvacuationBase {
         assertEq(safe.getRecovery().recovery, newRecovery);
     }
 
+    /// The window to accept includes its last second, `lapsesAt` (as the lens's `getRecovery` shows it).
+    function test_acceptRecovery_AtTheLastSecondOfItsWindow() public {
+        _runSelf(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)));
+        uint64 lapsesAt = safe.getRecovery().pendingLapsesAt;
+        assertEq(lapsesAt, uint64(_now()) + 7 days + GRACE);
+        vm.warp(lapsesAt);
+        assertEq(safe.getRecovery().pending, newRecovery, "still scheduled");
+        vm.prank(newRecovery);
+        safe.acceptRecovery();
+        assertEq(safe.getRecovery().recovery, newRecovery, "in force: its time has come and it accepted");
+    }
+
     function test_setRecovery_LapsesWithoutAcceptance() public {
         _runSelf(abi.encodeCall(ITreasurySafe.setRecovery, (newRecovery)));
         vm.warp(_now() + 7 days + GRACE + 1);
