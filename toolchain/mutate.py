@@ -151,8 +151,10 @@ def fix_ror() -> None:
     `return a < b`, a condition `a == 0 && b == c`, a ternary) the mutant is garbled and reported as "failed to
     compile": it was never tested. Here each comparison of the IR's expression with the IR's operator is found in the
     expression tree and only its operator (the text between its two operands' source spans) is replaced, so every
-    ROR mutant is the single change it claims to be. slither-mutate's filter is kept: an IR comparing addresses
-    gives no mutant.
+    ROR mutant is the single change it claims to be. slither-mutate's filter is kept as far as the IRs allow: an IR
+    comparing addresses gives no mutant, but where slither hands every IR of a condition the whole condition as its
+    expression, an address comparison with the same operator as a non-address one in that condition is mutated too
+    (identical patches from several IRs are recorded once, by create_patch_with_line).
     """
     from slither.core.expressions.binary_operation import BinaryOperation
     from slither.slithir.operations import Binary
@@ -162,7 +164,7 @@ def fix_ror() -> None:
     relational = ror_module.relational_operators
 
     def comparisons(expr, op: str):
-        """Every `left op right` with this operator in the expression tree, outermost first."""
+        """Every `left op right` with this operator in the expression tree (depth first, any order)."""
         stack, seen = [expr], set()
         while stack:
             e = stack.pop()
