@@ -136,6 +136,10 @@ pub struct TxOpts {
     /// Blocks to wait on top of the one that includes the transaction.
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub confirmations: u64,
+    /// Send without the EIP-2930 access list otherwise asked of the node (`eth_createAccessList`)
+    /// and attached when it saves gas (100 per cold account or slot the transaction touches).
+    #[arg(long)]
+    pub no_access_list: bool,
 }
 
 /// Everything a command that signs and sends for a safe takes: which safe, which node, which

@@ -210,6 +210,18 @@ impl Devnet {
             .to_string()
     }
 
+    /// A mined transaction's access list and the gas its receipt reports.
+    pub fn sent(&self, hash: &str) -> (alloy::eips::eip2930::AccessList, u64) {
+        use alloy::{consensus::Transaction as _, network::ReceiptResponse as _};
+        let hash = hash.parse().unwrap();
+        self.rt.block_on(async {
+            let tx = self.provider.get_transaction_by_hash(hash).await.unwrap().expect("mined");
+            let receipt =
+                self.provider.get_transaction_receipt(hash).await.unwrap().expect("a receipt");
+            (tx.inner.access_list().cloned().unwrap_or_default(), receipt.gas_used())
+        })
+    }
+
     /// Mines `n` empty blocks.
     pub fn mine(&self, n: u64) {
         self.rt.block_on(async {
