@@ -22,7 +22,7 @@ use ledger::Ledger;
 use respond::Responder;
 use serde::Serialize;
 use sinks::{Metrics, Sinks};
-use std::{path::Path, time::Duration};
+use std::{collections::HashMap, path::Path, time::Duration};
 
 /// How a `--once` pass (or a stopped watcher) ended.
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +46,8 @@ pub struct Watcher {
     sinks: Sinks,
     metrics: Metrics,
     out: Out,
+    /// Responses waiting for a chain time (a guardian's evacuation power): key → that time.
+    waiting: HashMap<String, u64>,
 }
 
 impl Watcher {
@@ -93,7 +95,7 @@ impl Watcher {
                     && let Some(at) = r.evacuation_power_pending().await?
                 {
                     out.warn(format!(
-                        "guardian {} of {} holds evacuation power only from {}: evacuate rules will fail with an alert until then (freeze and cancel work now)",
+                        "guardian {} of {} holds evacuation power only from {}: an evacuate rule that fires before then waits for it while its proposal stays queued (freeze and cancel work now)",
                         r.guardian,
                         f.spec.name,
                         crate::units::format_utc(at)
@@ -116,7 +118,16 @@ impl Watcher {
             let bound = metrics.clone().serve(addr).await?;
             out.status(format!("metrics on http://{bound}/metrics"));
         }
-        Ok(Self { file, ledger, followers, responders, sinks, metrics, out })
+        Ok(Self {
+            file,
+            ledger,
+            followers,
+            responders,
+            sinks,
+            metrics,
+            out,
+            waiting: HashMap::new(),
+        })
     }
 
     /// One pass: every safe read up to its head (or as far as its nodes allow), responses sent,
@@ -155,13 +166,13 @@ impl Watcher {
                 if let Err(e) = self.sinks.deliver_console(&self.ledger, &self.metrics).await {
                     self.out.warn(format!("delivery: {e:#}"));
                 }
-                respond(&self.out, &mut self.ledger, &self.responders).await;
+                respond(&self.out, &mut self.ledger, &self.responders, &mut self.waiting).await;
                 if done {
                     break;
                 }
             }
         }
-        respond(&self.out, &mut self.ledger, &self.responders).await;
+        respond(&self.out, &mut self.ledger, &self.responders, &mut self.waiting).await;
         let undelivered = match self.sinks.deliver(&self.ledger, &self.metrics).await {
             Ok(n) => n,
             Err(e) => {
@@ -194,8 +205,14 @@ impl Watcher {
     }
 }
 
-/// Performs every pending response; a node error leaves it pending for the next pass.
-async fn respond(out: &Out, ledger: &mut Ledger, responders: &[Responder]) {
+/// Performs every pending response; a node error leaves it pending for the next pass, and one
+/// that must wait for a chain time (`waiting`) is not tried again before that time.
+async fn respond(
+    out: &Out,
+    ledger: &mut Ledger,
+    responders: &[Responder],
+    waiting: &mut HashMap<String, u64>,
+) {
     let Ok(pending) = ledger.pending_responses() else { return };
     for p in pending {
         let chain_id = p.body["chainId"].as_u64().unwrap_or_default();
@@ -203,11 +220,28 @@ async fn respond(out: &Out, ledger: &mut Ledger, responders: &[Responder]) {
         let Some(r) = responders.iter().find(|r| r.safe == safe && r.chain_id() == chain_id) else {
             continue;
         };
-        let outcome = r.perform(out, &p.response).await;
-        if let respond::Outcome::Retry(why) = &outcome {
-            out.warn(format!("response {} for {} will be retried: {why}", p.response, p.key));
+        if let Some(until) = waiting.get(&p.key)
+            && r.now().await.is_ok_and(|now| now < *until)
+        {
             continue;
         }
+        let trigger = p.body["proposal"].as_str().and_then(|s| s.parse().ok());
+        let outcome = r.perform(out, &p.response, trigger).await;
+        match &outcome {
+            respond::Outcome::Retry(why) => {
+                out.warn(format!("response {} for {} will be retried: {why}", p.response, p.key));
+                continue;
+            }
+            respond::Outcome::Wait { until, why } => {
+                // Said once per wait, not on every pass.
+                if waiting.insert(p.key.clone(), *until) != Some(*until) {
+                    out.warn(format!("response {} for {} waits: {why}", p.response, p.key));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        waiting.remove(&p.key);
         let block = r.head().await;
         let record = outcome.record(&p.body, &p.response);
         if let Err(e) =

@@ -33,6 +33,14 @@ pub enum Outcome {
     Failed(String),
     /// The node could not be reached: try again on the next pass.
     Retry(String),
+    /// Cannot be done before the chain's time reaches `until` (an evacuation by a guardian whose
+    /// power starts then, against a proposal still queued): pending until then, tried once more.
+    Wait {
+        /// The chain time to try again at.
+        until: u64,
+        /// Why, for people.
+        why: String,
+    },
 }
 
 impl Outcome {
@@ -41,7 +49,7 @@ impl Outcome {
         match self {
             Self::Done { .. } => "done",
             Self::Failed(_) => "failed",
-            Self::Retry(_) => "pending",
+            Self::Retry(_) | Self::Wait { .. } => "pending",
         }
     }
 
@@ -50,7 +58,9 @@ impl Outcome {
         let key = alert["key"].as_str().unwrap_or_default();
         let (ok, detail, tx) = match self {
             Self::Done { detail, tx } => (true, detail.clone(), *tx),
-            Self::Failed(d) | Self::Retry(d) => (false, d.clone(), None),
+            Self::Failed(d) | Self::Retry(d) | Self::Wait { why: d, .. } => {
+                (false, d.clone(), None)
+            }
         };
         json!({
             "schema": super::follow::RECORD_SCHEMA,
@@ -94,6 +104,7 @@ mod state {
     pub const EXPIRED: u8 = 5;
     pub const EXECUTED: u8 = 6;
     pub const CANCELLED: u8 = 7;
+    pub const VOIDED: u8 = 8;
 }
 
 impl Responder {
@@ -153,15 +164,21 @@ impl Responder {
         Ok((at > now).then_some(at))
     }
 
-    /// Performs "cancel:<id>", "freeze" or "evacuate".
-    pub async fn perform(&self, out: &Out, response: &str) -> Outcome {
+    /// The chain's time, as the contract sees it.
+    pub async fn now(&self) -> Result<u64> {
+        crate::chain::chain_now(self.chain()).await
+    }
+
+    /// Performs "cancel:<id>", "freeze" or "evacuate"; `trigger` is the queued proposal the alert
+    /// behind the response is about, if any.
+    pub async fn perform(&self, out: &Out, response: &str, trigger: Option<B256>) -> Outcome {
         let result = match response.strip_prefix("cancel:") {
             Some(id) => match id.parse::<B256>() {
                 Ok(id) => self.cancel(out, id).await,
                 Err(_) => Ok(Outcome::Failed(format!("bad proposal id {id:?} in the ledger"))),
             },
             None if response == "freeze" => self.freeze(out).await,
-            None if response == "evacuate" => self.evacuate(out).await,
+            None if response == "evacuate" => self.evacuate(out, trigger).await,
             None => Ok(Outcome::Failed(format!("unknown response {response:?}"))),
         };
         let outcome =
@@ -266,24 +283,62 @@ impl Responder {
     }
 
     /// Evacuates, or re-sweeps a safe found already evacuated (with the watcher's extras: more is
-    /// swept, never less). A guardian without evacuation power yet is a clear failure, never
-    /// retried in a loop.
-    async fn evacuate(&self, out: &Out) -> Result<Outcome> {
+    /// swept, never less). An evacuation answers a queued threat: when the proposal that
+    /// triggered it (`trigger`) is gone by now (cancelled, expired or voided), the watcher stands
+    /// down. A guardian whose evacuation power has not started waits for it ([`Outcome::Wait`])
+    /// while that proposal is still queued, and is tried once more then; with no proposal to
+    /// judge, or the power never coming (no longer a guardian), it is a clear failure.
+    async fn evacuate(&self, out: &Out, trigger: Option<B256>) -> Result<Outcome> {
         let chain = self.chain();
         let safe = ITreasurySafe::new(self.safe, chain.provider.clone());
         let plan = crate::sweep::plan(chain, &safe, &self.extras, &[]).await?;
+        let threat = match trigger {
+            Some(id) if !plan.already_evacuated => {
+                let s = safe.proposalState(id).call().await?;
+                let gone = match s {
+                    state::EXPIRED => Some("expired unexecuted"),
+                    state::CANCELLED => Some("was cancelled"),
+                    state::VOIDED => Some("was voided"),
+                    _ => None,
+                };
+                if let Some(gone) = gone {
+                    return Ok(Outcome::Done {
+                        detail: format!(
+                            "stood down: proposal {id} {gone} before the watcher could evacuate; nothing was moved"
+                        ),
+                        tx: None,
+                    });
+                }
+                Some((id, s))
+            }
+            _ => None,
+        };
         if !plan.already_evacuated
             && let Some(why) = crate::sweep::power_problem(&safe, self.guardian, plan.now).await?
         {
+            let power_at = safe.evacuationPowerAt(self.guardian).call().await?;
+            let still_queued = |s: u8| s == state::QUEUED || s == state::READY;
+            if let Some((id, s)) = threat
+                && still_queued(s)
+                && power_at > plan.now
+                && safe.isGuardian(self.guardian).call().await?
+            {
+                return Ok(Outcome::Wait {
+                    until: power_at,
+                    why: format!(
+                        "cannot evacuate yet: {why}; the watcher tries again then if proposal {id} is still queued (freeze and cancel rules work now, and any guardian holding the power can run `tsafe evacuate`)"
+                    ),
+                });
+            }
             return Ok(Outcome::Failed(format!(
                 "cannot evacuate: {why}; freeze and cancel rules still work, and any guardian holding the power can run `tsafe evacuate`"
             )));
         }
         let call = safe.evacuate(plan.extras()).from(self.guardian);
         let what = if plan.already_evacuated { "re-sweep" } else { "evacuate" };
-        match crate::sweep::send(out, chain, what, &call, &crate::opts::TxOpts::default(), &plan)
-            .await
-        {
+        // No access list: a response spends no extra round trip.
+        let opts = crate::opts::TxOpts { no_access_list: true, ..crate::opts::TxOpts::default() };
+        match crate::sweep::send(out, chain, what, &call, &opts, &plan).await {
             Ok(Some(o)) => {
                 let moved: Vec<&str> = o.assets.iter().map(|a| a.text.as_str()).collect();
                 let head = if plan.already_evacuated {

@@ -367,14 +367,11 @@ fn evacuate_signature_is_relayed_by_anyone() {
     assert_eq!(bytes(&d.path("ev.json")), original);
 }
 
-/// A guardian added later holds evacuation power only after the delay: the command refuses it
-/// with exit 3 and when the power starts; the watcher's evacuate response fails with an alert
-/// instead of looping; after the delay the same key evacuates.
-#[test]
-fn evacuate_refuses_a_guardian_without_power_yet() {
-    let d = Devnet::start();
+/// Adds account 5 as a guardian (fast track: it holds no evacuation power for the delay), then
+/// queues the removal of the deployment's guardian; returns the removal's id.
+fn late_guardian_and_a_removal(d: &Devnet) -> String {
     let safe = d.safe_arg();
-    let p = d.ok(&[
+    d.ok(&[
         "--json",
         "propose",
         "--safe",
@@ -386,10 +383,31 @@ fn evacuate_refuses_a_guardian_without_power_yet() {
         "--private-key",
         KEYS[0],
     ]);
-    let _ = p;
     d.ok(&["--json", "-y", "sign", "g.json", "--private-key", KEYS[1]]);
     d.ok(&["--json", "queue", "g.json", "--private-key", KEYS[4]]);
     d.ok(&["--json", "execute", "g.json", "--private-key", KEYS[4]]);
+    queue_removal(d, GUARDIAN, "r.json")
+}
+
+/// The JSON lines of a watch run that are response records.
+fn responses(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|r| r["type"] == "response")
+        .collect()
+}
+
+/// A guardian added later holds evacuation power only after the delay: the command refuses it
+/// with exit 3 and says when the power starts. The watcher with that key, facing a queued
+/// guardian removal, neither fails for good nor loops: its evacuate response waits (said once, no
+/// response record yet) and, once the power has started and the removal is still queued, the
+/// next pass evacuates.
+#[test]
+fn evacuate_refuses_a_guardian_without_power_yet_and_the_watcher_waits_for_it() {
+    let d = Devnet::start();
+    let safe = d.safe_arg();
+    let removal = late_guardian_and_a_removal(&d);
 
     let early =
         d.fails(&["--json", "-y", "evacuate", "--safe", &safe, "--private-key", KEYS[5]], 3);
@@ -398,25 +416,68 @@ fn evacuate_refuses_a_guardian_without_power_yet() {
     assert!(e["error"]["message"].as_str().unwrap().contains("no evacuation power yet"), "{e}");
     assert!(d.balance(d.safe) > U256::ZERO);
 
-    // The watcher with that key: a queued guardian removal triggers evacuate, which fails clearly.
-    let removal = queue_removal(&d, GUARDIAN, "r.json");
     write_file(&d, "");
     let run = d.run(&["watch", "watch.toml", "--once", "--private-key", KEYS[5]]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("evacuation power only from"), "{}", run.stderr);
-    let response = response(&run.stdout, "evacuate-on-removal");
-    assert_eq!(response["ok"], false, "{response}");
-    assert!(
-        response["summary"].as_str().unwrap().contains("no evacuation power yet"),
-        "{response}"
-    );
+    assert!(run.stderr.contains("waits: cannot evacuate yet"), "{}", run.stderr);
+    assert!(run.stderr.contains("no evacuation power yet"), "{}", run.stderr);
+    assert!(responses(&run.stdout).is_empty(), "no response before the power: {}", run.stdout);
     assert_eq!(d.state(&removal), "Queued");
     assert!(d.balance(d.safe) > U256::ZERO);
 
-    d.warp(2 * DAY);
-    let ok = d.ok(&["--json", "-y", "evacuate", "--safe", &safe, "--private-key", KEYS[5]]);
-    assert_eq!(ok["data"]["mode"], "evacuate");
+    // Still too early: waits again, sends nothing.
+    d.warp(DAY);
+    let run = d.run(&["watch", "watch.toml", "--once", "--private-key", KEYS[5]]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(responses(&run.stdout).is_empty(), "{}", run.stdout);
+    assert!(d.balance(d.safe) > U256::ZERO);
+
+    // The power has started and the removal is still queued (ready, not executed): evacuated.
+    let recovery = addr(RECOVERY);
+    let before = d.balance(recovery);
+    d.warp(DAY);
+    let run = d.run(&["watch", "watch.toml", "--once", "--private-key", KEYS[5]]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let response = response(&run.stdout, "evacuate-on-removal");
+    assert_eq!(response["ok"], true, "{response}");
+    assert!(response["summary"].as_str().unwrap().contains("evacuated the safe"), "{response}");
+    assert!(response["transaction"].is_string(), "{response}");
+    assert_eq!(d.balance(recovery) - before, parse_ether("100").unwrap());
     assert_eq!(d.balance(d.safe), U256::ZERO);
+    assert_eq!(d.token_balance(d.safe), U256::ZERO);
+    // A guardian change is one of the batches an evacuated safe still runs (SPEC §3.7): not voided.
+    assert_eq!(d.state(&removal), "Ready");
+
+    // Exactly once: a further pass sends nothing more.
+    let run = d.run(&["watch", "watch.toml", "--once", "--private-key", KEYS[5]]);
+    assert!(responses(&run.stdout).is_empty(), "{}", run.stdout);
+}
+
+/// A waiting evacuation answers a queued threat: when the removal that triggered it is gone
+/// (here: expired unexecuted) by the time the guardian's power starts, the watcher stands down,
+/// says so in its response, and moves nothing.
+#[test]
+fn watch_stands_down_when_the_threat_is_gone_before_the_power_starts() {
+    let d = Devnet::start();
+    let removal = late_guardian_and_a_removal(&d);
+    write_file(&d, "");
+    let run = d.run(&["watch", "watch.toml", "--once", "--private-key", KEYS[5]]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(responses(&run.stdout).is_empty(), "{}", run.stdout);
+
+    // delay 2 days + grace 14 days: the removal expires unexecuted.
+    d.warp(17 * DAY);
+    assert_eq!(d.state(&removal), "Expired");
+    let eth = d.balance(d.safe);
+    let run = d.run(&["watch", "watch.toml", "--once", "--private-key", KEYS[5]]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let response = response(&run.stdout, "evacuate-on-removal");
+    assert_eq!(response["ok"], true, "{response}");
+    let summary = response["summary"].as_str().unwrap();
+    assert!(summary.contains("stood down") && summary.contains("expired"), "{response}");
+    assert!(response["transaction"].is_null(), "{response}");
+    assert_eq!(d.balance(d.safe), eth, "nothing moved");
 }
 
 /// A safe whose recovery address never accepted: the evacuation enters the Evacuated state and
