@@ -102,7 +102,7 @@ demo: deps ## Run the narrated demo (tsafe demo) on a throwaway local anvil.
 # Every gate, in order. slither and halmos (in .venv/, created from requirements-verify.txt: needs python3 with
 # venv and pip) run after the forge tests, each on its own build. cargo test stays last so its summary closes the
 # log: doc tests run first, so the closing line is the integration tests' summary, not an empty doc-test run.
-test: deps solc-info ## Run every gate: formatting, sizes, forge tests, storage layout, NatSpec, toolchain tests, slither, halmos, clippy, cargo tests.
+test: deps solc-info ## Run every gate: formatting, sizes, forge tests, storage layout, NatSpec, toolchain tests, slither, the mutation driver's tests, halmos, clippy, cargo tests.
 	forge fmt --check
 	forge build --sizes
 	FOUNDRY_PROFILE=ci forge test --gas-snapshot-check=true
@@ -110,6 +110,7 @@ test: deps solc-info ## Run every gate: formatting, sizes, forge tests, storage 
 	node toolchain/natspec.js
 	node --test toolchain/
 	$(MAKE) --no-print-directory slither
+	$(VENV)/bin/python -m unittest discover -s toolchain -p 'test_*.py'
 	$(MAKE) --no-print-directory halmos
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --all-targets -- -D warnings
