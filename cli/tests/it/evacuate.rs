@@ -454,6 +454,63 @@ fn evacuate_refuses_a_guardian_without_power_yet_and_the_watcher_waits_for_it() 
     assert!(responses(&run.stdout).is_empty(), "{}", run.stdout);
 }
 
+/// The same wait in a watcher that keeps running: the wait is said once however many passes go
+/// by, nothing is sent before the power starts, and the pass after the chain's time reaches it
+/// evacuates, once.
+#[test]
+fn a_running_watcher_waits_for_the_power_and_then_evacuates_once() {
+    use std::io::{BufRead, BufReader};
+    let d = Devnet::start();
+    let removal = late_guardian_and_a_removal(&d);
+    let text = format!(
+        "[settings]\npoll_ms = 100\n\n[[safe]]\nname = \"devnet\"\naddress = \"{}\"\nrpc_urls = [\"{}\"]\n\n[sinks]\nheartbeat_secs = 0\n\n[[rule]]\nname = \"evacuate-on-removal\"\nkind = \"guardian-removal\"\nseverity = \"critical\"\naction = \"evacuate\"\n",
+        d.safe, d.url
+    );
+    std::fs::write(d.path("watch.toml"), text).unwrap();
+    let stderr = std::fs::File::create(d.path("stderr.txt")).unwrap();
+    let mut child = d
+        .std_cmd()
+        .args(["watch", "watch.toml", "--private-key", KEYS[5]])
+        .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, lines) = std::sync::mpsc::channel::<Value>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Ok(record) = serde_json::from_str(&line)
+                && tx.send(record).is_err()
+            {
+                break;
+            }
+        }
+    });
+    let next_response = |within: std::time::Duration| loop {
+        match lines.recv_timeout(within) {
+            Ok(r) if r["type"] == "response" => return Some(r),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    };
+    // The alert comes at once; for the next 3 s (some 30 passes) no response, one warning.
+    assert!(next_response(std::time::Duration::from_secs(3)).is_none());
+    let said = std::fs::read_to_string(d.path("stderr.txt")).unwrap();
+    assert_eq!(said.matches("waits: cannot evacuate yet").count(), 1, "{said}");
+    assert!(d.balance(d.safe) > U256::ZERO);
+
+    d.warp(2 * DAY);
+    let response = next_response(std::time::Duration::from_mins(2)).expect("a response");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(response["ok"], true, "{response}");
+    assert!(response["summary"].as_str().unwrap().contains("evacuated the safe"), "{response}");
+    assert_eq!(d.balance(d.safe), U256::ZERO);
+    assert_eq!(d.state(&removal), "Ready");
+    let said = std::fs::read_to_string(d.path("stderr.txt")).unwrap();
+    assert_eq!(said.matches("waits: cannot evacuate yet").count(), 1, "{said}");
+}
+
 /// A waiting evacuation answers a queued threat: when the removal that triggered it is gone
 /// (here: expired unexecuted) by the time the guardian's power starts, the watcher stands down,
 /// says so in its response, and moves nothing.
