@@ -346,7 +346,7 @@ async fn evacuation(s: &mut Story<'_>, dev: &crate::devnet::DevSafe) -> Result<(
     );
     let plan = sweep::plan(&s.chain, &safe, &[], &[]).await?;
     if let Some(why) = sweep::power_problem(&safe, s.guardian, plan.now).await? {
-        return Err(Failure::new(ExitKind::Error, why).into());
+        return Err(Failure::new(ExitKind::Error, why.to_string()).into());
     }
     s.out.status(sweep::render_plan(&plan).trim_end());
     let call = safe.evacuate(plan.extras()).from(s.guardian);

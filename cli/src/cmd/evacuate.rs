@@ -336,8 +336,8 @@ fn not_guardian(who: Address, safe: Address) -> eyre::Report {
 async fn power_gate(safe: &sweep::Safe, who: Address, now: u64) -> Result<()> {
     match sweep::power_problem(safe, who, now).await? {
         None => Ok(()),
-        Some(_) if !safe.isGuardian(who).call().await? => Err(not_guardian(who, *safe.address())),
-        Some(why) => Err(Failure::new(ExitKind::NotReady, why)
+        Some(sweep::Powerless::NotGuardian(_)) => Err(not_guardian(who, *safe.address())),
+        Some(not_yet) => Err(Failure::new(ExitKind::NotReady, not_yet.to_string())
             .fix("wait until then (a guardian added later holds evacuation power only after the delay), or ask a guardian of the deployment; freeze and cancel work at once")
             .into()),
     }

@@ -298,22 +298,50 @@ where
     Ok(Some(outcome_from_logs(plan, mined, receipt.inner.logs())))
 }
 
-/// The signer's evacuation power: `Ok(None)` when it holds it now, `Ok(Some(text))` when it does
-/// not (not a guardian, or not yet, with when).
-pub async fn power_problem(safe: &Safe, who: Address, now: u64) -> Result<Option<String>> {
+/// Why a signer cannot evacuate now ([`power_problem`]); its `Display` says so for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Powerless {
+    /// Not a guardian of the safe: no power will come.
+    NotGuardian(String),
+    /// A guardian whose power starts at `at` (the delay after it was added).
+    NotYet {
+        /// When the power starts (chain time).
+        at: u64,
+        /// The same, for people.
+        why: String,
+    },
+}
+
+impl std::fmt::Display for Powerless {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotGuardian(why) | Self::NotYet { why, .. } => f.write_str(why),
+        }
+    }
+}
+
+/// The signer's evacuation power: `Ok(None)` when it holds it now, otherwise why not (not a
+/// guardian, or not yet, with when).
+pub async fn power_problem(safe: &Safe, who: Address, now: u64) -> Result<Option<Powerless>> {
     let (g, p) = (safe.isGuardian(who), safe.evacuationPowerAt(who));
     let (guardian, power_at) = tokio::join!(g.call(), p.call());
     let guardian = guardian.map_err(|e| crate::exit::contract_failure("isGuardian", &e))?;
     let power_at = power_at.map_err(|e| crate::exit::contract_failure("evacuationPowerAt", &e))?;
     if !guardian {
-        return Ok(Some(format!("{who} is not a guardian of {}", safe.address())));
+        return Ok(Some(Powerless::NotGuardian(format!(
+            "{who} is not a guardian of {}",
+            safe.address()
+        ))));
     }
     if now < power_at {
-        return Ok(Some(format!(
-            "guardian {who} has no evacuation power yet: it starts at {} (in {}), the delay after it was added",
-            units::format_utc(power_at),
-            units::format_duration(power_at - now)
-        )));
+        return Ok(Some(Powerless::NotYet {
+            at: power_at,
+            why: format!(
+                "guardian {who} has no evacuation power yet: it starts at {} (in {}), the delay after it was added",
+                units::format_utc(power_at),
+                units::format_duration(power_at - now)
+            ),
+        }));
     }
     Ok(None)
 }

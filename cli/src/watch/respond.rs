@@ -9,6 +9,8 @@ use crate::{
     contracts::ITreasurySafe,
     exit::{ExitKind, kind_of},
     output::Out,
+    state::ProposalState,
+    sweep::Powerless,
     tx,
     wallet::Wallet,
 };
@@ -94,17 +96,6 @@ pub struct Responder {
     pub extras: Vec<Address>,
     chains: Vec<Chain>,
     current: std::sync::atomic::AtomicUsize,
-}
-
-/// `ProposalState` values (see `ITreasurySafe.ProposalState`).
-mod state {
-    pub const UNKNOWN: u8 = 0;
-    pub const QUEUED: u8 = 3;
-    pub const READY: u8 = 4;
-    pub const EXPIRED: u8 = 5;
-    pub const EXECUTED: u8 = 6;
-    pub const CANCELLED: u8 = 7;
-    pub const VOIDED: u8 = 8;
 }
 
 impl Responder {
@@ -216,24 +207,29 @@ impl Responder {
         }
     }
 
-    /// `Some` when the proposal needs no cancel (already cancelled, expired) or can no longer be.
-    async fn cancel_state(&self, id: B256) -> Result<Option<Outcome>> {
+    /// The proposal's state, as the contract reports it.
+    async fn proposal_state(&self, id: B256) -> Result<Option<ProposalState>> {
         let contract = ITreasurySafe::new(self.safe, self.chain().provider.clone());
-        let s = contract.proposalState(id).call().await?;
-        Ok(match s {
-            state::CANCELLED => Some(Outcome::Done {
-                detail: format!("proposal {id} is already cancelled"),
-                tx: None,
-            }),
-            state::EXPIRED => Some(Outcome::Done {
-                detail: format!("proposal {id} expired unexecuted; nothing to cancel"),
-                tx: None,
-            }),
-            state::EXECUTED => Some(Outcome::Failed(format!(
+        Ok(ProposalState::from_u8(contract.proposalState(id).call().await?))
+    }
+
+    /// `Some` when the proposal needs no cancel (already cancelled, expired, voided) or can no
+    /// longer be.
+    async fn cancel_state(&self, id: B256) -> Result<Option<Outcome>> {
+        let done = |detail: String| Some(Outcome::Done { detail, tx: None });
+        Ok(match self.proposal_state(id).await? {
+            Some(ProposalState::Cancelled) => done(format!("proposal {id} is already cancelled")),
+            Some(ProposalState::Expired) => {
+                done(format!("proposal {id} expired unexecuted; nothing to cancel"))
+            }
+            Some(ProposalState::Voided) => done(format!(
+                "proposal {id} was voided by an evacuation and can never execute; nothing to cancel"
+            )),
+            Some(ProposalState::Executed) => Some(Outcome::Failed(format!(
                 "proposal {id} was already executed before the watcher could cancel it"
             ))),
-            state::QUEUED | state::READY => None,
-            state::UNKNOWN => Some(Outcome::Failed(format!(
+            Some(ProposalState::Queued | ProposalState::Ready) => None,
+            Some(ProposalState::Unknown) => Some(Outcome::Failed(format!(
                 "proposal {id} is not queued on chain (left in a reorg?)"
             ))),
             _ => Some(Outcome::Failed(format!(
@@ -292,46 +288,40 @@ impl Responder {
         let chain = self.chain();
         let safe = ITreasurySafe::new(self.safe, chain.provider.clone());
         let plan = crate::sweep::plan(chain, &safe, &self.extras, &[]).await?;
+        // The proposal behind the alert, unless the safe is already evacuated (then: re-sweep).
         let threat = match trigger {
-            Some(id) if !plan.already_evacuated => {
-                let s = safe.proposalState(id).call().await?;
-                let gone = match s {
-                    state::EXPIRED => Some("expired unexecuted"),
-                    state::CANCELLED => Some("was cancelled"),
-                    state::VOIDED => Some("was voided"),
-                    _ => None,
-                };
-                if let Some(gone) = gone {
-                    return Ok(Outcome::Done {
-                        detail: format!(
-                            "stood down: proposal {id} {gone} before the watcher could evacuate; nothing was moved"
-                        ),
-                        tx: None,
-                    });
-                }
-                Some((id, s))
-            }
+            Some(id) if !plan.already_evacuated => Some((id, self.proposal_state(id).await?)),
             _ => None,
         };
-        if !plan.already_evacuated
-            && let Some(why) = crate::sweep::power_problem(&safe, self.guardian, plan.now).await?
+        if let Some((
+            id,
+            Some(s @ (ProposalState::Expired | ProposalState::Cancelled | ProposalState::Voided)),
+        )) = threat
         {
-            let power_at = safe.evacuationPowerAt(self.guardian).call().await?;
-            let still_queued = |s: u8| s == state::QUEUED || s == state::READY;
-            if let Some((id, s)) = threat
-                && still_queued(s)
-                && power_at > plan.now
-                && safe.isGuardian(self.guardian).call().await?
+            return Ok(Outcome::Done {
+                detail: format!(
+                    "stood down: proposal {id} is {} (gone before the watcher could evacuate); nothing was moved",
+                    s.name().to_lowercase()
+                ),
+                tx: None,
+            });
+        }
+        if !plan.already_evacuated
+            && let Some(problem) =
+                crate::sweep::power_problem(&safe, self.guardian, plan.now).await?
+        {
+            if let (Powerless::NotYet { at, .. }, Some((id, Some(s)))) = (&problem, threat)
+                && s.is_queued()
             {
                 return Ok(Outcome::Wait {
-                    until: power_at,
+                    until: *at,
                     why: format!(
-                        "cannot evacuate yet: {why}; the watcher tries again then if proposal {id} is still queued (freeze and cancel rules work now, and any guardian holding the power can run `tsafe evacuate`)"
+                        "cannot evacuate yet: {problem}; the watcher tries again then if proposal {id} is still queued (freeze and cancel rules work now, and any guardian holding the power can run `tsafe evacuate`)"
                     ),
                 });
             }
             return Ok(Outcome::Failed(format!(
-                "cannot evacuate: {why}; freeze and cancel rules still work, and any guardian holding the power can run `tsafe evacuate`"
+                "cannot evacuate: {problem}; freeze and cancel rules still work, and any guardian holding the power can run `tsafe evacuate`"
             )));
         }
         let call = safe.evacuate(plan.extras()).from(self.guardian);

@@ -704,29 +704,13 @@ fn status_shows_uncapped_tokens_named_or_used_by_proposals() {
 #[test]
 fn execute_sends_an_access_list_that_lowers_the_fee() {
     let d = Devnet::start();
-    let safe = d.safe_arg();
     let mut ids = Vec::new();
     for (file, byte) in [("a.json", "11"), ("b.json", "22"), ("c.json", "33")] {
         let salt = format!("0x{}", byte.repeat(32));
-        let p = d.ok(&[
-            "--json",
-            "propose",
-            "--safe",
-            &safe,
-            "--to",
-            RECIPIENT,
-            "--value",
-            "1ether",
-            "--salt",
-            &salt,
-            "-o",
-            file,
-            "--private-key",
-            KEYS[0],
-        ]);
-        d.ok(&["--json", "-y", "sign", file, "--private-key", KEYS[1]]);
+        ids.push(
+            d.signed_proposal(file, &["--to", RECIPIENT, "--value", "1ether", "--salt", &salt]),
+        );
         d.ok(&["--json", "queue", file, "--private-key", KEYS[4]]);
-        ids.push(p["data"]["proposal"]["id"].as_str().unwrap().to_string());
     }
     d.warp(2 * DAY);
     let execute = |file: &str, flags: &[&str]| {

@@ -42,29 +42,24 @@ fn block_time(d: &Devnet) -> u64 {
 
 /// Queues (owners 0 and 1, sender 4) the removal of `guardian`; returns the id.
 fn queue_removal(d: &Devnet, guardian: &str, file: &str) -> String {
-    let safe = d.safe_arg();
-    let p = d.ok(&[
-        "--json",
-        "propose",
-        "--safe",
-        &safe,
-        "--remove-guardian",
-        guardian,
-        "-o",
-        file,
-        "--private-key",
-        KEYS[0],
-    ]);
-    d.ok(&["--json", "-y", "sign", file, "--private-key", KEYS[1]]);
+    let id = d.signed_proposal(file, &["--remove-guardian", guardian]);
     d.ok(&["--json", "queue", file, "--private-key", KEYS[4]]);
-    p["data"]["proposal"]["id"].as_str().unwrap().to_string()
+    id
 }
 
 /// `watch.toml` for the devnet safe: evacuate on a guardian removal (`safe_extra`: more lines of
 /// the `[[safe]]` table).
 fn write_file(d: &Devnet, safe_extra: &str) {
+    write_file_with(d, "", safe_extra, EVACUATE_ON_REMOVAL);
+}
+
+/// The rule of [`write_file`].
+const EVACUATE_ON_REMOVAL: &str = "[[rule]]\nname = \"evacuate-on-removal\"\nkind = \"guardian-removal\"\nseverity = \"critical\"\naction = \"evacuate\"\n";
+
+/// [`write_file`] with `settings` (the `[settings]` table's lines) first and `rules` instead.
+fn write_file_with(d: &Devnet, settings: &str, safe_extra: &str, rules: &str) {
     let text = format!(
-        "[[safe]]\nname = \"devnet\"\naddress = \"{}\"\nrpc_urls = [\"{}\"]\n{safe_extra}\n[sinks]\nheartbeat_secs = 0\n\n[[rule]]\nname = \"evacuate-on-removal\"\nkind = \"guardian-removal\"\nseverity = \"critical\"\naction = \"evacuate\"\n",
+        "[settings]\n{settings}\n[[safe]]\nname = \"devnet\"\naddress = \"{}\"\nrpc_urls = [\"{}\"]\n{safe_extra}\n[sinks]\nheartbeat_secs = 0\n\n{rules}",
         d.safe, d.url
     );
     std::fs::write(d.path("watch.toml"), text).unwrap();
@@ -72,10 +67,9 @@ fn write_file(d: &Devnet, safe_extra: &str) {
 
 /// The response record of `rule` among the JSON lines of a watch run.
 fn response(stdout: &str, rule: &str) -> Value {
-    stdout
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .find(|r| r["type"] == "response" && r["rule"] == rule)
+    responses(stdout)
+        .into_iter()
+        .find(|r| r["rule"] == rule)
         .unwrap_or_else(|| panic!("no response of rule {rule} in:\n{stdout}"))
 }
 
@@ -370,20 +364,7 @@ fn evacuate_signature_is_relayed_by_anyone() {
 /// Adds account 5 as a guardian (fast track: it holds no evacuation power for the delay), then
 /// queues the removal of the deployment's guardian; returns the removal's id.
 fn late_guardian_and_a_removal(d: &Devnet) -> String {
-    let safe = d.safe_arg();
-    d.ok(&[
-        "--json",
-        "propose",
-        "--safe",
-        &safe,
-        "--add-guardian",
-        ACCOUNT_5,
-        "-o",
-        "g.json",
-        "--private-key",
-        KEYS[0],
-    ]);
-    d.ok(&["--json", "-y", "sign", "g.json", "--private-key", KEYS[1]]);
+    d.signed_proposal("g.json", &["--add-guardian", ACCOUNT_5]);
     d.ok(&["--json", "queue", "g.json", "--private-key", KEYS[4]]);
     d.ok(&["--json", "execute", "g.json", "--private-key", KEYS[4]]);
     queue_removal(d, GUARDIAN, "r.json")
@@ -454,6 +435,27 @@ fn evacuate_refuses_a_guardian_without_power_yet_and_the_watcher_waits_for_it() 
     assert!(responses(&run.stdout).is_empty(), "{}", run.stdout);
 }
 
+/// A guardian evacuates by hand before the watcher catches up with a drain it was told to cancel:
+/// the evacuation voided the drain, so the watcher's cancel counts as done (nothing to cancel)
+/// and sends nothing.
+#[test]
+fn watch_cancel_of_a_drain_voided_by_an_evacuation_is_done_without_a_transaction() {
+    let d = Devnet::start();
+    let drain = d.signed_transfer("drain.json", "90ether");
+    d.ok(&["--json", "queue", "drain.json", "--private-key", KEYS[4]]);
+    d.ok(&["--json", "-y", "evacuate", "--safe", &d.safe_arg(), "--private-key", KEYS[3]]);
+    assert_eq!(d.state(&drain), "Voided");
+    let deny = "[[rule]]\nname = \"deny\"\nkind = \"expect\"\nseverity = \"critical\"\naction = \"cancel\"\n";
+    write_file_with(&d, "", "", deny);
+    let run = d.run(&["watch", "watch.toml", "--once", "--private-key", KEYS[3]]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let response = response(&run.stdout, "deny");
+    assert_eq!(response["ok"], true, "{response}");
+    assert!(response["summary"].as_str().unwrap().contains("voided"), "{response}");
+    assert!(response["transaction"].is_null(), "{response}");
+    assert_eq!(d.state(&drain), "Voided");
+}
+
 /// The same wait in a watcher that keeps running: the wait is said once however many passes go
 /// by, nothing is sent before the power starts, and the pass after the chain's time reaches it
 /// evacuates, once.
@@ -462,11 +464,7 @@ fn a_running_watcher_waits_for_the_power_and_then_evacuates_once() {
     use std::io::{BufRead, BufReader};
     let d = Devnet::start();
     let removal = late_guardian_and_a_removal(&d);
-    let text = format!(
-        "[settings]\npoll_ms = 100\n\n[[safe]]\nname = \"devnet\"\naddress = \"{}\"\nrpc_urls = [\"{}\"]\n\n[sinks]\nheartbeat_secs = 0\n\n[[rule]]\nname = \"evacuate-on-removal\"\nkind = \"guardian-removal\"\nseverity = \"critical\"\naction = \"evacuate\"\n",
-        d.safe, d.url
-    );
-    std::fs::write(d.path("watch.toml"), text).unwrap();
+    write_file_with(&d, "poll_ms = 100\n", "", EVACUATE_ON_REMOVAL);
     let stderr = std::fs::File::create(d.path("stderr.txt")).unwrap();
     let mut child = d
         .std_cmd()

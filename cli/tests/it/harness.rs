@@ -244,24 +244,20 @@ impl Devnet {
         self.anvil.take();
     }
 
-    /// Proposes a 1 ETH transfer to [`RECIPIENT`] signed by owners 0 and 1 into `file`; returns
-    /// the id.
+    /// Proposes a transfer of `value` to [`RECIPIENT`] signed by owners 0 and 1 into `file`;
+    /// returns the id.
     pub fn signed_transfer(&self, file: &str, value: &str) -> String {
+        self.signed_proposal(file, &["--to", RECIPIENT, "--value", value])
+    }
+
+    /// Proposes the batch `batch` describes (`propose`'s flags, e.g. `--remove-guardian ADDR`) as
+    /// owner 0 into `file` and signs it as owner 1; returns the id.
+    pub fn signed_proposal(&self, file: &str, batch: &[&str]) -> String {
         let safe = self.safe_arg();
-        let p = self.ok(&[
-            "--json",
-            "propose",
-            "--safe",
-            &safe,
-            "--to",
-            RECIPIENT,
-            "--value",
-            value,
-            "-o",
-            file,
-            "--private-key",
-            KEYS[0],
-        ]);
+        let mut args = vec!["--json", "propose", "--safe", &safe];
+        args.extend_from_slice(batch);
+        args.extend_from_slice(&["-o", file, "--private-key", KEYS[0]]);
+        let p = self.ok(&args);
         self.ok(&["--json", "-y", "sign", file, "--private-key", KEYS[1]]);
         p["data"]["proposal"]["id"].as_str().unwrap().to_string()
     }
