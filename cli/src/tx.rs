@@ -44,7 +44,8 @@ where
     P: Provider<Ethereum> + Clone,
     D: CallDecoder + Clone,
 {
-    // The watcher's responses go through here: no extra round trip for an access list.
+    // The watcher's responses (and the demo's and devnet's set-up) go through here: no extra
+    // round trip for an access list.
     let opts = TxOpts { dry_run, no_access_list: true, ..TxOpts::default() };
     transact_with(out, chain, what, call, &opts).await
 }
